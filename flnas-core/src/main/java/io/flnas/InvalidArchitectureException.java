@@ -1,0 +1,32 @@
+package io.flnas;
+
+import io.flnas.arch.Violation;
+import java.util.List;
+
+/** An architecture that breaks the search space, the shape rules, or a hard budget. */
+public class InvalidArchitectureException extends FlNasException {
+  private final List<Violation> violations;
+
+  public InvalidArchitectureException(List<Violation> violations) {
+    super(describe(violations));
+    this.violations = List.copyOf(violations);
+  }
+
+  public InvalidArchitectureException(String message) {
+    super(message);
+    this.violations = List.of();
+  }
+
+  /** The rules broken, each naming the layer, the rule and the value. */
+  public List<Violation> violations() {
+    return violations;
+  }
+
+  private static String describe(List<Violation> violations) {
+    StringBuilder text = new StringBuilder("invalid architecture: ");
+    for (int i = 0; i < violations.size(); i++) {
+      text.append(i == 0 ? "" : "; ").append(violations.get(i));
+    }
+    return text.toString();
+  }
+}

@@ -1,0 +1,84 @@
+package io.flnas.metrics;
+
+import com.google.common.base.Preconditions;
+import java.util.Optional;
+
+/**
+ * Everything an evaluator learned about one architecture: losses and accuracies per split, epochs
+ * and training time, fairness on the validation and test splits, hardware cost, and a failure
+ * reason when the trial failed (then the other figures may be missing). Selection uses the
+ * validation split; the test split is only reported.
+ */
+public record Evaluation(
+    SplitMetrics train,
+    SplitMetrics validation,
+    SplitMetrics test,
+    int epochs,
+    double trainingSeconds,
+    FairnessReport validationFairness,
+    FairnessReport testFairness,
+    HardwareReport hardware,
+    Optional<String> failure) {
+
+  public Evaluation {
+    Preconditions.checkArgument(train != null && validation != null && test != null,
+        "split metrics must not be null");
+    Preconditions.checkArgument(failure != null, "failure must not be null (use Optional.empty())");
+    Preconditions.checkArgument(failure.isPresent()
+            || (validationFairness != null && testFairness != null && hardware != null),
+        "a successful evaluation needs fairness and hardware reports");
+  }
+
+  /** A failed evaluation with its reason and whatever hardware figures are known (may be null). */
+  public static Evaluation failed(String reason, HardwareReport hardware) {
+    Preconditions.checkArgument(reason != null && !reason.isBlank(), "reason must not be blank");
+    return new Evaluation(SplitMetrics.UNKNOWN, SplitMetrics.UNKNOWN, SplitMetrics.UNKNOWN, 0, 0,
+        null, null, hardware, Optional.of(reason));
+  }
+
+  public boolean succeeded() {
+    return failure.isEmpty();
+  }
+
+  /** Validation accuracy, the figure selection uses. */
+  public double accuracy() {
+    return validation.accuracy();
+  }
+
+  /** Validation unfairness, the figure selection uses. */
+  public double unfairness() {
+    return validationFairness == null ? Double.NaN : validationFairness.unfairness();
+  }
+
+  /**
+   * The one-paragraph metrics text the prompt carries: losses, accuracies, unfairness, EODD, EOPP1,
+   * EOPP2, per-group accuracy and count, latency, throughput, peak memory.
+   */
+  public String metricsParagraph() {
+    if (failure.isPresent()) {
+      return "The model failed: " + failure.get() + ".";
+    }
+    FairnessReport v = validationFairness;
+    StringBuilder text = new StringBuilder();
+    text.append(String.format(
+        "Train loss %.4f, accuracy %.2f%%; validation loss %.4f, accuracy %.2f%%; test loss %.4f,"
+            + " accuracy %.2f%% after %d epochs (%.1f s). ",
+        train.loss(), 100 * train.accuracy(), validation.loss(), 100 * validation.accuracy(),
+        test.loss(), 100 * test.accuracy(), epochs, trainingSeconds));
+    text.append(String.format(
+        "On the validation split: unfairness %.4f, EODD %.4f, EOPP1 %.4f, EOPP2 %.4f; group"
+            + " accuracies: %s. ",
+        v.unfairness(), v.eodd(), v.eopp1(), v.eopp2(), v.groupsText()));
+    text.append(String.format("Hardware: %,d parameters, %.1f M MACs, ", hardware.parameters(),
+        hardware.macs() / 1e6));
+    text.append(Double.isNaN(hardware.latencyMs()) ? "latency not measured, "
+        : String.format("latency %.2f ms per image (batch 2), ", hardware.latencyMs()));
+    text.append(Double.isNaN(hardware.throughput()) ? ""
+        : String.format("throughput %.0f images/s, ", hardware.throughput()));
+    text.append(Double.isNaN(hardware.peakMemoryMb())
+        ? String.format("analytic memory %.1f MB.", hardware.analyticMemoryMb())
+        : String.format("peak memory %.1f MB (analytic %.1f MB).", hardware.peakMemoryMb(),
+            hardware.analyticMemoryMb()));
+    return text.toString();
+  }
+}

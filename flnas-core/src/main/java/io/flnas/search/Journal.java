@@ -1,0 +1,209 @@
+package io.flnas.search;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flnas.FlNasException;
+import io.flnas.JournalMismatchException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The append-only JSON Lines record of a search: a header line with the configuration
+ * fingerprint, then one line per trial, written and flushed to the operating system as each trial
+ * finishes. Opening an existing journal restores its trials; a torn last line (a run killed
+ * mid-write) is ignored and cut off; a journal from another configuration, or with a corrupt line
+ * before the last, is refused with a {@link JournalMismatchException} that says what differs.
+ *
+ * <p>Each append opens, writes and closes the file, so no handle outlives a trial and a killed
+ * process loses at most the trial in flight.
+ */
+public final class Journal {
+  static final String FORMAT = "flnas-journal/1";
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final Path path;
+  private final List<Trial> restored;
+
+  private Journal(Path path, List<Trial> restored) {
+    this.path = path;
+    this.restored = List.copyOf(restored);
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  /** Trials read back when the journal was opened, in iteration order. */
+  public List<Trial> restored() {
+    return restored;
+  }
+
+  /**
+   * Opens {@code path} for a search with the given fingerprint: creates it with a header when it
+   * does not exist (or is empty), otherwise checks the header and restores the trials.
+   */
+  public static Journal open(Path path, Map<String, String> fingerprint) {
+    try {
+      Path parent = path.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      if (!Files.exists(path) || Files.size(path) == 0) {
+        writeHeader(path, fingerprint);
+        return new Journal(path, List.of());
+      }
+      return new Journal(path, restore(path, fingerprint));
+    } catch (IOException e) {
+      throw new FlNasException("cannot open journal " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads only the header's fingerprint, e.g. to check a replay journal. */
+  public static Map<String, String> readFingerprint(Path path) {
+    try {
+      List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+      if (lines.isEmpty()) {
+        throw new JournalMismatchException("journal " + path + " is empty");
+      }
+      return fingerprintOf(path, MAPPER.readTree(lines.get(0)));
+    } catch (IOException e) {
+      throw new JournalMismatchException("cannot read journal " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads every trial of a journal without checking the configuration (for reports, replay). */
+  public static List<Trial> readTrials(Path path) {
+    return restore(path, null);
+  }
+
+  private static void writeHeader(Path path, Map<String, String> fingerprint) throws IOException {
+    ObjectNode header = MAPPER.createObjectNode();
+    header.put("type", "header");
+    header.put("format", FORMAT);
+    ObjectNode fp = header.putObject("fingerprint");
+    fingerprint.forEach(fp::put);
+    Files.writeString(path, header + "\n", StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+  }
+
+  private static List<Trial> restore(Path path, Map<String, String> expected) {
+    String content;
+    try {
+      content = Files.readString(path, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new JournalMismatchException("cannot read journal " + path + ": " + e.getMessage(), e);
+    }
+    String[] lines = content.split("\n", -1);
+    boolean endsClean = content.endsWith("\n");
+    int lastLine = endsClean ? lines.length - 2 : lines.length - 1;
+    JsonNode header;
+    try {
+      header = MAPPER.readTree(lines[0]);
+    } catch (IOException e) {
+      throw new JournalMismatchException("journal " + path + " line 1 is not a flnas journal"
+          + " header: " + e.getMessage(), e);
+    }
+    Map<String, String> found = fingerprintOf(path, header);
+    if (expected != null && !found.equals(expected)) {
+      throw new JournalMismatchException("journal " + path + " was written under a different"
+          + " configuration: " + differences(found, expected)
+          + "; use another journal path or the same configuration");
+    }
+    List<Trial> trials = new ArrayList<>();
+    long goodBytes = lines[0].getBytes(StandardCharsets.UTF_8).length + 1;
+    for (int i = 1; i <= lastLine; i++) {
+      String line = lines[i];
+      if (line.isBlank()) {
+        goodBytes += line.getBytes(StandardCharsets.UTF_8).length + 1;
+        continue;
+      }
+      try {
+        Trial trial = TrialJson.read(line);
+        if (trial.iteration() != trials.size() + 1) {
+          throw new JournalMismatchException("journal " + path + " line " + (i + 1)
+              + " holds iteration " + trial.iteration() + " but iteration " + (trials.size() + 1)
+              + " was expected");
+        }
+        trials.add(trial);
+        goodBytes += line.getBytes(StandardCharsets.UTF_8).length + 1;
+      } catch (IOException | IllegalArgumentException | NullPointerException e) {
+        boolean torn = i == lastLine && !endsClean;
+        if (!torn) {
+          throw new JournalMismatchException("journal " + path + " line " + (i + 1)
+              + " is corrupt: " + e.getMessage(), e);
+        }
+        if (expected != null) {
+          truncate(path, goodBytes);
+        }
+      }
+    }
+    if (!endsClean && lastLine >= 1 && expected != null && trials.size() == lastLine) {
+      // The last line parsed but has no newline: finish it so appends start on a fresh line.
+      append(path, "\n");
+    }
+    return trials;
+  }
+
+  private static Map<String, String> fingerprintOf(Path path, JsonNode header) {
+    if (!"header".equals(header.path("type").asText())
+        || !FORMAT.equals(header.path("format").asText())) {
+      throw new JournalMismatchException("journal " + path + " has no " + FORMAT + " header on"
+          + " line 1");
+    }
+    Map<String, String> found = new LinkedHashMap<>();
+    header.path("fingerprint").fields()
+        .forEachRemaining(e -> found.put(e.getKey(), e.getValue().asText()));
+    return found;
+  }
+
+  private static String differences(Map<String, String> journal, Map<String, String> search) {
+    List<String> parts = new ArrayList<>();
+    TreeSet<String> keys = new TreeSet<>(journal.keySet());
+    keys.addAll(search.keySet());
+    for (String key : keys) {
+      String a = journal.get(key);
+      String b = search.get(key);
+      if (a == null || !a.equals(b)) {
+        parts.add(key + ": journal has '" + a + "', this search has '" + b + "'");
+      }
+    }
+    return String.join("; ", parts);
+  }
+
+  private static void truncate(Path path, long size) {
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+      channel.truncate(size);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Appends one trial as one line. */
+  public void append(Trial trial) {
+    append(path, TrialJson.write(trial) + "\n");
+  }
+
+  private static void append(Path path, String text) {
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND)) {
+      ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+    } catch (IOException e) {
+      throw new FlNasException("cannot append to journal " + path + ": " + e.getMessage(), e);
+    }
+  }
+}

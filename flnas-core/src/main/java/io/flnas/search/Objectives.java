@@ -1,0 +1,184 @@
+package io.flnas.search;
+
+import com.google.common.base.Preconditions;
+import io.flnas.metrics.Evaluation;
+import io.flnas.space.DeploymentTarget;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Ready-made objectives and the Pareto front. */
+public final class Objectives {
+  private Objectives() {}
+
+  /** The paper's ranking with a tolerance of 1 percentage point. */
+  public static Objective flNas() {
+    return flNas(0.01);
+  }
+
+  /**
+   * The paper's priorities: only trials that meet the target's budgets compete; among those, the
+   * ones within {@code accuracyTolerance} (a fraction: 0.01 = 1 percentage point) of the best
+   * validation accuracy are admissible and the lowest unfairness wins; ties go to lower latency,
+   * then fewer parameters. Behind them: the other in-budget trials by accuracy, then the
+   * over-budget ones by accuracy.
+   */
+  public static Objective flNas(double accuracyTolerance) {
+    Preconditions.checkArgument(accuracyTolerance >= 0 && accuracyTolerance < 1,
+        "accuracyTolerance must be in [0, 1), but was %s", accuracyTolerance);
+    return new Objective() {
+      @Override
+      public List<Trial> rank(List<Trial> trials, DeploymentTarget target) {
+        List<Trial> inBudget = new ArrayList<>();
+        List<Trial> overBudget = new ArrayList<>();
+        for (Trial trial : distinctCompleted(trials)) {
+          (meets(trial.result(), target) ? inBudget : overBudget).add(trial);
+        }
+        double bestAccuracy = inBudget.stream().mapToDouble(t -> t.result().accuracy()).max()
+            .orElse(Double.NaN);
+        Comparator<Trial> fairest = Comparator
+            .<Trial>comparingDouble(t -> Metric.UNFAIRNESS.cost(t.result()))
+            .thenComparingDouble(t -> Metric.LATENCY.cost(t.result()))
+            .thenComparingDouble(t -> Metric.PARAMETERS.cost(t.result()))
+            .thenComparingInt(Trial::iteration);
+        Comparator<Trial> mostAccurate = Comparator
+            .<Trial>comparingDouble(t -> Metric.ACCURACY.cost(t.result()))
+            .thenComparing(fairest);
+        List<Trial> admissible = new ArrayList<>();
+        List<Trial> rest = new ArrayList<>();
+        for (Trial trial : inBudget) {
+          boolean close = trial.result().accuracy() >= bestAccuracy - accuracyTolerance - 1e-12;
+          (close ? admissible : rest).add(trial);
+        }
+        admissible.sort(fairest);
+        rest.sort(mostAccurate);
+        overBudget.sort(mostAccurate);
+        List<Trial> ranked = new ArrayList<>(admissible);
+        ranked.addAll(rest);
+        ranked.addAll(overBudget);
+        return ranked;
+      }
+
+      @Override
+      public String name() {
+        return "flnas(tolerance=" + accuracyTolerance + ")";
+      }
+    };
+  }
+
+  /**
+   * Highest weighted sum wins: {@code sum of weight x value}, values turned so higher is better
+   * (accuracy as is; unfairness, EODD, EOPP1/2 negated; parameters in millions, latency in ms and
+   * memory in MB negated). Budgets are not enforced beyond ranking over-budget trials last.
+   */
+  public static Objective weighted(Map<Metric, Double> weights) {
+    Preconditions.checkArgument(!weights.isEmpty(), "weights must not be empty");
+    Map<Metric, Double> copy = new LinkedHashMap<>(weights);
+    return new Objective() {
+      @Override
+      public List<Trial> rank(List<Trial> trials, DeploymentTarget target) {
+        Comparator<Trial> order = Comparator
+            .<Trial, Boolean>comparing(t -> !meets(t.result(), target))
+            .thenComparingDouble(t -> -score(t.result()))
+            .thenComparingInt(Trial::iteration);
+        return distinctCompleted(trials).stream().sorted(order).collect(Collectors.toList());
+      }
+
+      private double score(Evaluation e) {
+        double score = 0;
+        for (Map.Entry<Metric, Double> w : copy.entrySet()) {
+          double value = -w.getKey().cost(e);
+          if (w.getKey() == Metric.PARAMETERS) {
+            value /= 1e6;
+          }
+          score += w.getValue() * value;
+        }
+        return score;
+      }
+
+      @Override
+      public String name() {
+        return "weighted" + copy;
+      }
+    };
+  }
+
+  /** Compares by the first metric, ties by the next, and so on; over-budget trials last. */
+  public static Objective lexicographic(Metric... order) {
+    Preconditions.checkArgument(order.length > 0, "lexicographic needs at least one metric");
+    List<Metric> metrics = List.of(order);
+    return new Objective() {
+      @Override
+      public List<Trial> rank(List<Trial> trials, DeploymentTarget target) {
+        Comparator<Trial> comparator = Comparator.comparing(t -> !meets(t.result(), target));
+        for (Metric metric : metrics) {
+          comparator = comparator.thenComparingDouble(t -> metric.cost(t.result()));
+        }
+        comparator = comparator.thenComparingInt(Trial::iteration);
+        return distinctCompleted(trials).stream().sorted(comparator).collect(Collectors.toList());
+      }
+
+      @Override
+      public String name() {
+        return "lexicographic" + metrics;
+      }
+    };
+  }
+
+  /**
+   * The non-dominated completed trials over the given metrics: no other trial is at least as good
+   * on every metric and better on one. In iteration order.
+   */
+  public static List<Trial> paretoFront(List<Trial> trials, Metric... metrics) {
+    Preconditions.checkArgument(metrics.length > 0, "paretoFront needs at least one metric");
+    List<Trial> candidates = distinctCompleted(trials);
+    List<Trial> front = new ArrayList<>();
+    for (Trial t : candidates) {
+      boolean dominated = false;
+      for (Trial other : candidates) {
+        if (other != t && dominates(other.result(), t.result(), metrics)) {
+          dominated = true;
+          break;
+        }
+      }
+      if (!dominated) {
+        front.add(t);
+      }
+    }
+    return front;
+  }
+
+  /** Whether {@code a} is at least as good as {@code b} on every metric and better on one. */
+  public static boolean dominates(Evaluation a, Evaluation b, Metric... metrics) {
+    boolean better = false;
+    for (Metric m : metrics) {
+      double ca = m.cost(a);
+      double cb = m.cost(b);
+      if (ca > cb) {
+        return false;
+      }
+      better |= ca < cb;
+    }
+    return better;
+  }
+
+  /** Whether measured figures fit the target: parameters, memory and latency budgets. */
+  public static boolean meets(Evaluation e, DeploymentTarget target) {
+    return target.meets(e.hardware().parameters(), e.hardware().memoryMb(),
+        e.hardware().latencyMs());
+  }
+
+  /** Completed trials, each evaluated architecture once (duplicates of it left out). */
+  static List<Trial> distinctCompleted(List<Trial> trials) {
+    return trials.stream().filter(Trial::completed).filter(t -> t.duplicateOf().isEmpty())
+        .collect(Collectors.toList());
+  }
+
+  static String names(Metric... metrics) {
+    return Arrays.toString(metrics);
+  }
+}

@@ -1,0 +1,502 @@
+package io.flnas.space;
+
+import io.flnas.TemplateParseException;
+import io.flnas.arch.ActivationKind;
+import io.flnas.arch.Architecture;
+import io.flnas.arch.Layer;
+import io.flnas.arch.NormKind;
+import io.flnas.arch.PoolKind;
+import io.flnas.arch.Shape;
+import io.flnas.arch.Shapes;
+import io.flnas.arch.Shortcut;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The paper's template: a PyTorch {@code nn.Sequential(...)} expression. Parsing reads the text as
+ * data with a small recursive-descent parser over calls, numbers, strings and booleans; it never
+ * evaluates Python. Residual blocks use the pseudo-module
+ * {@code Residual(nn.Sequential(...), shortcut='identity'|'projection')}. Declared input channels
+ * ({@code nn.Conv2d(in, out, ...)}, {@code nn.Linear(in, out)}, {@code nn.BatchNorm2d(c)}) are
+ * checked against the channels the previous layers produce.
+ */
+final class PyTorchTemplate implements Template {
+  static final PyTorchTemplate INSTANCE = new PyTorchTemplate();
+
+  private PyTorchTemplate() {}
+
+  @Override
+  public String name() {
+    return "pytorch";
+  }
+
+  @Override
+  public String render(Architecture architecture) {
+    Map<String, Shape> inputs = Shapes.infer(architecture).inputs();
+    StringBuilder out = new StringBuilder();
+    renderSequential(architecture.layers(), "layers", inputs, out, 0);
+    return out.toString();
+  }
+
+  private static void renderSequential(List<Layer> layers, String path, Map<String, Shape> inputs,
+      StringBuilder out, int depth) {
+    String indent = "    ".repeat(depth + 1);
+    out.append("nn.Sequential(\n");
+    for (int i = 0; i < layers.size(); i++) {
+      Layer layer = layers.get(i);
+      String here = path + "[" + i + "]";
+      Shape in = inputs.get(here);
+      String channels = in == null ? "?" : String.valueOf(in.channels());
+      out.append(indent);
+      if (layer instanceof Layer.Conv2d c) {
+        out.append(String.format("nn.Conv2d(%s, %d, kernel_size=%d, stride=%d, padding=%d%s, bias=%s)",
+            channels, c.filters(), c.kernel(), c.stride(), c.padding(),
+            c.groups() == 1 ? "" : ", groups=" + c.groups(), c.bias() ? "True" : "False"));
+      } else if (layer instanceof Layer.Norm n) {
+        boolean flat = in != null && in.flat();
+        switch (n.kind()) {
+          case BATCH -> out.append(flat ? "nn.BatchNorm1d(" : "nn.BatchNorm2d(").append(channels).append(')');
+          case GROUP -> out.append("nn.GroupNorm(").append(n.groups()).append(", ").append(channels).append(')');
+          case LAYER -> out.append(flat ? "nn.LayerNorm(" + channels + ")" : "nn.GroupNorm(1, " + channels + ")");
+          case INSTANCE -> out.append("nn.InstanceNorm2d(").append(channels).append(", affine=True)");
+          case NONE -> out.append("nn.Identity()");
+        }
+      } else if (layer instanceof Layer.Activation a) {
+        out.append(switch (a.kind()) {
+          case RELU -> "nn.ReLU()";
+          case RELU6 -> "nn.ReLU6()";
+          case LEAKY_RELU -> "nn.LeakyReLU(0.01)";
+          case GELU -> "nn.GELU()";
+          case SILU -> "nn.SiLU()";
+        });
+      } else if (layer instanceof Layer.Pool p) {
+        out.append(String.format("nn.%s(kernel_size=%d, stride=%d, padding=%d)",
+            p.kind() == PoolKind.MAX ? "MaxPool2d" : "AvgPool2d", p.kernel(), p.stride(), p.padding()));
+      } else if (layer instanceof Layer.GlobalAvgPool) {
+        out.append("nn.AdaptiveAvgPool2d(1),\n").append(indent).append("nn.Flatten()");
+      } else if (layer instanceof Layer.Flatten) {
+        out.append("nn.Flatten()");
+      } else if (layer instanceof Layer.Dropout d) {
+        out.append("nn.Dropout(p=").append(d.rate()).append(')');
+      } else if (layer instanceof Layer.Linear l) {
+        out.append(String.format("nn.Linear(%s, %d%s)", channels, l.units(),
+            l.bias() ? "" : ", bias=False"));
+      } else if (layer instanceof Layer.Residual r) {
+        out.append("Residual(");
+        renderSequential(r.body(), here + ".body", inputs, out, depth + 1);
+        out.append(", shortcut='").append(r.shortcut().key()).append('\'');
+        if (r.shortcut() == Shortcut.PROJECTION && r.projectionNorm() != NormKind.BATCH) {
+          out.append(", projection_norm='").append(r.projectionNorm().key()).append('\'');
+        }
+        out.append(')');
+      }
+      out.append(",\n");
+    }
+    out.append("    ".repeat(depth)).append(')');
+  }
+
+  @Override
+  public String formatInstructions(Shape input, int numClasses) {
+    return """
+        Answer with one PyTorch nn.Sequential(...) expression and nothing else. The input is fixed
+        to %d channels x %d x %d pixels and the output to %d classes. Use only these modules:
+          nn.Conv2d(in, out, kernel_size=K, stride=S, padding=P, groups=G, bias=False)
+          nn.BatchNorm2d(C), nn.GroupNorm(G, C), nn.InstanceNorm2d(C, affine=True), nn.Identity()
+          nn.ReLU(), nn.ReLU6(), nn.LeakyReLU(0.01), nn.GELU(), nn.SiLU()
+          nn.MaxPool2d(kernel_size=K, stride=S, padding=P), nn.AvgPool2d(kernel_size=K, stride=S)
+          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(p=R), nn.Linear(in, out)
+          Residual(nn.Sequential(...), shortcut='identity' | 'projection')
+        Residual adds the body's output to its input (identity) or to a 1x1 conv + batch norm of its
+        input (projection, when the body changes channels or size). Every layer's input channels
+        must equal the previous layer's output channels. End with nn.AdaptiveAvgPool2d(1),
+        nn.Flatten() and nn.Linear(C, %d).""".formatted(
+        input.channels(), input.height(), input.width(), numClasses, numClasses);
+  }
+
+  @Override
+  public Architecture parse(String reply, Shape input, int numClasses) {
+    if (reply == null || reply.isBlank()) {
+      throw new TemplateParseException("the reply is empty; answer with an nn.Sequential(...)");
+    }
+    String text = Replies.unfence(reply, "Sequential");
+    int start = text.indexOf("nn.Sequential(");
+    if (start < 0) {
+      start = text.indexOf("Sequential(");
+    }
+    if (start < 0) {
+      throw new TemplateParseException("no nn.Sequential(...) found in the reply");
+    }
+    Parser parser = new Parser(text, start);
+    Call root = parser.call();
+    if (!root.name.endsWith("Sequential")) {
+      throw new TemplateParseException("expected nn.Sequential(...), but got " + root.name);
+    }
+    List<Declared> declared = new ArrayList<>();
+    List<Layer> layers = toLayers(root, "layers", declared);
+    Architecture architecture = new Architecture("", input, numClasses, layers);
+    Map<String, Shape> inputs = Shapes.infer(architecture).inputs();
+    for (Declared d : declared) {
+      Shape actual = inputs.get(d.path);
+      if (actual != null && d.channels != actual.channels()) {
+        throw new TemplateParseException(d.path + ": " + d.module + " declares " + d.channels
+            + " input channels, but the previous layer produces " + actual.channels()
+            + " (shape " + actual + ")");
+      }
+    }
+    return architecture;
+  }
+
+  private record Declared(String path, String module, int channels) {}
+
+  private static List<Layer> toLayers(Call sequential, String path, List<Declared> declared) {
+    List<Layer> layers = new ArrayList<>();
+    List<Object> args = sequential.positional;
+    for (int i = 0; i < args.size(); i++) {
+      if (!(args.get(i) instanceof Call call)) {
+        throw new TemplateParseException(path + "[" + layers.size() + "]: expected a module call,"
+            + " but got " + args.get(i));
+      }
+      String here = path + "[" + layers.size() + "]";
+      String name = call.name.substring(call.name.lastIndexOf('.') + 1);
+      try {
+        Layer layer = toLayer(name, call, here, declared);
+        if (layer == null) {
+          continue;
+        }
+        layers.add(layer);
+        boolean flattenFollows = i + 1 < args.size() && args.get(i + 1) instanceof Call next
+            && next.name.endsWith("Flatten");
+        if (layer instanceof Layer.GlobalAvgPool && flattenFollows) {
+          i++; // AdaptiveAvgPool2d(1) + Flatten() is one global_avg_pool
+        }
+      } catch (IllegalArgumentException e) {
+        throw new TemplateParseException(here + " (" + call.name + "): " + e.getMessage(), e);
+      }
+    }
+    if (layers.isEmpty()) {
+      throw new TemplateParseException(path + ": the Sequential has no layers");
+    }
+    return layers;
+  }
+
+  private static Layer toLayer(String name, Call call, String path, List<Declared> declared) {
+    switch (name) {
+      case "Conv2d": {
+        declared.add(new Declared(path, call.name, call.integer(0, "in_channels")));
+        int kernel = call.integer(2, "kernel_size");
+        return new Layer.Conv2d(call.integer(1, "out_channels"), kernel,
+            call.optionalInt(3, "stride", 1), call.optionalInt(4, "padding", 0),
+            call.optionalInt(6, "groups", 1), call.optionalBool(7, "bias", true));
+      }
+      case "BatchNorm2d":
+      case "BatchNorm1d":
+        declared.add(new Declared(path, call.name, call.integer(0, "num_features")));
+        return Layer.Norm.of(NormKind.BATCH);
+      case "GroupNorm": {
+        int groups = call.integer(0, "num_groups");
+        declared.add(new Declared(path, call.name, call.integer(1, "num_channels")));
+        return new Layer.Norm(groups == 1 ? NormKind.LAYER : NormKind.GROUP, groups);
+      }
+      case "LayerNorm":
+        return Layer.Norm.of(NormKind.LAYER);
+      case "InstanceNorm2d":
+        declared.add(new Declared(path, call.name, call.integer(0, "num_features")));
+        return Layer.Norm.of(NormKind.INSTANCE);
+      case "Identity":
+        return Layer.Norm.of(NormKind.NONE);
+      case "ReLU":
+        return new Layer.Activation(ActivationKind.RELU);
+      case "ReLU6":
+        return new Layer.Activation(ActivationKind.RELU6);
+      case "LeakyReLU":
+        return new Layer.Activation(ActivationKind.LEAKY_RELU);
+      case "GELU":
+        return new Layer.Activation(ActivationKind.GELU);
+      case "SiLU":
+      case "Swish":
+        return new Layer.Activation(ActivationKind.SILU);
+      case "MaxPool2d":
+      case "AvgPool2d": {
+        int kernel = call.integer(0, "kernel_size");
+        return new Layer.Pool(name.startsWith("Max") ? PoolKind.MAX : PoolKind.AVG, kernel,
+            call.optionalInt(1, "stride", kernel), call.optionalInt(2, "padding", 0));
+      }
+      case "AdaptiveAvgPool2d": {
+        int size = call.integer(0, "output_size");
+        if (size != 1) {
+          throw new IllegalArgumentException("only AdaptiveAvgPool2d(1) is supported, but was "
+              + size);
+        }
+        return new Layer.GlobalAvgPool();
+      }
+      case "Flatten":
+        return new Layer.Flatten();
+      case "Dropout":
+      case "Dropout2d":
+        return new Layer.Dropout(call.number(0, "p", 0.5));
+      case "Linear":
+        declared.add(new Declared(path, call.name, call.integer(0, "in_features")));
+        return new Layer.Linear(call.integer(1, "out_features"), call.optionalBool(2, "bias", true));
+      case "Residual": {
+        if (call.positional.isEmpty() || !(call.positional.get(0) instanceof Call body)
+            || !body.name.endsWith("Sequential")) {
+          throw new IllegalArgumentException("Residual needs an nn.Sequential(...) body");
+        }
+        Object shortcut = call.keyword.getOrDefault("shortcut", "identity");
+        Object norm = call.keyword.getOrDefault("projection_norm", "batch");
+        return new Layer.Residual(toLayers(body, path + ".body", declared),
+            Shortcut.of(String.valueOf(shortcut)), NormKind.of(String.valueOf(norm)));
+      }
+      default:
+        throw new IllegalArgumentException("unsupported module '" + call.name + "'; use only"
+            + " the modules listed in the format instructions");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Templates.pytorch()";
+  }
+
+  /** A parsed call {@code name(positional..., key=value...)}. */
+  private static final class Call {
+    final String name;
+    final List<Object> positional = new ArrayList<>();
+    final Map<String, Object> keyword = new LinkedHashMap<>();
+
+    Call(String name) {
+      this.name = name;
+    }
+
+    private Object arg(int index, String key) {
+      if (keyword.containsKey(key)) {
+        return keyword.get(key);
+      }
+      return index < positional.size() ? positional.get(index) : null;
+    }
+
+    int integer(int index, String key) {
+      Object value = arg(index, key);
+      if (value == null) {
+        throw new IllegalArgumentException("missing argument " + key);
+      }
+      return asInt(value, key);
+    }
+
+    int optionalInt(int index, String key, int fallback) {
+      Object value = arg(index, key);
+      return value == null ? fallback : asInt(value, key);
+    }
+
+    double number(int index, String key, double fallback) {
+      Object value = arg(index, key);
+      if (value == null) {
+        return fallback;
+      }
+      if (!(value instanceof Double d)) {
+        throw new IllegalArgumentException(key + " must be a number, but was " + value);
+      }
+      return d;
+    }
+
+    boolean optionalBool(int index, String key, boolean fallback) {
+      Object value = arg(index, key);
+      if (value == null) {
+        return fallback;
+      }
+      if (!(value instanceof Boolean b)) {
+        throw new IllegalArgumentException(key + " must be True or False, but was " + value);
+      }
+      return b;
+    }
+
+    private static int asInt(Object value, String key) {
+      if (value instanceof List<?> tuple && tuple.size() == 2 && tuple.get(0).equals(tuple.get(1))) {
+        value = tuple.get(0); // kernel_size=(3, 3)
+      }
+      if (value instanceof Double d && d == Math.rint(d)) {
+        return d.intValue();
+      }
+      throw new IllegalArgumentException(key + " must be an integer, but was " + value);
+    }
+  }
+
+  /** Recursive descent over Python call syntax; values are Double, String, Boolean, List, Call. */
+  private static final class Parser {
+    private final String text;
+    private int pos;
+
+    Parser(String text, int start) {
+      this.text = text;
+      this.pos = start;
+    }
+
+    Call call() {
+      String name = identifier();
+      expect('(');
+      Call call = new Call(name);
+      skip();
+      while (peek() != ')') {
+        int mark = pos;
+        String key = peekIdentifier();
+        boolean keyword = false;
+        if (key != null) {
+          pos += key.length();
+          skip();
+          keyword = peek() == '=' && !(pos + 1 < text.length() && text.charAt(pos + 1) == '=');
+        }
+        if (keyword) {
+          pos++;
+          call.keyword.put(key, value());
+        } else {
+          pos = mark;
+          call.positional.add(value());
+        }
+        skip();
+        if (peek() == ',') {
+          pos++;
+          skip();
+        } else if (peek() != ')') {
+          throw error("expected ',' or ')'");
+        }
+      }
+      pos++;
+      return call;
+    }
+
+    private Object value() {
+      skip();
+      char c = peek();
+      if (c == '\'' || c == '"') {
+        int end = text.indexOf(c, pos + 1);
+        if (end < 0) {
+          throw error("unterminated string");
+        }
+        String s = text.substring(pos + 1, end);
+        pos = end + 1;
+        return s;
+      }
+      if (c == '(' || c == '[') {
+        char close = c == '(' ? ')' : ']';
+        pos++;
+        List<Object> items = new ArrayList<>();
+        skip();
+        while (peek() != close) {
+          items.add(value());
+          skip();
+          if (peek() == ',') {
+            pos++;
+            skip();
+          } else if (peek() != close) {
+            throw error("expected ',' or '" + close + "'");
+          }
+        }
+        pos++;
+        return items;
+      }
+      if (c == '-' || c == '.' || Character.isDigit(c)) {
+        int start = pos;
+        pos++;
+        while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos))
+            || text.charAt(pos) == '.' || text.charAt(pos) == '-' || text.charAt(pos) == '+')) {
+          pos++;
+        }
+        String number = text.substring(start, pos);
+        try {
+          return Double.parseDouble(number);
+        } catch (NumberFormatException e) {
+          throw error("not a number: " + number);
+        }
+      }
+      int mark = pos;
+      String word = identifier();
+      skip();
+      if (peek() == '(') {
+        pos = mark;
+        return call();
+      }
+      switch (word) {
+        case "True":
+        case "true":
+          return Boolean.TRUE;
+        case "False":
+        case "false":
+          return Boolean.FALSE;
+        case "None":
+          return null;
+        default:
+          throw error("unexpected name '" + word + "'; only literal values and module calls are"
+              + " allowed");
+      }
+    }
+
+    private String identifier() {
+      skip();
+      String word = peekIdentifier();
+      if (word == null) {
+        throw error("expected a name");
+      }
+      pos += word.length();
+      return word;
+    }
+
+    private String peekIdentifier() {
+      int end = pos;
+      while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end))
+          || text.charAt(end) == '_' || text.charAt(end) == '.')) {
+        end++;
+      }
+      return end == pos || !Character.isJavaIdentifierStart(text.charAt(pos)) ? null
+          : text.substring(pos, end);
+    }
+
+    private void expect(char c) {
+      skip();
+      if (peek() != c) {
+        throw error("expected '" + c + "'");
+      }
+      pos++;
+    }
+
+    private char peek() {
+      if (pos >= text.length()) {
+        throw error("the reply ends before the expression is closed");
+      }
+      return text.charAt(pos);
+    }
+
+    private void skip() {
+      while (pos < text.length()) {
+        char c = text.charAt(pos);
+        if (Character.isWhitespace(c)) {
+          pos++;
+        } else if (c == '#') {
+          while (pos < text.length() && text.charAt(pos) != '\n') {
+            pos++;
+          }
+        } else {
+          break;
+        }
+      }
+    }
+
+    private TemplateParseException error(String what) {
+      int line = 1;
+      int column = 1;
+      for (int i = 0; i < Math.min(pos, text.length()); i++) {
+        if (text.charAt(i) == '\n') {
+          line++;
+          column = 1;
+        } else {
+          column++;
+        }
+      }
+      String near = text.substring(Math.min(pos, text.length()),
+          Math.min(text.length(), pos + 20)).replace('\n', ' ');
+      return new TemplateParseException(what + " at line " + line + ", column " + column
+          + " near '" + near + "'");
+    }
+  }
+}

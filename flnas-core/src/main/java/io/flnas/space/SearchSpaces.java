@@ -1,0 +1,37 @@
+package io.flnas.space;
+
+import io.flnas.arch.ActivationKind;
+import io.flnas.arch.NormKind;
+import io.flnas.arch.PoolKind;
+
+/** Ready-made search spaces. */
+public final class SearchSpaces {
+  private SearchSpaces() {}
+
+  /**
+   * The paper's CNN template: 2 to 8 conv layers, 16 to 128 filters, kernels 1/3/5/7, strides 1/2,
+   * every normalization and activation kind, max/avg pooling, dropout, residual and depthwise
+   * blocks, at most one hidden linear layer.
+   */
+  public static SearchSpace paperCnn() {
+    return SearchSpace.builder().build();
+  }
+
+  /**
+   * A small space for quick experiments and tests: 1 to 4 conv layers of 8 to 32 filters, 3x3 or
+   * 1x1 kernels, batch/group/no normalization, ReLU or SiLU, max pooling, no hidden linear layer.
+   */
+  public static SearchSpace tiny() {
+    return SearchSpace.builder()
+        .convLayers(1, 4)
+        .filters(8, 16, 32)
+        .kernels(1, 3)
+        .poolKernels(2)
+        .norms(NormKind.BATCH, NormKind.GROUP, NormKind.NONE)
+        .activations(ActivationKind.RELU, ActivationKind.SILU)
+        .pools(PoolKind.MAX)
+        .dropoutRates(0.0, 0.1, 0.2)
+        .head(0)
+        .build();
+  }
+}
