@@ -186,7 +186,10 @@ public final class Search {
   /** The state of one run. */
   private final class Run {
     final List<Trial> history = new ArrayList<>();
+    /** First evaluated trial per architecture hash: hashing every earlier trial each time is O(n^2). */
+    final Map<String, Trial> evaluatedByHash = new java.util.HashMap<>();
     final List<Trial> restored;
+    Optional<Trial> best;
     final Journal log;
     Optional<String> stopReason = Optional.empty();
     boolean finished;
@@ -194,7 +197,8 @@ public final class Search {
     Run() {
       log = journal.map(path -> Journal.open(path, fingerprint())).orElse(null);
       restored = log == null ? List.of() : log.restored();
-      history.addAll(restored);
+      restored.forEach(this::record);
+      best = objective.best(history, target);
       notify(l -> l.searchStarted(maxIterations, restored));
     }
 
@@ -206,7 +210,6 @@ public final class Search {
       int iteration = history.size() + 1;
       notify(l -> l.trialStarted(iteration));
       long start = clock.millis();
-      Optional<Trial> best = objective.best(history, target);
       DesignContext context = new DesignContext(iteration, history, best, problem, space,
           template, target, objective, iterationRandom(seed, iteration));
       Trial trial;
@@ -225,21 +228,29 @@ public final class Search {
             Trial.Status.DESIGN_FAILED, Optional.empty(), Optional.of(describe(e)),
             OptionalInt.empty(), exchanges, seconds(start));
       }
-      history.add(trial);
+      record(trial);
       if (log != null) {
         log.append(trial);
       }
+      best = objective.best(history, target);
       Trial recorded = trial;
-      Optional<Trial> newBest = objective.best(history, target);
+      Optional<Trial> newBest = best;
       notify(l -> l.trialFinished(recorded, newBest));
       return trial;
+    }
+
+    private void record(Trial trial) {
+      history.add(trial);
+      if (trial.evaluation().isPresent() && trial.architecture().isPresent()) {
+        evaluatedByHash.putIfAbsent(trial.architecture().get().hash(), trial);
+      }
     }
 
     private Trial judge(int iteration, Proposal proposal, long start) {
       Architecture architecture = proposal.architecture().withName("trial-" + iteration);
       List<Violation> violations = new ArrayList<>(space.validate(architecture));
       Cost cost = null;
-      if (Shapes.infer(architecture).valid()) {
+      if (violations.isEmpty() || Shapes.infer(architecture).valid()) {
         cost = Cost.of(architecture);
         violations.addAll(target.check(cost));
       }
@@ -249,16 +260,14 @@ public final class Search {
             Optional.of("rejected before training: " + join(violations)), OptionalInt.empty(),
             proposal.exchanges(), seconds(start));
       }
-      String hash = architecture.hash();
-      for (Trial earlier : history) {
-        if (earlier.evaluation().isPresent() && earlier.hash().filter(hash::equals).isPresent()) {
-          Evaluation reused = earlier.evaluation().get();
-          int original = earlier.duplicateOf().orElse(earlier.iteration());
-          return new Trial(iteration, designer.name(), Optional.of(architecture),
-              reused.succeeded() ? Trial.Status.COMPLETED : Trial.Status.FAILED,
-              Optional.of(reused), reused.failure().map(f -> "same as #" + original + ": " + f),
-              OptionalInt.of(original), proposal.exchanges(), seconds(start));
-        }
+      Trial earlier = evaluatedByHash.get(architecture.hash());
+      if (earlier != null) {
+        Evaluation reused = earlier.evaluation().get();
+        int original = earlier.iteration();
+        return new Trial(iteration, designer.name(), Optional.of(architecture),
+            reused.succeeded() ? Trial.Status.COMPLETED : Trial.Status.FAILED,
+            Optional.of(reused), reused.failure().map(f -> "same as #" + original + ": " + f),
+            OptionalInt.of(original), proposal.exchanges(), seconds(start));
       }
       notify(l -> l.evaluationStarted(iteration, architecture));
       Evaluation evaluation;

@@ -1,0 +1,80 @@
+package io.flnas.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flnas.arch.ReferenceArchitectures;
+import io.flnas.arch.Shape;
+import io.flnas.metrics.Evaluation;
+import io.flnas.metrics.FairnessReport;
+import io.flnas.metrics.HardwareReport;
+import io.flnas.metrics.SplitMetrics;
+import io.flnas.space.DeploymentTarget;
+import io.flnas.space.DeploymentTargets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+class ObjectivesTest {
+  private static final DeploymentTarget ANY = DeploymentTargets.unconstrained();
+
+  private static Trial trial(int iteration, double accuracy, double unfairness, double latency,
+      long params) {
+    FairnessReport fairness = new FairnessReport(100, accuracy, List.of(), unfairness, 0, 0, 0);
+    Evaluation e = new Evaluation(SplitMetrics.UNKNOWN, new SplitMetrics(1, accuracy),
+        SplitMetrics.UNKNOWN, 1, 1, fairness, fairness,
+        new HardwareReport(params, 0, 1, latency, Double.NaN, Double.NaN, "test"), Optional.empty());
+    return new Trial(iteration, "test",
+        Optional.of(ReferenceArchitectures.smallCnn(Shape.image(3, 8, 8), 2)),
+        Trial.Status.COMPLETED, Optional.of(e), Optional.empty(), OptionalInt.empty(), List.of(), 0);
+  }
+
+  @Test
+  void flnas_prefers_the_fairest_within_one_point_of_the_best_accuracy() {
+    Trial mostAccurate = trial(1, 0.800, 0.10, 1, 100);
+    Trial fairAndClose = trial(2, 0.792, 0.02, 1, 100);
+    Trial fairestButWorse = trial(3, 0.700, 0.00, 1, 100);
+
+    List<Trial> ranked = Objectives.flNas().rank(List.of(mostAccurate, fairAndClose,
+        fairestButWorse), ANY);
+
+    assertThat(ranked).containsExactly(fairAndClose, mostAccurate, fairestButWorse);
+  }
+
+  @Test
+  void flnas_breaks_ties_by_latency_then_parameters_and_puts_over_budget_last() {
+    Trial slow = trial(1, 0.8, 0.05, 9, 100);
+    Trial fastBig = trial(2, 0.8, 0.05, 1, 900);
+    Trial fastSmall = trial(3, 0.8, 0.05, 1, 100);
+    Trial overBudget = trial(4, 0.95, 0.0, 1, 10_000_000);
+    DeploymentTarget pi = DeploymentTargets.raspberryPi4();
+
+    assertThat(Objectives.flNas().rank(List.of(slow, fastBig, fastSmall, overBudget), pi))
+        .containsExactly(fastSmall, fastBig, slow, overBudget);
+  }
+
+  @Test
+  void weighted_and_lexicographic_alternatives_rank_by_their_metrics() {
+    Trial accurate = trial(1, 0.9, 0.2, 1, 100);
+    Trial fair = trial(2, 0.7, 0.0, 1, 100);
+
+    assertThat(Objectives.weighted(Map.of(Metric.ACCURACY, 1.0, Metric.UNFAIRNESS, 2.0))
+        .best(List.of(accurate, fair), ANY)).contains(fair);
+    assertThat(Objectives.weighted(Map.of(Metric.ACCURACY, 1.0))
+        .best(List.of(accurate, fair), ANY)).contains(accurate);
+    assertThat(Objectives.lexicographic(Metric.UNFAIRNESS, Metric.ACCURACY)
+        .rank(List.of(accurate, fair), ANY)).containsExactly(fair, accurate);
+  }
+
+  @Test
+  void pareto_front_keeps_only_non_dominated_trials() {
+    Trial a = trial(1, 0.9, 0.2, 1, 100);
+    Trial b = trial(2, 0.7, 0.0, 1, 100);
+    Trial dominated = trial(3, 0.7, 0.3, 1, 100);
+    Trial middle = trial(4, 0.8, 0.1, 1, 100);
+
+    assertThat(Objectives.paretoFront(List.of(a, b, dominated, middle), Metric.ACCURACY,
+        Metric.UNFAIRNESS)).containsExactly(a, b, middle);
+  }
+}
