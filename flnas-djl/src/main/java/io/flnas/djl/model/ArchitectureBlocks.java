@@ -1,0 +1,160 @@
+package io.flnas.djl.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
+import io.flnas.InvalidArchitectureException;
+import io.flnas.arch.Architecture;
+import io.flnas.arch.Layer;
+import io.flnas.arch.NormKind;
+import io.flnas.arch.PoolKind;
+import io.flnas.arch.Shapes;
+import io.flnas.arch.Shortcut;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a core {@link Architecture} into a DJL {@link Block}, layer by layer, so that a DJL model
+ * has exactly the core's trainable parameters. Shapes come from the core's {@link Shapes} walk
+ * (channels are never inferred twice), so an architecture that is invalid there is refused here.
+ *
+ * <pre>{@code
+ * Block block = ArchitectureBlocks.toBlock(architecture);
+ * }</pre>
+ */
+public final class ArchitectureBlocks {
+  private ArchitectureBlocks() {}
+
+  public static Block toBlock(Architecture architecture) {
+    Shapes.Report report = Shapes.infer(architecture);
+    if (!report.valid()) {
+      throw new InvalidArchitectureException(report.violations());
+    }
+    return sequential(architecture.layers(), "layers", report.inputs());
+  }
+
+  /** Trainable parameters of an initialized block (running statistics excluded). */
+  public static long trainableParameters(Block block) {
+    long count = 0;
+    for (var pair : block.getParameters()) {
+      Parameter parameter = pair.getValue();
+      if (parameter.requiresGradient()) {
+        count += parameter.getArray().size();
+      }
+    }
+    return count;
+  }
+
+  private static SequentialBlock sequential(List<Layer> layers, String path,
+      Map<String, io.flnas.arch.Shape> inputs) {
+    SequentialBlock block = new SequentialBlock();
+    for (int i = 0; i < layers.size(); i++) {
+      String here = path + "[" + i + "]";
+      block.add(layer(layers.get(i), inputs.get(here), here, inputs));
+    }
+    return block;
+  }
+
+  private static Block layer(Layer layer, io.flnas.arch.Shape in, String path,
+      Map<String, io.flnas.arch.Shape> inputs) {
+    if (layer instanceof Layer.Conv2d c) {
+      return Conv2d.builder().setFilters(c.filters())
+          .setKernelShape(new ai.djl.ndarray.types.Shape(c.kernel(), c.kernel()))
+          .optStride(new ai.djl.ndarray.types.Shape(c.stride(), c.stride()))
+          .optPadding(new ai.djl.ndarray.types.Shape(c.padding(), c.padding()))
+          .optGroups(c.groups()).optBias(c.bias()).build();
+    } else if (layer instanceof Layer.Norm n) {
+      return norm(n.kind(), n.groups(), in.channels());
+    } else if (layer instanceof Layer.Activation a) {
+      switch (a.kind()) {
+        case RELU:
+          return Activation.reluBlock();
+        case RELU6:
+          return Activation.relu6Block();
+        case LEAKY_RELU:
+          return Activation.leakyReluBlock(0.01f);
+        case GELU:
+          return Activation.geluBlock();
+        case SILU:
+          return Activation.swishBlock(1f);
+        default:
+          throw new IllegalStateException("unknown activation " + a.kind());
+      }
+    } else if (layer instanceof Layer.Pool p) {
+      var kernel = new ai.djl.ndarray.types.Shape(p.kernel(), p.kernel());
+      var stride = new ai.djl.ndarray.types.Shape(p.stride(), p.stride());
+      var padding = new ai.djl.ndarray.types.Shape(p.padding(), p.padding());
+      return p.kind() == PoolKind.MAX ? Pool.maxPool2dBlock(kernel, stride, padding, false)
+          : Pool.avgPool2dBlock(kernel, stride, padding, false, true);
+    } else if (layer instanceof Layer.GlobalAvgPool) {
+      return new SequentialBlock().add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock());
+    } else if (layer instanceof Layer.Flatten) {
+      return Blocks.batchFlattenBlock();
+    } else if (layer instanceof Layer.Dropout d) {
+      return Dropout.builder().optRate((float) d.rate()).build();
+    } else if (layer instanceof Layer.Linear l) {
+      return Linear.builder().setUnits(l.units()).optBias(l.bias()).build();
+    } else if (layer instanceof Layer.Residual r) {
+      Block body = sequential(r.body(), path + ".body", inputs);
+      Block shortcut;
+      if (r.shortcut() == Shortcut.IDENTITY) {
+        shortcut = Blocks.identityBlock();
+      } else {
+        int stride = Shapes.projectionStride(r);
+        int outChannels = outputChannels(r.body(), in.channels());
+        SequentialBlock projection = new SequentialBlock().add(Conv2d.builder()
+            .setFilters(outChannels)
+            .setKernelShape(new ai.djl.ndarray.types.Shape(1, 1))
+            .optStride(new ai.djl.ndarray.types.Shape(stride, stride))
+            .optBias(false).build());
+        if (r.projectionNorm() != NormKind.NONE) {
+          projection.add(norm(r.projectionNorm(), 1, outChannels));
+        }
+        shortcut = projection;
+      }
+      return new ParallelBlock(
+          outputs -> new NDList(outputs.get(0).singletonOrThrow()
+              .add(outputs.get(1).singletonOrThrow())),
+          List.of(body, shortcut));
+    }
+    throw new IllegalStateException("unknown layer " + layer);
+  }
+
+  private static int outputChannels(List<Layer> body, int channels) {
+    int out = channels;
+    for (Layer layer : body) {
+      if (layer instanceof Layer.Conv2d c) {
+        out = c.filters();
+      } else if (layer instanceof Layer.Residual inner) {
+        out = outputChannels(inner.body(), out);
+      }
+    }
+    return out;
+  }
+
+  private static Block norm(NormKind kind, int groups, int channels) {
+    switch (kind) {
+      case BATCH:
+        return BatchNorm.builder().optMomentum(0.9f).optEpsilon(1e-5f).build();
+      case GROUP:
+        return new GroupNormBlock(groups, channels);
+      case LAYER:
+        return new GroupNormBlock(1, channels);
+      case INSTANCE:
+        return new GroupNormBlock(channels, channels);
+      case NONE:
+        return Blocks.identityBlock();
+      default:
+        throw new IllegalStateException("unknown norm " + kind);
+    }
+  }
+}
