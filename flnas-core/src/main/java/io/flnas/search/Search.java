@@ -3,6 +3,7 @@ package io.flnas.search;
 import com.google.common.base.Preconditions;
 import io.flnas.BudgetExhaustedException;
 import io.flnas.DesignerException;
+import io.flnas.SearchAbortedException;
 import io.flnas.arch.Architecture;
 import io.flnas.arch.Cost;
 import io.flnas.arch.Shapes;
@@ -222,6 +223,9 @@ public final class Search {
         trial = new Trial(iteration, designer.name(), Optional.empty(),
             Trial.Status.DESIGN_FAILED, Optional.empty(), Optional.of(e.getMessage()),
             OptionalInt.empty(), List.of(), seconds(start));
+      } catch (SearchAbortedException e) {
+        // Not journaled: a resumed run retries this iteration once the cause is fixed.
+        throw e;
       } catch (RuntimeException e) {
         List<Exchange> exchanges = e instanceof DesignerException d ? exchangesOf(d) : List.of();
         trial = new Trial(iteration, designer.name(), Optional.empty(),

@@ -1,0 +1,345 @@
+package io.flnas.llm;
+
+import com.google.common.base.Preconditions;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.exception.AuthenticationException;
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.exception.ModelNotFoundException;
+import dev.langchain4j.exception.RetriableException;
+import dev.langchain4j.model.chat.Capability;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.TokenUsage;
+import io.flnas.BudgetExhaustedException;
+import io.flnas.DesignerException;
+import io.flnas.FlNasException;
+import io.flnas.TemplateParseException;
+import io.flnas.arch.Architecture;
+import io.flnas.arch.Cost;
+import io.flnas.arch.Violation;
+import io.flnas.search.DesignContext;
+import io.flnas.search.Designer;
+import io.flnas.search.DesignerFailure;
+import io.flnas.search.Exchange;
+import io.flnas.search.PromptMessage;
+import io.flnas.search.PromptStrategy;
+import io.flnas.search.Proposal;
+import io.flnas.search.Trial;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The FL-NAS designer: asks a language model for the next architecture and never trusts the reply.
+ * Each iteration builds the prompt with a {@link PromptStrategy}, asks the model (with the
+ * template's JSON schema as structured output where the model supports it), parses the reply with
+ * the template, validates it against the search space and the target's budgets, and on any
+ * problem re-asks with the precise parse or validation error in the conversation, up to {@code
+ * maxAttempts} times. A reply that repeats an evaluated architecture is told so. Rate limits,
+ * timeouts and server errors are retried with bounded exponential backoff; refused credentials
+ * abort the search with a message that never holds the key. Every exchange (messages, reply,
+ * model, tokens, latency, attempt, outcome) goes into the trial and so into the journal; a {@link
+ * TokenBudget} stops the search cleanly.
+ *
+ * <pre>{@code
+ * Designer gpt4 = LlmDesigner.builder(ChatModels.openAi().build())
+ *     .promptStrategy(PromptStrategies.withHistory(3, 3))
+ *     .budget(TokenBudget.tokens(200_000))
+ *     .build();
+ * }</pre>
+ */
+public final class LlmDesigner implements Designer {
+  private final ConfiguredModel model;
+  private final PromptStrategy strategy;
+  private final int maxAttempts;
+  private final int maxProviderRetries;
+  private final Duration backoff;
+  private final Sleeper sleeper;
+  private final TokenBudget budget;
+  private final boolean structuredOutput;
+  private final Clock clock;
+
+  private LlmDesigner(Builder b) {
+    this.model = b.model;
+    this.strategy = b.strategy;
+    this.maxAttempts = b.maxAttempts;
+    this.maxProviderRetries = b.maxProviderRetries;
+    this.backoff = b.backoff;
+    this.sleeper = b.sleeper;
+    this.budget = b.budget;
+    this.structuredOutput = b.structuredOutput;
+    this.clock = b.clock;
+  }
+
+  public static Builder builder(ConfiguredModel model) {
+    return new Builder(model);
+  }
+
+  @Override
+  public String name() {
+    return "llm(" + model.modelName() + ", " + strategy.name() + ")";
+  }
+
+  @Override
+  public Proposal propose(DesignContext context) {
+    List<PromptMessage> conversation = new ArrayList<>(strategy.messages(context));
+    List<Exchange> exchanges = new ArrayList<>();
+    String lastOutcome = "";
+    String lastReply = "";
+    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+      checkBudget(context, exchanges);
+      long started = clock.millis();
+      ChatResponse response = call(request(conversation, context), exchanges);
+      long latency = clock.millis() - started;
+      String reply = Optional.ofNullable(response.aiMessage()).map(AiMessage::text).orElse("");
+      TokenUsage usage = response.tokenUsage();
+      String modelName = response.modelName() != null ? response.modelName() : model.modelName();
+      Architecture accepted = null;
+      String feedback;
+      String outcome;
+      try {
+        Architecture architecture = context.template().parse(reply,
+            context.problem().input(), context.problem().numClasses());
+        List<Violation> violations = new ArrayList<>(context.space().validate(architecture));
+        if (violations.isEmpty()) {
+          violations.addAll(context.target().check(Cost.of(architecture)));
+        }
+        Optional<Trial> earlier = context.evaluated(architecture.hash());
+        if (!violations.isEmpty()) {
+          outcome = "invalid: " + join(violations);
+          feedback = "The architecture breaks these rules: " + join(violations)
+              + ". Fix every one of them and answer again with the whole architecture in the"
+              + " same format.";
+        } else if (earlier.isPresent()) {
+          outcome = "duplicate of iteration " + earlier.get().iteration();
+          feedback = "This architecture was already evaluated in iteration "
+              + earlier.get().iteration() + " (" + earlier.get().evaluation()
+                  .map(e -> e.metricsParagraph()).orElse("") + "). Propose a different one.";
+        } else {
+          outcome = "accepted";
+          feedback = null;
+          accepted = architecture;
+        }
+      } catch (TemplateParseException e) {
+        outcome = "unparseable: " + e.getMessage();
+        feedback = "Your reply could not be read as an architecture: " + e.getMessage()
+            + ". Answer again with only the architecture in the required format.";
+      }
+      exchanges.add(new Exchange(attempt, conversation, redact(reply), modelName,
+          usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount(),
+          usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount(),
+          latency, redact(outcome)));
+      if (accepted != null) {
+        return new Proposal(accepted, exchanges);
+      }
+      conversation.add(PromptMessage.assistant(reply));
+      conversation.add(PromptMessage.user(feedback));
+      lastOutcome = outcome;
+      lastReply = reply;
+    }
+    throw new DesignerFailure("no valid architecture from " + model.modelName() + " after "
+        + maxAttempts + " attempts; last problem: " + redact(lastOutcome) + "; last reply: "
+        + redact(abbreviate(lastReply)), exchanges);
+  }
+
+  private ChatRequest request(List<PromptMessage> conversation, DesignContext context) {
+    List<ChatMessage> messages = new ArrayList<>();
+    for (PromptMessage m : conversation) {
+      switch (m.role()) {
+        case SYSTEM -> messages.add(SystemMessage.from(m.text()));
+        case USER -> messages.add(UserMessage.from(m.text()));
+        case ASSISTANT -> messages.add(AiMessage.from(m.text()));
+      }
+    }
+    ChatRequest.Builder request = ChatRequest.builder().messages(messages);
+    Optional<String> schema = context.template().jsonSchema();
+    if (structuredOutput && schema.isPresent() && model.chatModel().supportedCapabilities()
+        .contains(Capability.RESPONSE_FORMAT_JSON_SCHEMA)) {
+      request.responseFormat(ResponseFormat.builder().type(ResponseFormatType.JSON)
+          .jsonSchema(JsonSchemas.fromText("flnas_architecture", schema.get())).build());
+    }
+    return request.build();
+  }
+
+  /** One model call with bounded exponential backoff on retriable provider errors. */
+  private ChatResponse call(ChatRequest request, List<Exchange> exchanges) {
+    for (int retry = 0; ; retry++) {
+      try {
+        return model.chatModel().chat(request);
+      } catch (FlNasException e) {
+        throw e;
+      } catch (AuthenticationException | ModelNotFoundException e) {
+        throw new ModelAccessException("the provider refused access to model "
+            + model.modelName() + " (" + e.getClass().getSimpleName() + "): check the API key,"
+            + " base URL and model name");
+      } catch (RuntimeException e) {
+        if (e instanceof HttpException http
+            && (http.statusCode() == 401 || http.statusCode() == 403)) {
+          throw new ModelAccessException("the provider refused access to model "
+              + model.modelName() + " (HTTP " + http.statusCode() + "): check the API key");
+        }
+        boolean retriable = e instanceof RetriableException || isTimeout(e);
+        if (!retriable) {
+          throw new DesignerFailure("model " + model.modelName() + " failed: "
+              + redact(String.valueOf(e.getMessage())), exchanges);
+        }
+        if (retry >= maxProviderRetries) {
+          throw new DesignerFailure("model " + model.modelName() + " still failing after "
+              + (retry + 1) + " tries (" + e.getClass().getSimpleName() + "): "
+              + redact(String.valueOf(e.getMessage())), exchanges);
+        }
+        long wait = Math.min(60_000, backoff.toMillis() << retry);
+        sleeper.sleep(Duration.ofMillis(wait));
+      }
+    }
+  }
+
+  private static boolean isTimeout(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.http.HttpTimeoutException
+          || t instanceof java.net.SocketTimeoutException
+          || t instanceof java.util.concurrent.TimeoutException
+          || t instanceof dev.langchain4j.exception.TimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void checkBudget(DesignContext context, List<Exchange> current) {
+    long tokens = 0;
+    double cost = 0;
+    List<Exchange> all = new ArrayList<>();
+    context.history().forEach(t -> all.addAll(t.exchanges()));
+    all.addAll(current);
+    for (Exchange x : all) {
+      tokens += x.totalTokens();
+      cost += budget.cost(x);
+    }
+    if (tokens >= budget.maxTokens()) {
+      throw new BudgetExhaustedException("token budget of " + budget.maxTokens() + " spent ("
+          + tokens + " used)");
+    }
+    if (cost >= budget.maxCostUsd()) {
+      throw new BudgetExhaustedException(String.format("cost budget of $%.2f spent ($%.4f used)",
+          budget.maxCostUsd(), cost));
+    }
+  }
+
+  private String redact(String text) {
+    return Secrets.redact(text, model.secrets());
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 2000 ? text : text.substring(0, 2000) + "...";
+  }
+
+  private static String join(List<Violation> violations) {
+    StringBuilder text = new StringBuilder();
+    for (Violation v : violations) {
+      text.append(text.isEmpty() ? "" : "; ").append(v);
+    }
+    return text.toString();
+  }
+
+  /** Waits between retries; tests pass one that records instead of sleeping. */
+  @FunctionalInterface
+  public interface Sleeper {
+    Sleeper REAL = duration -> {
+      try {
+        Thread.sleep(duration.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DesignerException("interrupted while waiting to retry the model");
+      }
+    };
+
+    void sleep(Duration duration);
+  }
+
+  /** Settings; each validated where it enters. */
+  public static final class Builder {
+    private final ConfiguredModel model;
+    private PromptStrategy strategy = PromptStrategies.flNas();
+    private int maxAttempts = 3;
+    private int maxProviderRetries = 4;
+    private Duration backoff = Duration.ofSeconds(2);
+    private Sleeper sleeper = Sleeper.REAL;
+    private TokenBudget budget = TokenBudget.unlimited();
+    private boolean structuredOutput = true;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(ConfiguredModel model) {
+      Preconditions.checkArgument(model != null, "model must not be null");
+      this.model = model;
+    }
+
+    /** The prompt; default {@link PromptStrategies#flNas()}. */
+    public Builder promptStrategy(PromptStrategy value) {
+      Preconditions.checkArgument(value != null, "promptStrategy must not be null");
+      this.strategy = value;
+      return this;
+    }
+
+    /** Replies asked for per iteration before it fails; default 3. */
+    public Builder maxAttempts(int value) {
+      Preconditions.checkArgument(value > 0, "maxAttempts must be > 0, but was %s", value);
+      this.maxAttempts = value;
+      return this;
+    }
+
+    /** Retries of one request on rate limits, timeouts and server errors; default 4. */
+    public Builder maxProviderRetries(int value) {
+      Preconditions.checkArgument(value >= 0, "maxProviderRetries must be >= 0, but was %s",
+          value);
+      this.maxProviderRetries = value;
+      return this;
+    }
+
+    /** First backoff, doubled per retry and capped at 60 s; default 2 s. */
+    public Builder backoff(Duration value) {
+      Preconditions.checkArgument(value != null && !value.isNegative(),
+          "backoff must be >= 0, but was %s", value);
+      this.backoff = value;
+      return this;
+    }
+
+    /** How to wait between retries; default {@link Sleeper#REAL}. */
+    public Builder sleeper(Sleeper value) {
+      Preconditions.checkArgument(value != null, "sleeper must not be null");
+      this.sleeper = value;
+      return this;
+    }
+
+    /** Spending limits; default {@link TokenBudget#unlimited()}. */
+    public Builder budget(TokenBudget value) {
+      Preconditions.checkArgument(value != null, "budget must not be null");
+      this.budget = value;
+      return this;
+    }
+
+    /** Whether to request structured output where the model supports it; default true. */
+    public Builder structuredOutput(boolean value) {
+      this.structuredOutput = value;
+      return this;
+    }
+
+    /** The clock that times exchanges; default the system UTC clock. */
+    public Builder clock(Clock value) {
+      Preconditions.checkArgument(value != null, "clock must not be null");
+      this.clock = value;
+      return this;
+    }
+
+    public LlmDesigner build() {
+      return new LlmDesigner(this);
+    }
+  }
+}
