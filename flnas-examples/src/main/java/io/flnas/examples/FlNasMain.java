@@ -1,0 +1,494 @@
+package io.flnas.examples;
+
+import io.flnas.JournalMismatchException;
+import io.flnas.arch.ArchitectureJson;
+import io.flnas.arch.ReferenceArchitectures;
+import io.flnas.djl.data.DataException;
+import io.flnas.djl.data.ImageDataset;
+import io.flnas.djl.data.Isic2019;
+import io.flnas.djl.data.SyntheticLesions;
+import io.flnas.djl.train.DjlEvaluator;
+import io.flnas.examples.report.Plots;
+import io.flnas.examples.report.Report;
+import io.flnas.examples.report.TableOne;
+import io.flnas.llm.ChatModels;
+import io.flnas.llm.ConfiguredModel;
+import io.flnas.llm.LlmDesigner;
+import io.flnas.llm.ModelAccessException;
+import io.flnas.llm.ReplayChatModel;
+import io.flnas.metrics.Evaluation;
+import io.flnas.search.Baselines;
+import io.flnas.search.Designer;
+import io.flnas.search.Designers;
+import io.flnas.search.Journal;
+import io.flnas.search.Search;
+import io.flnas.search.SearchResult;
+import io.flnas.search.Trial;
+import io.flnas.space.DeploymentTarget;
+import io.flnas.space.DeploymentTargets;
+import io.flnas.space.SearchSpaces;
+import io.flnas.space.Template;
+import io.flnas.space.Templates;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The FL-NAS command-line program: builds the dataset, trains the baselines, runs the search with
+ * the chosen designer, prints Table I and writes the journal, reports, plots and the best model.
+ * Exit codes: 0 done, 1 unexpected failure, 2 bad input (one line on standard error, no stack
+ * trace).
+ */
+@Command(name = "flnas", mixinStandardHelpOptions = true, version = "flnas 0.1.0",
+    sortOptions = false, usageHelpAutoWidth = true,
+    description = {
+        "Fairness- and hardware-aware neural architecture search driven by a large language"
+            + " model (FL-NAS, arXiv 2402.06696).",
+        "Trains the baselines and every proposed CNN with DJL on PyTorch, scores accuracy,"
+            + " fairness across sex and age groups, and hardware cost, and prints the paper's"
+            + " Table I. Runs offline on the embedded synthetic data by default."})
+public final class FlNasMain implements Callable<Integer> {
+  static final List<String> DESIGNERS = List.of("llm", "evolution", "random", "replay:<journal>");
+
+  @Option(names = "--data", defaultValue = "synthetic", paramLabel = "SOURCE",
+      description = "synthetic (the embedded default) or isic:<dir> (an ISIC 2019 folder with"
+          + " the ground-truth and metadata CSVs and ISIC_2019_Training_Input/). Default:"
+          + " ${DEFAULT-VALUE}.")
+  String data;
+
+  @Option(names = "--designer", paramLabel = "DESIGNER",
+      description = "llm (GPT-4 family through LangChain4j; needs OPENAI_API_KEY or an Ollama"
+          + " --model), evolution (regularized evolution), random, or replay:<journal> (re-run the"
+          + " model replies recorded in a journal). Default: llm when OPENAI_API_KEY is set,"
+          + " otherwise evolution.")
+  String designer;
+
+  @Option(names = "--model", defaultValue = ChatModels.DEFAULT_OPENAI_MODEL, paramLabel = "NAME",
+      description = "Chat model of the llm designer: an OpenAI model name, or ollama:<name> for a"
+          + " local Ollama model. Default: ${DEFAULT-VALUE}.")
+  String model;
+
+  @Option(names = "--base-url", paramLabel = "URL",
+      description = "Endpoint of the model: an OpenAI-compatible base URL (Azure, a proxy) or the"
+          + " Ollama URL. Default: the provider's own.")
+  String baseUrl;
+
+  @Option(names = "--iterations", defaultValue = "10", paramLabel = "N",
+      description = "Search iterations (the paper's IterMax). Default: ${DEFAULT-VALUE}.")
+  int iterations;
+
+  @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
+      description = "Seed of data, designers and training. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--image-size", paramLabel = "PX",
+      description = "Image side after resizing. Default: 32 for synthetic, 64 for ISIC.")
+  Integer imageSize;
+
+  @Option(names = "--samples", paramLabel = "N",
+      description = "Images in all: the synthetic dataset size, or the ISIC balanced subset."
+          + " Default: 2000 for synthetic, 5000 for ISIC (the paper's).")
+  Integer samples;
+
+  @Option(names = "--max-epochs", defaultValue = "4", paramLabel = "N",
+      description = "Upper bound on training epochs per model (early stopping on validation"
+          + " loss, patience 2). Default: ${DEFAULT-VALUE}.")
+  int maxEpochs;
+
+  @Option(names = "--baselines", defaultValue = "resnet18,resnet34,mobilenet_v1,mobilenet_v2",
+      paramLabel = "LIST", description = "Comma-separated baselines from "
+          + "resnet18, resnet34, mobilenet_v1, mobilenet_v2, small_cnn; or none. Default:"
+          + " ${DEFAULT-VALUE}.")
+  String baselines;
+
+  @Option(names = "--target", defaultValue = "a10", paramLabel = "TARGET",
+      description = "Deployment target and its budgets: a10 (NVIDIA A10), pi4 (Raspberry Pi 4)"
+          + " or none. Default: ${DEFAULT-VALUE}.")
+  String target;
+
+  @Option(names = "--template", defaultValue = "json", paramLabel = "FORMAT",
+      description = "Format the designer answers in: json or pytorch. Default: ${DEFAULT-VALUE}.")
+  String template;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Output folder. Default: a new folder flnas-runs/run-<time> under the"
+          + " working directory.")
+  Path outDir;
+
+  @Option(names = "--resume",
+      description = "Continue the interrupted run in --out: finished trials and baselines are"
+          + " not trained again.")
+  boolean resume;
+
+  @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+      description = "PyTorch threads; 0 lets the engine choose. Default: ${DEFAULT-VALUE}.")
+  int threads;
+
+  @Option(names = "--no-progress", description = "No progress bar (for logs and CI).")
+  boolean noProgress;
+
+  private PrintStream out;
+  private PrintStream err;
+
+  /** Runs the program and exits the JVM with its exit code. */
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    System.setProperty("ai.djl.offline", "true");
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the program in-process; returns the exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    FlNasMain command = new FlNasMain();
+    command.out = out;
+    command.err = err;
+    CommandLine cli = new CommandLine(command);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.setParameterExceptionHandler((e, a) -> {
+      err.println("flnas: error: " + e.getMessage() + " (see --help)");
+      return 2;
+    });
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof UsageException || e instanceof DataException
+          || e instanceof JournalMismatchException || e instanceof ModelAccessException) {
+        err.println("flnas: error: " + e.getMessage());
+        return 2;
+      }
+      err.println("flnas: failed: " + e);
+      e.printStackTrace(err);
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    long started = System.nanoTime();
+    validate();
+    Path dir = outputFolder();
+    DeploymentTarget deploymentTarget = parse(() -> DeploymentTargets.byName(target), "--target");
+    Template format = parse(() -> Templates.byName(template), "--template");
+    List<String> baselineNames = baselineNames();
+    ImageDataset dataset = loadData();
+    out.printf("data: %s, %d images (%d/%d/%d), %s%n", dataset.name(), dataset.size(),
+        dataset.train().count(), dataset.validation().count(), dataset.test().count(),
+        dataset.input());
+    if (dataset.skipped() > 0) {
+      out.printf("data: skipped %d undecodable images%n", dataset.skipped());
+    }
+    Path journal = dir.resolve("journal.jsonl");
+    AtomicBoolean finished = new AtomicBoolean();
+    Thread hook = new Thread(() -> {
+      if (!finished.get()) {
+        err.println();
+        err.println("flnas: interrupted; the journal " + journal + " keeps every finished trial."
+            + " Continue with --resume --out " + dir);
+      }
+    });
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (DjlEvaluator evaluator = DjlEvaluator.builder(dataset).maxEpochs(maxEpochs).patience(2)
+        .seed(seed).threads(threads).build()) {
+      Search.Builder builder = Search.builder(dataset.problem(), evaluator)
+          .space(SearchSpaces.paperCnn()).template(format).target(deploymentTarget)
+          .maxIterations(iterations).seed(seed).journal(journal);
+      Designer chosen = designer(builder, dataset);
+      builder.designer(chosen);
+      // A bar redrawn with carriage returns only makes sense on a terminal.
+      boolean interactive = System.console() != null && out == System.out;
+      ConsoleListener console = new ConsoleListener(out, err, !noProgress && interactive);
+      builder.listener(console);
+      Search search = builder.build();
+      checkReplay(search);
+
+      List<Baselines.Baseline> baselineResults = baselines(evaluator, dataset, baselineNames, dir);
+      out.printf("search: %d iterations with %s, target %s%n", iterations, chosen.name(),
+          deploymentTarget.name());
+      SearchResult result;
+      try {
+        result = search.run();
+      } finally {
+        console.close();
+      }
+      List<Trial> top = search.objective().rank(result.history(), deploymentTarget).stream()
+          .limit(3).toList();
+      TableOne table = TableOne.of(baselineResults, top);
+      out.println();
+      out.println("Table I (" + dataset.name() + ", target " + deploymentTarget.name() + ")");
+      out.print(table.toText());
+      String exportNote = exportBest(evaluator, result, dir);
+      writeReports(dir, dataset, chosen, deploymentTarget, search, result, baselineResults,
+          table, exportNote, elapsed(started));
+      out.println();
+      out.println(exportNote);
+      out.println("wrote " + dir.resolve(Report.MARKDOWN) + ", " + Report.HTML + ", plots and "
+          + journal.getFileName() + " in " + dir);
+      out.println("finished in " + elapsed(started));
+      finished.set(true);
+      return 0;
+    } finally {
+      finished.set(true);
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is already exiting: the hook has run
+      }
+    }
+  }
+
+  private void validate() {
+    if (iterations <= 0) {
+      throw new UsageException("--iterations must be > 0, but was " + iterations);
+    }
+    if (maxEpochs <= 0) {
+      throw new UsageException("--max-epochs must be > 0, but was " + maxEpochs);
+    }
+    if (imageSize != null && imageSize < 8) {
+      throw new UsageException("--image-size must be >= 8, but was " + imageSize);
+    }
+    if (samples != null && samples < 40) {
+      throw new UsageException("--samples must be >= 40, but was " + samples);
+    }
+    if (threads < 0) {
+      throw new UsageException("--threads must be >= 0, but was " + threads);
+    }
+    if (designer != null && !List.of("llm", "evolution", "random").contains(designer)
+        && !designer.startsWith("replay:")) {
+      throw new UsageException("unknown --designer '" + designer + "'; expected one of "
+          + DESIGNERS);
+    }
+  }
+
+  private static <T> T parse(java.util.function.Supplier<T> parser, String option) {
+    try {
+      return parser.get();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(option + ": " + e.getMessage());
+    }
+  }
+
+  private List<String> baselineNames() {
+    if (baselines.equalsIgnoreCase("none") || baselines.isBlank()) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (String name : baselines.split(",")) {
+      String trimmed = name.trim();
+      boolean known = ReferenceArchitectures.NAMES.stream().anyMatch(n ->
+          n.replace("_", "").equalsIgnoreCase(trimmed.replace("_", "").replace("-", "")));
+      if (!known) {
+        throw new UsageException("unknown baseline '" + trimmed + "' in --baselines; expected"
+            + " names from " + ReferenceArchitectures.NAMES + " or none");
+      }
+      names.add(trimmed);
+    }
+    return names;
+  }
+
+  private Path outputFolder() {
+    Path dir = outDir != null ? outDir : Path.of("flnas-runs", "run-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Path journal = dir.resolve("journal.jsonl");
+    if (resume) {
+      if (outDir == null) {
+        throw new UsageException("--resume needs --out, the folder of the run to continue");
+      }
+      if (!Files.isRegularFile(journal)) {
+        throw new UsageException("--resume: no journal.jsonl in " + dir + " to continue from");
+      }
+    } else if (Files.exists(journal)) {
+      throw new UsageException("output folder " + dir + " already holds a journal; use --resume"
+          + " to continue it or choose another --out");
+    }
+    try {
+      Files.createDirectories(dir);
+      Path probe = Files.createTempFile(dir, ".write-check", ".tmp");
+      Files.delete(probe);
+    } catch (IOException | SecurityException | UnsupportedOperationException e) {
+      throw new UsageException("output folder " + dir + " is not writable: " + e.getMessage());
+    }
+    return dir;
+  }
+
+  private ImageDataset loadData() {
+    if (data.equals("synthetic")) {
+      return SyntheticLesions.builder().size(samples == null ? 2000 : samples)
+          .imageSize(imageSize == null ? 32 : imageSize).seed(seed).generate();
+    }
+    if (data.startsWith("isic:")) {
+      Path folder = Path.of(data.substring("isic:".length()));
+      if (!Files.isDirectory(folder)) {
+        throw new UsageException("--data: ISIC folder " + folder + " does not exist");
+      }
+      return Isic2019.builder(folder).subsetSize(samples == null ? 5000 : samples)
+          .imageSize(imageSize == null ? 64 : imageSize).seed(seed)
+          .badImages(Isic2019.BadImages.SKIP).load();
+    }
+    throw new UsageException("unknown --data '" + data + "'; expected synthetic or isic:<dir>");
+  }
+
+  private Designer designer(Search.Builder builder, ImageDataset dataset) {
+    String key = System.getenv("OPENAI_API_KEY");
+    String choice = designer;
+    if (choice == null) {
+      boolean hasKey = key != null && !key.isBlank();
+      choice = hasKey || model.startsWith("ollama:") ? "llm" : "evolution";
+      out.println("designer: " + choice + (hasKey ? " (OPENAI_API_KEY is set)"
+          : model.startsWith("ollama:") ? " (an Ollama model was named)"
+          : " (OPENAI_API_KEY is not set; set it, or pass --model ollama:<name>, to design with"
+              + " a language model)"));
+    }
+    switch (choice) {
+      case "evolution":
+        return Designers.evolution();
+      case "random":
+        return Designers.random();
+      case "llm": {
+        ConfiguredModel configured;
+        if (model.startsWith("ollama:")) {
+          var ollama = ChatModels.ollama().modelName(model.substring("ollama:".length()));
+          configured = (baseUrl == null ? ollama : ollama.baseUrl(baseUrl)).build();
+        } else {
+          var openAi = ChatModels.openAi().modelName(model);
+          configured = (baseUrl == null ? openAi : openAi.baseUrl(baseUrl)).build();
+        }
+        return LlmDesigner.builder(configured).build();
+      }
+      default: {
+        Path recorded = Path.of(choice.substring("replay:".length()));
+        if (!Files.isRegularFile(recorded)) {
+          throw new UsageException("--designer replay: journal " + recorded + " does not exist");
+        }
+        replayJournal = recorded;
+        return LlmDesigner.builder(ReplayChatModel.fromJournal(recorded, false).configured())
+            .build();
+      }
+    }
+  }
+
+  private Path replayJournal;
+
+  /** A replay must come from a search with the same data, seed, space, template and target. */
+  private void checkReplay(Search search) {
+    if (replayJournal == null) {
+      return;
+    }
+    Map<String, String> recorded = Journal.readFingerprint(replayJournal);
+    Map<String, String> current = search.fingerprint();
+    List<String> differences = new ArrayList<>();
+    for (String key : List.of("problem", "seed", "search_space", "template", "target",
+        "objective")) {
+      if (!String.valueOf(recorded.get(key)).equals(current.get(key))) {
+        differences.add(key + ": journal has '" + recorded.get(key) + "', this run has '"
+            + current.get(key) + "'");
+      }
+    }
+    if (!differences.isEmpty()) {
+      throw new UsageException("replay journal " + replayJournal + " comes from another"
+          + " configuration: " + String.join("; ", differences));
+    }
+  }
+
+  private List<Baselines.Baseline> baselines(DjlEvaluator evaluator, ImageDataset dataset,
+      List<String> names, Path dir) throws IOException {
+    BaselineStore store = new BaselineStore(dir.resolve("baselines.jsonl"));
+    Map<String, Baselines.Baseline> done = store.load();
+    List<Baselines.Baseline> results = new ArrayList<>();
+    for (String name : names) {
+      String canonical = ReferenceArchitectures.byName(name, dataset.input(), 2).name();
+      Baselines.Baseline baseline = done.get(canonical);
+      if (baseline != null) {
+        out.println("baseline " + canonical + ": restored from baselines.jsonl");
+      } else {
+        out.println("baseline " + canonical + ": training");
+        baseline = Baselines.evaluate(evaluator, dataset.problem(), List.of(name)).get(0);
+        store.append(baseline);
+      }
+      Evaluation e = baseline.evaluation();
+      out.println("baseline " + canonical + ": " + (e.succeeded() ? String.format(
+          "val acc %.1f%% unfairness %.3f params %,d latency %.2f ms", 100 * e.accuracy(),
+          e.unfairness(), e.hardware().parameters(), e.hardware().latencyMs())
+          : "failed: " + e.failure().orElse("")));
+      results.add(baseline);
+    }
+    return results;
+  }
+
+  private String exportBest(DjlEvaluator evaluator, SearchResult result, Path dir) {
+    if (result.best().isEmpty()) {
+      return "No trial completed, so no model was exported.";
+    }
+    Trial best = result.best().get();
+    Path modelDir = dir.resolve("best-model");
+    Evaluation exported = evaluator.evaluateAndExport(best.architecture().orElseThrow(),
+        modelDir);
+    if (!exported.succeeded()) {
+      return "Retraining the best architecture for export failed: "
+          + exported.failure().orElse("");
+    }
+    return String.format("Best model (trial %d) exported to %s: architecture.json and DJL"
+        + " parameters; retrained test accuracy %.2f%%.", best.iteration(), modelDir,
+        100 * exported.test().accuracy());
+  }
+
+  private void writeReports(Path dir, ImageDataset dataset, Designer chosen,
+      DeploymentTarget deploymentTarget, Search search, SearchResult result,
+      List<Baselines.Baseline> baselineResults, TableOne table, String exportNote,
+      String elapsed) throws IOException {
+    Plots.scatter(dir, result.history(), baselineResults);
+    Plots.progress(dir, result.history(), search.objective(), deploymentTarget);
+    Optional<Baselines.Baseline> bestBaseline = baselineResults.stream()
+        .filter(b -> b.evaluation().succeeded())
+        .max(java.util.Comparator.comparingDouble(b -> b.evaluation().test().accuracy()));
+    if (result.best().isPresent()) {
+      Plots.groups(dir, result.best().get().result(), "FL-NAS best (trial "
+          + result.best().get().iteration() + ")", bestBaseline);
+      Files.writeString(dir.resolve("best-architecture.json"),
+          ArchitectureJson.writePretty(result.best().get().architecture().orElseThrow()),
+          StandardCharsets.UTF_8);
+    }
+    Map<String, String> configuration = new LinkedHashMap<>();
+    configuration.put("data", dataset.description() + ", " + dataset.size() + " images");
+    configuration.put("designer", chosen.name());
+    configuration.put("iterations", String.valueOf(iterations));
+    configuration.put("seed", String.valueOf(seed));
+    configuration.put("target", deploymentTarget.promptText());
+    configuration.put("template", search.template().name());
+    configuration.put("training", "max " + maxEpochs + " epochs, patience 2, Adam 1e-3, batch 64");
+    configuration.put("command", "flnas " + String.join(" ", originalArgs()));
+    Report.write(dir, new Report.Content(configuration, table, result, baselineResults, elapsed,
+        exportNote));
+  }
+
+  private List<String> originalArgs() {
+    List<String> args = new ArrayList<>(Arrays.asList("--data", data, "--iterations",
+        String.valueOf(iterations), "--seed", String.valueOf(seed), "--max-epochs",
+        String.valueOf(maxEpochs), "--target", target, "--baselines", baselines));
+    if (designer != null) {
+      args.addAll(List.of("--designer", designer));
+    }
+    return args;
+  }
+
+  private static String elapsed(long started) {
+    long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+    return seconds >= 60 ? (seconds / 60) + "m " + (seconds % 60) + "s" : seconds + "s";
+  }
+
+}
