@@ -11,7 +11,9 @@ import io.flnas.arch.Cost;
  * @param analyticMemoryMb parameters plus peak live activations at batch size 2, MiB
  * @param latencyMs measured latency per image at batch size 2 (median after warm-up)
  * @param throughput measured images per second at a larger batch
- * @param peakMemoryMb measured peak memory (GPU where present, else process high-water mark)
+ * @param peakMemoryMb measured peak memory (GPU where present, else process high-water mark). It
+ *     includes the runtime (JVM, CUDA context), so memory budgets and rankings use the analytic
+ *     figure, which is the model's own
  * @param device what was measured on, e.g. {@code "cpu(2 threads)"}
  */
 public record HardwareReport(long parameters, long macs, double analyticMemoryMb,
@@ -21,10 +23,5 @@ public record HardwareReport(long parameters, long macs, double analyticMemoryMb
   public static HardwareReport analytic(Cost cost) {
     return new HardwareReport(cost.parameters(), cost.macs(), cost.memoryMb(), Double.NaN,
         Double.NaN, Double.NaN, "analytic");
-  }
-
-  /** The memory figure used against budgets: measured where known, analytic otherwise. */
-  public double memoryMb() {
-    return Double.isNaN(peakMemoryMb) ? analyticMemoryMb : peakMemoryMb;
   }
 }

@@ -15,7 +15,7 @@ public enum Metric {
   EOPP2(false, e -> e.validationFairness().eopp2()),
   PARAMETERS(false, e -> e.hardware().parameters()),
   LATENCY(false, e -> e.hardware().latencyMs()),
-  MEMORY(false, e -> e.hardware().memoryMb());
+  MEMORY(false, e -> e.hardware().analyticMemoryMb());
 
   private final boolean higherIsBetter;
   private final ToDoubleFunction<Evaluation> extractor;

@@ -168,7 +168,7 @@ public final class Objectives {
 
   /** Whether measured figures fit the target: parameters, memory and latency budgets. */
   public static boolean meets(Evaluation e, DeploymentTarget target) {
-    return target.meets(e.hardware().parameters(), e.hardware().memoryMb(),
+    return target.meets(e.hardware().parameters(), e.hardware().analyticMemoryMb(),
         e.hardware().latencyMs());
   }
 

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Where the model will run ("Env" in the paper): a name, a description for the prompt, and hard
  * budgets. Parameters and memory are checked analytically before training ({@link #check(Cost)});
- * latency can only be measured, so it is checked on the evaluation ({@link #meets}). Use
+ * latency can only be measured, so it is checked on the evaluation ({@link #meets}). Memory is
+ * always the analytic inference memory: a measured process peak includes the runtime. Use
  * {@code Long.MAX_VALUE} / {@code Double.POSITIVE_INFINITY} for "no budget".
  */
 public record DeploymentTarget(

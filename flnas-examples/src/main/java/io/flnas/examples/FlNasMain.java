@@ -159,6 +159,7 @@ public final class FlNasMain implements Callable<Integer> {
     command.out = out;
     command.err = err;
     CommandLine cli = new CommandLine(command);
+    cli.setOverwrittenOptionsAllowed(true); // the last value given wins
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setParameterExceptionHandler((e, a) -> {
@@ -376,8 +377,12 @@ public final class FlNasMain implements Callable<Integer> {
           throw new UsageException("--designer replay: journal " + recorded + " does not exist");
         }
         replayJournal = recorded;
-        return LlmDesigner.builder(ReplayChatModel.fromJournal(recorded, false).configured())
-            .build();
+        try {
+          return LlmDesigner.builder(ReplayChatModel.fromJournal(recorded, false).configured())
+              .build();
+        } catch (io.flnas.DesignerException | JournalMismatchException e) {
+          throw new UsageException("--designer replay: " + e.getMessage());
+        }
       }
     }
   }

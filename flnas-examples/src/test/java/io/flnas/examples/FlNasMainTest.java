@@ -1,0 +1,140 @@
+package io.flnas.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flnas.examples.report.Plots;
+import io.flnas.examples.report.Report;
+import io.flnas.search.Journal;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command-line program run in-process on tiny configurations. */
+class FlNasMainTest {
+  @TempDir
+  Path dir;
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = FlNasMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  static String[] tiny(Path out, String... more) {
+    List<String> args = new ArrayList<>(List.of("--samples", "120", "--image-size", "12",
+        "--max-epochs", "1", "--iterations", "2", "--baselines", "small_cnn,mobilenet_v2",
+        "--designer", "random", "--out", out.toString(), "--no-progress"));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  void a_tiny_run_prints_table_one_and_writes_every_file() throws Exception {
+    Path out = dir.resolve("run");
+
+    Run run = run(tiny(out));
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("baseline small_cnn: val acc", "baseline mobilenet_v2:",
+        "#1 ", "#2 ", "Table I (synthetic", "Accuracy %", "Unfairness", "EODD", "EOPP1", "EOPP2",
+        "Params (M)", "Memory (MB)", "Latency (ms)", "small_cnn", "mobilenet_v2",
+        "FL-NAS #1 (trial", "finished in");
+    for (String file : List.of("journal.jsonl", "baselines.jsonl", Report.MARKDOWN, Report.HTML,
+        Plots.SCATTER, Plots.PROGRESS, Plots.GROUPS, "best-architecture.json",
+        "best-model/architecture.json", "best-model/flnas-model-0000.params")) {
+      assertThat(out.resolve(file)).as(file).isNotEmptyFile();
+    }
+    assertThat(Files.readAllBytes(out.resolve(Plots.SCATTER))).startsWith(0x89, 'P', 'N', 'G');
+    String md = Files.readString(out.resolve(Report.MARKDOWN));
+    assertThat(md).contains("## Table I", "| small_cnn |", "**FL-NAS #1", "## Best architecture",
+        "| sex=male |", "![Accuracy vs unfairness](" + Plots.SCATTER + ")", "nn.Sequential(");
+    assertThat(Files.readString(out.resolve(Report.HTML))).contains("<table>", "<img");
+    assertThat(Journal.readTrials(out.resolve("journal.jsonl"))).hasSize(2);
+  }
+
+  @Test
+  void resume_continues_an_interrupted_run_without_retraining_what_is_done() {
+    Path out = dir.resolve("run");
+    assertThat(run(tiny(out, "--baselines", "small_cnn")).code()).isZero();
+
+    Run resumed = run(tiny(out, "--baselines", "small_cnn", "--iterations", "3", "--resume"));
+
+    assertThat(resumed.code()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains("resuming: 2 trial(s) restored",
+        "baseline small_cnn: restored from baselines.jsonl", "#3 ");
+    assertThat(Journal.readTrials(out.resolve("journal.jsonl"))).hasSize(3);
+  }
+
+  @Test
+  void help_explains_every_option() {
+    Run help = run("--help");
+
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("--data", "--designer", "--model", "--iterations", "--seed",
+        "--image-size", "--max-epochs", "--baselines", "--target", "--out", "--resume",
+        "isic:<dir>", "replay:", "OPENAI_API_KEY");
+  }
+
+  @Test
+  void bad_input_gets_one_clear_line_and_exit_code_2() throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    Path otherRun = dir.resolve("other");
+    assertThat(run(tiny(otherRun, "--baselines", "none", "--iterations", "1")).code()).isZero();
+
+    assertBadInput(run("--iterations", "3", "--frobnicate"), "Unknown option: '--frobnicate'");
+    assertBadInput(run("--iterations", "many"), "'many' is not an int");
+    assertBadInput(run(tiny(dir.resolve("a"), "--designer", "genius")),
+        "unknown --designer 'genius'");
+    assertBadInput(run(tiny(dir.resolve("b"), "--target", "mars")), "unknown deployment target 'mars'");
+    assertBadInput(run(tiny(dir.resolve("c"), "--baselines", "vgg16")), "unknown baseline 'vgg16'");
+    assertBadInput(run(tiny(dir.resolve("d"), "--data", "isic:" + dir.resolve("no-isic"))),
+        "ISIC folder " + dir.resolve("no-isic") + " does not exist");
+    assertBadInput(run(tiny(file.resolve("sub"))), "is not writable");
+    assertBadInput(run(tiny(otherRun, "--baselines", "none")), "already holds a journal");
+    assertBadInput(run(tiny(otherRun, "--baselines", "none", "--seed", "7", "--resume")),
+        "seed: journal has '42', this search has '7'");
+    assertBadInput(run(tiny(dir.resolve("e"), "--designer",
+        "replay:" + otherRun.resolve("journal.jsonl"))), "holds no model exchanges");
+    assertBadInput(run(tiny(dir.resolve("f"), "--designer",
+        "replay:" + llmJournalFromAnotherSearch())),
+        "comes from another configuration: problem: journal has 'toy [3x8x8] classes=2'");
+  }
+
+  /** A journal with model exchanges, written by a search unlike the CLI's tiny one. */
+  private Path llmJournalFromAnotherSearch() {
+    Path journal = dir.resolve("llm-journal.jsonl");
+    String reply = io.flnas.space.Templates.json().render(
+        io.flnas.arch.ReferenceArchitectures.smallCnn(io.flnas.arch.Shape.image(3, 8, 8), 2));
+    dev.langchain4j.model.chat.ChatModel scripted = new dev.langchain4j.model.chat.ChatModel() {
+      @Override
+      public dev.langchain4j.model.chat.response.ChatResponse doChat(
+          dev.langchain4j.model.chat.request.ChatRequest request) {
+        return dev.langchain4j.model.chat.response.ChatResponse.builder()
+            .aiMessage(dev.langchain4j.data.message.AiMessage.from(reply)).build();
+      }
+    };
+    io.flnas.search.Search.builder(new io.flnas.search.Problem("toy",
+            io.flnas.arch.Shape.image(3, 8, 8), 2), new io.flnas.testing.CheapEvaluator())
+        .designer(io.flnas.llm.LlmDesigner.builder(
+            io.flnas.llm.ConfiguredModel.of(scripted, "scripted")).build())
+        .maxIterations(1).journal(journal).build().run();
+    return journal;
+  }
+
+  private static void assertBadInput(Run run, String message) {
+    assertThat(run.code()).as(run.out() + run.err()).isEqualTo(2);
+    assertThat(run.err()).contains(message).startsWith("flnas: error: ");
+    assertThat(run.err().strip().lines().count()).as(run.err()).isEqualTo(1);
+    assertThat(run.err()).doesNotContain("\tat ");
+  }
+}
