@@ -103,7 +103,7 @@ public final class FlNasMain implements Callable<Integer> {
 
   @Option(names = "--samples", paramLabel = "N",
       description = "Images in all: the synthetic dataset size, or the ISIC balanced subset."
-          + " Default: 2000 for synthetic, 5000 for ISIC (the paper's).")
+          + " Default: 1000 for synthetic, 5000 for ISIC (the paper's).")
   Integer samples;
 
   @Option(names = "--max-epochs", defaultValue = "4", paramLabel = "N",
@@ -329,7 +329,7 @@ public final class FlNasMain implements Callable<Integer> {
 
   private ImageDataset loadData() {
     if (data.equals("synthetic")) {
-      return SyntheticLesions.builder().size(samples == null ? 2000 : samples)
+      return SyntheticLesions.builder().size(samples == null ? 1000 : samples)
           .imageSize(imageSize == null ? 32 : imageSize).seed(seed).generate();
     }
     if (data.startsWith("isic:")) {

@@ -26,6 +26,23 @@ public final class ChatModels {
 
   private ChatModels() {}
 
+  private static String checkName(String value) {
+    Preconditions.checkArgument(value != null && !value.isBlank(), "modelName must not be blank");
+    return value;
+  }
+
+  private static String checkUrl(String value) {
+    Preconditions.checkArgument(value != null && value.startsWith("http"),
+        "baseUrl must be an http(s) URL, but was %s", value);
+    return value;
+  }
+
+  private static Duration checkTimeout(Duration value) {
+    Preconditions.checkArgument(value != null && !value.isNegative() && !value.isZero(),
+        "timeout must be positive, but was %s", value);
+    return value;
+  }
+
   public static OpenAi openAi() {
     return new OpenAi();
   }
@@ -54,24 +71,19 @@ public final class ChatModels {
 
     /** Default {@value #DEFAULT_OPENAI_MODEL}. */
     public OpenAi modelName(String value) {
-      Preconditions.checkArgument(value != null && !value.isBlank(), "modelName must not be blank");
-      this.modelName = value;
+      this.modelName = checkName(value);
       return this;
     }
 
     /** An OpenAI-compatible endpoint; default {@value #DEFAULT_OPENAI_URL}. */
     public OpenAi baseUrl(String value) {
-      Preconditions.checkArgument(value != null && value.startsWith("http"),
-          "baseUrl must be an http(s) URL, but was %s", value);
-      this.baseUrl = value;
+      this.baseUrl = checkUrl(value);
       return this;
     }
 
     /** Per-request timeout; default 120 s. */
     public OpenAi timeout(Duration value) {
-      Preconditions.checkArgument(value != null && !value.isNegative() && !value.isZero(),
-          "timeout must be positive, but was %s", value);
-      this.timeout = value;
+      this.timeout = checkTimeout(value);
       return this;
     }
 
@@ -119,24 +131,19 @@ public final class ChatModels {
 
     /** Default {@value #DEFAULT_OLLAMA_URL}. */
     public Ollama baseUrl(String value) {
-      Preconditions.checkArgument(value != null && value.startsWith("http"),
-          "baseUrl must be an http(s) URL, but was %s", value);
-      this.baseUrl = value;
+      this.baseUrl = checkUrl(value);
       return this;
     }
 
     /** Default {@code llama3.1}. */
     public Ollama modelName(String value) {
-      Preconditions.checkArgument(value != null && !value.isBlank(), "modelName must not be blank");
-      this.modelName = value;
+      this.modelName = checkName(value);
       return this;
     }
 
     /** Per-request timeout; default 300 s. */
     public Ollama timeout(Duration value) {
-      Preconditions.checkArgument(value != null && !value.isNegative() && !value.isZero(),
-          "timeout must be positive, but was %s", value);
-      this.timeout = value;
+      this.timeout = checkTimeout(value);
       return this;
     }
 

@@ -314,6 +314,17 @@ class LlmDesignerTest {
   }
 
   @Test
+  void a_cost_budget_stops_the_search_cleanly() throws Exception {
+    fake.reply(VALID, 100_000, 20_000).reply(OTHER, 100_000, 20_000);
+
+    SearchResult result = search(designer().budget(TokenBudget.cost(0.40, 2.5, 10.0)).build(), 5)
+        .build().run();
+
+    assertThat(result.completed()).hasSize(1);
+    assertThat(result.stopReason()).hasValue("cost budget of $0.40 spent ($0.4500 used)");
+  }
+
+  @Test
   void a_custom_prompt_strategy_takes_a_few_lines() throws Exception {
     fake.reply(VALID);
     Designer designer = designer().promptStrategy(context -> List.of(PromptMessage.user(

@@ -63,7 +63,7 @@ public final class SyntheticLesions {
       double hardness = bias * ((sex[i] == 1 ? 0.5 : 0) + (old ? 0.5 : 0));
       images.add(draw(random, labels[i], hardness));
     }
-    int[] order = shuffled(n, random);
+    int[] order = Permutations.random(n, random);
     int trainEnd = (int) Math.round(n * 0.7);
     int validationEnd = (int) Math.round(n * 0.9);
     return new ImageDataset("synthetic",
@@ -90,20 +90,6 @@ public final class SyntheticLesions {
       a[i - from] = age[order[i]];
     }
     return Split.of(3, imageSize, chosen, l, s, a);
-  }
-
-  static int[] shuffled(int n, Random random) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
   }
 
   /** One normalized CHW image of class {@code label}; {@code hardness} in [0, 1]. */

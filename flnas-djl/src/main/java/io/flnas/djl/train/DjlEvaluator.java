@@ -221,7 +221,7 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
   private SplitMetrics trainEpoch(Trainer trainer, Random order) {
     DeviceData.Tensors train = data.train;
     int n = train.count();
-    int[] permutation = shuffle(n, order);
+    long[] permutation = toLongs(io.flnas.djl.data.Permutations.random(n, order));
     double lossSum = 0;
     long correct = 0;
     int seen = 0;
@@ -231,7 +231,7 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
         break; // batch norm cannot train on a single sample
       }
       try (NDManager batch = trainer.getManager().newSubManager()) {
-        NDArray index = batch.create(Arrays.copyOfRange(toLongs(permutation), start, end));
+        NDArray index = batch.create(Arrays.copyOfRange(permutation, start, end));
         NDArray x = train.images.get(index);
         NDArray y = train.labels.get(index);
         x.attach(batch);
@@ -345,20 +345,6 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
       Parameter parameter = pair.getValue();
       snapshot.get(i++).copyTo(parameter.getArray());
     }
-  }
-
-  private static int[] shuffle(int n, Random random) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
   }
 
   private static long[] toLongs(int[] values) {
