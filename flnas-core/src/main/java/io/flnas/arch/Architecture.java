@@ -79,7 +79,11 @@ public record Architecture(String name, Shape input, int numClasses, List<Layer>
     }
   }
 
-  /** A one-line summary such as {@code conv32-bn-relu-pool ... linear8 (5 conv)}. */
+  /**
+   * A one-line summary such as {@code c3x3/32 bn relu maxpool2 res(c3x3/32 bn) gap fc8}: kernel and
+   * filters per conv ({@code dw} for depthwise, {@code s2} for stride 2), norm initials, pooling,
+   * residual bodies in parentheses.
+   */
   public String summary() {
     StringBuilder text = new StringBuilder();
     summarize(layers, text);

@@ -4,7 +4,6 @@ import com.google.common.base.Preconditions;
 import io.flnas.metrics.Evaluation;
 import io.flnas.space.DeploymentTarget;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -176,9 +175,5 @@ public final class Objectives {
   static List<Trial> distinctCompleted(List<Trial> trials) {
     return trials.stream().filter(Trial::completed).filter(t -> t.duplicateOf().isEmpty())
         .collect(Collectors.toList());
-  }
-
-  static String names(Metric... metrics) {
-    return Arrays.toString(metrics);
   }
 }

@@ -27,7 +27,7 @@ import java.util.Random;
 /**
  * Timings of the core's hot spots, as a plain main (no timed unit tests). Run with
  * {@code ./mvnw -q -pl flnas-core test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.flnas.bench.CoreBenchmark}. Each figure is the median of 5 rounds after
+ * -Dexec.mainClass=io.flnas.bench.CoreBenchmark -Dexec.skip=false}. Each figure is the median of 5 rounds after
  * warm-up.
  */
 public final class CoreBenchmark {

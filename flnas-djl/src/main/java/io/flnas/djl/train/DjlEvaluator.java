@@ -17,7 +17,6 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import com.google.common.base.Preconditions;
 import io.flnas.arch.Architecture;
-import io.flnas.arch.ArchitectureJson;
 import io.flnas.arch.Cost;
 import io.flnas.djl.data.ImageDataset;
 import io.flnas.djl.model.ArchitectureBlocks;
@@ -27,10 +26,6 @@ import io.flnas.metrics.FairnessReport;
 import io.flnas.metrics.HardwareReport;
 import io.flnas.metrics.SplitMetrics;
 import io.flnas.search.Evaluator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -231,11 +226,12 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
         break; // batch norm cannot train on a single sample
       }
       try (NDManager batch = trainer.getManager().newSubManager()) {
+        // While the batch lives, the shared tensors belong to it, so every array an indexing op
+        // creates is freed with the batch instead of piling up in the dataset's manager.
+        batch.tempAttachAll(train.images, train.labels);
         NDArray index = batch.create(Arrays.copyOfRange(permutation, start, end));
         NDArray x = train.images.get(index);
         NDArray y = train.labels.get(index);
-        x.attach(batch);
-        y.attach(batch);
         try (GradientCollector collector = trainer.newGradientCollector()) {
           NDList predictions = trainer.forward(new NDList(x));
           NDArray loss = trainer.getLoss().evaluate(new NDList(y), predictions);
@@ -265,10 +261,9 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
     for (int start = 0; start < n; start += step) {
       int end = Math.min(n, start + step);
       try (NDManager batch = trainer.getManager().newSubManager()) {
+        batch.tempAttachAll(split.images, split.labels);
         NDArray x = split.images.get(start + ":" + end);
         NDArray y = split.labels.get(start + ":" + end);
-        x.attach(batch);
-        y.attach(batch);
         NDList output = trainer.evaluate(new NDList(x));
         lossSum += (double) trainer.getLoss().evaluate(new NDList(y), output).getFloat()
             * (end - start);
@@ -441,14 +436,6 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
 
     public DjlEvaluator build() {
       return new DjlEvaluator(this);
-    }
-  }
-
-  static void writeJson(Path file, Architecture architecture) {
-    try {
-      Files.writeString(file, ArchitectureJson.writePretty(architecture), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -26,7 +26,8 @@ public final class ModelExport {
   static void save(Model model, Architecture architecture, Path directory) {
     try {
       Files.createDirectories(directory);
-      DjlEvaluator.writeJson(directory.resolve(ARCHITECTURE_FILE), architecture);
+      Files.writeString(directory.resolve(ARCHITECTURE_FILE),
+          ArchitectureJson.writePretty(architecture), StandardCharsets.UTF_8);
       model.save(directory, MODEL_NAME);
     } catch (IOException e) {
       throw new EvaluationException("cannot export the model to " + directory + ": "

@@ -27,23 +27,34 @@ import java.util.Random;
 
 /**
  * Training speed and resource figures of flnas-djl, as a plain main. Run with
- * {@code ./mvnw -q -pl flnas-djl -am install -DskipTests && ./mvnw -q -pl flnas-djl exec:java
+ * {@code ./mvnw -q -DskipTests install && ./mvnw -q -pl flnas-djl exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=io.flnas.djl.bench.TrainingBenchmark
- * -Dai.djl.offline=true} (add {@code -Dexec.args="quick"} for the throughput part only).
+ * -Dexec.skip=false -Dai.djl.offline=true} (add {@code -Dexec.args=quick} for the throughput part
+ * only, {@code -Dexec.args=memory} for the memory part only).
  *
  * <ol>
  *   <li>images/second training the reference small CNN (64x64, batch 64): (a) a bare DJL loop over
  *       in-memory tensors, (b) the evaluator's own training path on the same data;
  *   <li>seconds per candidate evaluation for random architectures of the default search space on
  *       the default synthetic configuration, at three dataset sizes;
- *   <li>resident memory across 20 consecutive evaluations (native memory must not grow).
+ *   <li>resident memory across 20 consecutive evaluations, of one architecture (native memory
+ *       must not grow) and of random ones (what the native allocator keeps cached).
  * </ol>
  */
 public final class TrainingBenchmark {
   private TrainingBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    boolean quick = args.length > 0 && args[0].equals("quick");
+    String mode = args.length > 0 ? args[0] : "all";
+    if (!mode.equals("memory")) {
+      throughputAndSeconds(mode.equals("quick"));
+    }
+    if (mode.equals("all") || mode.equals("memory")) {
+      memory();
+    }
+  }
+
+  private static void throughputAndSeconds(boolean quick) throws Exception {
     ImageDataset data = SyntheticLesions.builder().size(2000).imageSize(64).seed(1).generate();
     Architecture cnn = ReferenceArchitectures.smallCnn(data.input(), 8);
     int epochs = 3;
@@ -81,23 +92,39 @@ public final class TrainingBenchmark {
       }
     }
 
+  }
+
+  private static void memory() throws Exception {
     ImageDataset small = SyntheticLesions.builder().size(400).imageSize(32).seed(1).generate();
     try (DjlEvaluator evaluator = DjlEvaluator.builder(small).maxEpochs(2).latencyRuns(5).build()) {
-      Random random = new Random(5);
-      double first = Double.NaN;
-      double last = Double.NaN;
-      for (int i = 1; i <= 20; i++) {
-        evaluator.evaluate(SearchSpaces.paperCnn().sample(random, small.input(), 8));
-        System.gc();
-        double rss = residentMb();
-        if (i == 2) {
-          first = rss;
-        }
-        last = rss;
-      }
-      System.out.printf("resident memory over 20 consecutive evaluations: after #2 %.1f MB,"
-          + " after #20 %.1f MB (growth %.1f MB)%n", first, last, last - first);
+      Architecture fixed = SearchSpaces.paperCnn().sample(new Random(5), small.input(), 8);
+      residentGrowth("the same architecture", evaluator, random -> fixed);
+      residentGrowth("random architectures", evaluator,
+          random -> SearchSpaces.paperCnn().sample(random, small.input(), 8));
     }
+  }
+
+  /**
+   * Resident memory over 20 consecutive evaluations. Native memory freed per trial shows as a flat
+   * line for one architecture repeated; random architectures of varying tensor sizes also measure
+   * how much the native allocator keeps cached.
+   */
+  private static void residentGrowth(String what, DjlEvaluator evaluator,
+      java.util.function.Function<Random, Architecture> next) throws Exception {
+    Random random = new Random(5);
+    double first = Double.NaN;
+    double last = Double.NaN;
+    for (int i = 1; i <= 20; i++) {
+      evaluator.evaluate(next.apply(random));
+      System.gc();
+      double rss = residentMb();
+      if (i == 2) {
+        first = rss;
+      }
+      last = rss;
+    }
+    System.out.printf("resident memory over 20 evaluations of %s: after #2 %.1f MB, after #20"
+        + " %.1f MB (growth %.1f MB)%n", what, first, last, last - first);
   }
 
   private static double bareLoop(ImageDataset data, Architecture cnn, int epochs) {
@@ -132,10 +159,9 @@ public final class TrainingBenchmark {
     for (int start = 0; start + 2 <= n; start += 64) {
       int end = Math.min(n, start + 64);
       try (NDManager batch = trainer.getManager().newSubManager()) {
+        batch.tempAttachAll(images, labels);
         NDArray x = images.get(start + ":" + end);
         NDArray y = labels.get(start + ":" + end);
-        x.attach(batch);
-        y.attach(batch);
         try (GradientCollector collector = trainer.newGradientCollector()) {
           NDList predictions = trainer.forward(new NDList(x));
           NDArray loss = trainer.getLoss().evaluate(new NDList(y), predictions);
