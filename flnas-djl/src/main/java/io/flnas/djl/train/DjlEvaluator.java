@@ -350,6 +350,11 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
     return out;
   }
 
+  /** The device tensors, for tests that check they survive every trial unchanged. */
+  DeviceData deviceData() {
+    return data;
+  }
+
   /** Frees the dataset's tensors on the device. */
   @Override
   public void close() {
