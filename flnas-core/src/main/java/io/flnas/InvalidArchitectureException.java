@@ -8,7 +8,7 @@ public class InvalidArchitectureException extends FlNasException {
   private final List<Violation> violations;
 
   public InvalidArchitectureException(List<Violation> violations) {
-    super(describe(violations));
+    super("invalid architecture: " + Violation.join(violations));
     this.violations = List.copyOf(violations);
   }
 
@@ -20,13 +20,5 @@ public class InvalidArchitectureException extends FlNasException {
   /** The rules broken, each naming the layer, the rule and the value. */
   public List<Violation> violations() {
     return violations;
-  }
-
-  private static String describe(List<Violation> violations) {
-    StringBuilder text = new StringBuilder("invalid architecture: ");
-    for (int i = 0; i < violations.size(); i++) {
-      text.append(i == 0 ? "" : "; ").append(violations.get(i));
-    }
-    return text.toString();
   }
 }

@@ -261,7 +261,8 @@ public final class Search {
       if (!violations.isEmpty()) {
         return new Trial(iteration, designer.name(), Optional.of(architecture),
             Trial.Status.REJECTED, Optional.empty(),
-            Optional.of("rejected before training: " + join(violations)), OptionalInt.empty(),
+            Optional.of("rejected before training: " + Violation.join(violations)),
+            OptionalInt.empty(),
             proposal.exchanges(), seconds(start));
       }
       Trial earlier = evaluatedByHash.get(architecture.hash());
@@ -334,13 +335,6 @@ public final class Search {
     return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }
 
-  private static String join(List<Violation> violations) {
-    StringBuilder text = new StringBuilder();
-    for (Violation v : violations) {
-      text.append(text.isEmpty() ? "" : "; ").append(v);
-    }
-    return text.toString();
-  }
 
   /** Settings of a {@link Search}. Each setter validates at once and documents its default. */
   public static final class Builder {

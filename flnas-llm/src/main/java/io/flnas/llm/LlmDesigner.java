@@ -113,8 +113,8 @@ public final class LlmDesigner implements Designer {
         }
         Optional<Trial> earlier = context.evaluated(architecture.hash());
         if (!violations.isEmpty()) {
-          outcome = "invalid: " + join(violations);
-          feedback = "The architecture breaks these rules: " + join(violations)
+          outcome = "invalid: " + Violation.join(violations);
+          feedback = "The architecture breaks these rules: " + Violation.join(violations)
               + ". Fix every one of them and answer again with the whole architecture in the"
               + " same format.";
         } else if (earlier.isPresent()) {
@@ -241,13 +241,6 @@ public final class LlmDesigner implements Designer {
     return text.length() <= 2000 ? text : text.substring(0, 2000) + "...";
   }
 
-  private static String join(List<Violation> violations) {
-    StringBuilder text = new StringBuilder();
-    for (Violation v : violations) {
-      text.append(text.isEmpty() ? "" : "; ").append(v);
-    }
-    return text.toString();
-  }
 
   /** Waits between retries; tests pass one that records instead of sleeping. */
   @FunctionalInterface

@@ -30,6 +30,11 @@ final class FakeOpenAi implements AutoCloseable {
 
   /** An OpenAI chat completion with the given content and usage. */
   FakeOpenAi reply(String content, int promptTokens, int completionTokens) {
+    server.enqueue(json(200, completion(content, promptTokens, completionTokens)));
+    return this;
+  }
+
+  private static String completion(String content, int promptTokens, int completionTokens) {
     ObjectNode body = JSON.createObjectNode();
     body.put("id", "chatcmpl-1").put("object", "chat.completion").put("created", 1700000000)
         .put("model", "gpt-4o-2024-08-06");
@@ -39,9 +44,12 @@ final class FakeOpenAi implements AutoCloseable {
     body.putObject("usage").put("prompt_tokens", promptTokens)
         .put("completion_tokens", completionTokens)
         .put("total_tokens", promptTokens + completionTokens);
-    server.enqueue(new MockResponse().setResponseCode(200)
-        .addHeader("Content-Type", "application/json").setBody(body.toString()));
-    return this;
+    return body.toString();
+  }
+
+  private static MockResponse json(int status, String body) {
+    return new MockResponse().setResponseCode(status)
+        .addHeader("Content-Type", "application/json").setBody(body);
   }
 
   FakeOpenAi reply(String content) {
@@ -54,27 +62,18 @@ final class FakeOpenAi implements AutoCloseable {
     body.put("model", "llama3.1").put("created_at", "2026-11-23T00:00:00Z").put("done", true)
         .put("done_reason", "stop").put("prompt_eval_count", 80).put("eval_count", 40);
     body.putObject("message").put("role", "assistant").put("content", content);
-    server.enqueue(new MockResponse().setResponseCode(200)
-        .addHeader("Content-Type", "application/json").setBody(body.toString()));
+    server.enqueue(json(200, body.toString()));
     return this;
   }
 
   FakeOpenAi error(int status, String body) {
-    server.enqueue(new MockResponse().setResponseCode(status)
-        .addHeader("Content-Type", "application/json").setBody(body));
+    server.enqueue(json(status, body));
     return this;
   }
 
   /** A reply whose headers come only after {@code millis}, to trip a client timeout. */
   FakeOpenAi slow(String content, long millis) {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("id", "chatcmpl-2").put("object", "chat.completion").put("created", 1700000000)
-        .put("model", "gpt-4o");
-    ObjectNode choice = body.putArray("choices").addObject();
-    choice.put("index", 0).put("finish_reason", "stop");
-    choice.putObject("message").put("role", "assistant").put("content", content);
-    server.enqueue(new MockResponse().setResponseCode(200)
-        .addHeader("Content-Type", "application/json").setBody(body.toString())
+    server.enqueue(json(200, completion(content, 100, 50))
         .setHeadersDelay(millis, TimeUnit.MILLISECONDS));
     return this;
   }

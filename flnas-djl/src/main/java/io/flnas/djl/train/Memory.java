@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * high-water mark ({@code VmHWM}), reset before each evaluation by writing 5 to
  * {@code /proc/self/clear_refs} where Linux allows it; elsewhere the figure is NaN.
  */
-final class Memory {
+public final class Memory {
   private static final Path STATUS = Path.of("/proc/self/status");
   private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
@@ -40,8 +40,8 @@ final class Memory {
     return residentKb("VmHWM:") / 1024.0;
   }
 
-  /** The current resident set in MiB, or NaN. */
-  static double residentMb() {
+  /** The current resident set of this process in MiB, or NaN where it cannot be read. */
+  public static double residentMb() {
     return residentKb("VmRSS:") / 1024.0;
   }
 

@@ -21,8 +21,6 @@ import io.flnas.djl.model.ArchitectureBlocks;
 import io.flnas.djl.train.DjlEvaluator;
 import io.flnas.metrics.Evaluation;
 import io.flnas.space.SearchSpaces;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Random;
 
 /**
@@ -128,7 +126,7 @@ public final class TrainingBenchmark {
     for (int i = 1; i <= 20; i++) {
       evaluator.evaluate(next.apply(random));
       System.gc();
-      double rss = residentMb();
+      double rss = io.flnas.djl.train.Memory.residentMb();
       if (i == 2) {
         first = rss;
       }
@@ -181,14 +179,5 @@ public final class TrainingBenchmark {
         trainer.step();
       }
     }
-  }
-
-  private static double residentMb() throws Exception {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Double.parseDouble(line.substring(6).trim().split("\\s+")[0]) / 1024;
-      }
-    }
-    return Double.NaN;
   }
 }
