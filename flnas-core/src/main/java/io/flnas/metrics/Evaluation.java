@@ -1,6 +1,7 @@
 package io.flnas.metrics;
 
 import com.google.common.base.Preconditions;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -8,6 +9,10 @@ import java.util.Optional;
  * and training time, fairness on the validation and test splits, hardware cost, and a failure
  * reason when the trial failed (then the other figures may be missing). Selection uses the
  * validation split; the test split is only reported.
+ *
+ * <p>An evaluator that knows the test split's labels may also give its per-sample test predictions
+ * (so reports can compare models on the same samples with a paired bootstrap) and the bootstrap
+ * intervals of the test figures; both are empty otherwise.
  */
 public record Evaluation(
     SplitMetrics train,
@@ -18,7 +23,17 @@ public record Evaluation(
     FairnessReport validationFairness,
     FairnessReport testFairness,
     HardwareReport hardware,
-    Optional<String> failure) {
+    Optional<String> failure,
+    List<Integer> testPredictions,
+    Optional<FairnessIntervals> testIntervals) {
+
+  /** An evaluation without test predictions or intervals. */
+  public Evaluation(SplitMetrics train, SplitMetrics validation, SplitMetrics test, int epochs,
+      double trainingSeconds, FairnessReport validationFairness, FairnessReport testFairness,
+      HardwareReport hardware, Optional<String> failure) {
+    this(train, validation, test, epochs, trainingSeconds, validationFairness, testFairness,
+        hardware, failure, List.of(), Optional.empty());
+  }
 
   public Evaluation {
     Preconditions.checkArgument(train != null && validation != null && test != null,
@@ -27,6 +42,14 @@ public record Evaluation(
     Preconditions.checkArgument(failure.isPresent()
             || (validationFairness != null && testFairness != null && hardware != null),
         "a successful evaluation needs fairness and hardware reports");
+    testPredictions = List.copyOf(testPredictions);
+    Preconditions.checkArgument(testIntervals != null,
+        "testIntervals must not be null (use Optional.empty())");
+  }
+
+  /** The test predictions as an array, one per test sample; empty when not recorded. */
+  public int[] testPredictionArray() {
+    return testPredictions.stream().mapToInt(Integer::intValue).toArray();
   }
 
   /** A failed evaluation with its reason and whatever hardware figures are known (may be null). */
@@ -52,7 +75,8 @@ public record Evaluation(
 
   /**
    * The one-paragraph metrics text the prompt carries: losses, accuracies, unfairness, EODD, EOPP1,
-   * EOPP2, per-group accuracy and count, latency, throughput, peak memory.
+   * EOPP2, per-group accuracy and count, latency, throughput, model memory. The process's resident
+   * high-water mark never appears here: it is not the model's memory.
    */
   public String metricsParagraph() {
     if (failure.isPresent()) {
@@ -75,10 +99,10 @@ public record Evaluation(
         : String.format("latency %.2f ms per image (batch 2), ", hardware.latencyMs()));
     text.append(Double.isNaN(hardware.throughput()) ? ""
         : String.format("throughput %.0f images/s, ", hardware.throughput()));
-    text.append(Double.isNaN(hardware.peakMemoryMb())
-        ? String.format("analytic memory %.1f MB.", hardware.analyticMemoryMb())
-        : String.format("peak memory %.1f MB (analytic %.1f MB).", hardware.peakMemoryMb(),
-            hardware.analyticMemoryMb()));
+    text.append(Double.isNaN(hardware.modelMemoryMb())
+        ? String.format("model memory %.1f MB (analytic, batch 2).", hardware.analyticMemoryMb())
+        : String.format("model memory %.1f MB (measured, batch 2; analytic %.1f MB).",
+            hardware.modelMemoryMb(), hardware.analyticMemoryMb()));
     return text.toString();
   }
 }

@@ -54,10 +54,16 @@ public final class EvaluationJson {
       number(hw, "analytic_memory_mb", h.analyticMemoryMb());
       number(hw, "latency_ms", h.latencyMs());
       number(hw, "throughput", h.throughput());
-      number(hw, "peak_memory_mb", h.peakMemoryMb());
+      number(hw, "model_memory_mb", h.modelMemoryMb());
+      number(hw, "process_peak_mb", h.processPeakMb());
       hw.put("device", h.device());
     }
     e.failure().ifPresent(reason -> node.put("failure", reason));
+    if (!e.testPredictions().isEmpty()) {
+      ArrayNode predictions = node.putArray("test_predictions");
+      e.testPredictions().forEach(predictions::add);
+    }
+    e.testIntervals().ifPresent(ci -> node.set("test_intervals", intervals(ci)));
     return node;
   }
 
@@ -67,12 +73,40 @@ public final class EvaluationJson {
     if (hw != null && !hw.isNull()) {
       hardware = new HardwareReport(hw.path("parameters").asLong(), hw.path("macs").asLong(),
           number(hw, "analytic_memory_mb"), number(hw, "latency_ms"), number(hw, "throughput"),
-          number(hw, "peak_memory_mb"), hw.path("device").asText(""));
+          number(hw, "model_memory_mb"), number(hw, "process_peak_mb"),
+          hw.path("device").asText(""));
     }
+    List<Integer> predictions = new ArrayList<>();
+    node.path("test_predictions").forEach(p -> predictions.add(p.asInt()));
     return new Evaluation(split(node.get("train")), split(node.get("validation")),
         split(node.get("test")), node.path("epochs").asInt(), number(node, "training_seconds"),
         fairness(node.get("validation_fairness")), fairness(node.get("test_fairness")), hardware,
-        node.hasNonNull("failure") ? Optional.of(node.get("failure").asText()) : Optional.empty());
+        node.hasNonNull("failure") ? Optional.of(node.get("failure").asText()) : Optional.empty(),
+        predictions, intervals(node.get("test_intervals")));
+  }
+
+  /** {@code {"level":0.95,"resamples":1000,"accuracy":[lower,upper],...}}. */
+  private static ObjectNode intervals(FairnessIntervals ci) {
+    ObjectNode node = NODES.objectNode();
+    node.put("level", ci.level());
+    node.put("resamples", ci.resamples());
+    ci.byFigure().forEach((figure, interval) ->
+        node.putArray(figure).add(interval.lower()).add(interval.upper()));
+    return node;
+  }
+
+  private static Optional<FairnessIntervals> intervals(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    List<Interval> figures = new ArrayList<>();
+    for (String figure : FairnessIntervals.FIGURES) {
+      JsonNode pair = node.path(figure);
+      figures.add(new Interval(pair.path(0).asDouble(), pair.path(1).asDouble()));
+    }
+    return Optional.of(new FairnessIntervals(node.path("level").asDouble(),
+        node.path("resamples").asInt(), figures.get(0), figures.get(1), figures.get(2),
+        figures.get(3), figures.get(4)));
   }
 
   private static ObjectNode split(SplitMetrics metrics) {

@@ -11,17 +11,27 @@ import io.flnas.arch.Cost;
  * @param analyticMemoryMb parameters plus peak live activations at batch size 2, MiB
  * @param latencyMs measured latency per image at batch size 2 (median after warm-up)
  * @param throughput measured images per second at a larger batch
- * @param peakMemoryMb measured peak memory (GPU where present, else process high-water mark). It
- *     includes the runtime (JVM, CUDA context), so memory budgets and rankings use the analytic
- *     figure, which is the model's own
+ * @param modelMemoryMb measured memory needed to run this model for inference at batch size 2:
+ *     its parameter and buffer arrays plus what the engine allocates for one forward pass, read
+ *     from the engine's own allocation records; {@code NaN} where the engine cannot isolate the
+ *     model (then the analytic figure stands, and says so)
+ * @param processPeakMb the process's resident high-water mark during the evaluation (JVM,
+ *     dataset, allocator caches included). Kept for the journal only: it is not the model's
+ *     memory and never reaches a prompt, a table or a plot
  * @param device what was measured on, e.g. {@code "cpu(2 threads)"}
  */
 public record HardwareReport(long parameters, long macs, double analyticMemoryMb,
-    double latencyMs, double throughput, double peakMemoryMb, String device) {
+    double latencyMs, double throughput, double modelMemoryMb, double processPeakMb,
+    String device) {
 
   /** Only the analytic figures. */
   public static HardwareReport analytic(Cost cost) {
     return new HardwareReport(cost.parameters(), cost.macs(), cost.memoryMb(), Double.NaN,
-        Double.NaN, Double.NaN, "analytic");
+        Double.NaN, Double.NaN, Double.NaN, "analytic");
+  }
+
+  /** The model's memory: measured where it was, else the analytic figure. */
+  public double memoryMb() {
+    return Double.isNaN(modelMemoryMb) ? analyticMemoryMb : modelMemoryMb;
   }
 }

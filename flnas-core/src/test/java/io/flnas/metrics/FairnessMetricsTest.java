@@ -118,17 +118,25 @@ class FairnessMetricsTest {
     FairnessReport fairness = FairnessMetrics.compute(2, new int[] {1, 0, 1, 0},
         new int[] {1, 0, 0, 0}, List.of(new GroupColumn("sex", GroupColumn.SEX,
             new int[] {0, 0, 1, 1})));
+    FairnessIntervals intervals = Bootstrap.intervals(2, new int[] {1, 0, 1, 0},
+        new int[] {1, 0, 0, 0}, List.of(new GroupColumn("sex", GroupColumn.SEX,
+            new int[] {0, 0, 1, 1})), 200, 3);
     Evaluation evaluation = new Evaluation(new SplitMetrics(0.3, 0.9), new SplitMetrics(0.4, 0.75),
         new SplitMetrics(0.5, 0.7), 7, 12.5, fairness, fairness,
-        new HardwareReport(1234, 5678, 1.5, 0.42, 900, Double.NaN, "cpu"),
-        java.util.Optional.empty());
+        new HardwareReport(1234, 5678, 1.5, 0.42, 900, 3.25, 2804.5, "cpu"),
+        java.util.Optional.empty(), List.of(1, 0, 0, 0), java.util.Optional.of(intervals));
 
     Evaluation back = EvaluationJson.read(EvaluationJson.write(evaluation));
 
     assertThat(back.toString()).isEqualTo(evaluation.toString());
+    assertThat(back.testPredictionArray()).containsExactly(1, 0, 0, 0);
+    assertThat(back.testIntervals()).contains(intervals);
+    assertThat(back.hardware().processPeakMb()).isEqualTo(2804.5);
     assertThat(evaluation.metricsParagraph())
         .contains("validation loss 0.4000", "accuracy 75.00%", "unfairness 0.2500", "EODD",
             "EOPP1", "EOPP2", "sex=male 100.0% (n=2)", "sex=female 50.0% (n=2)",
-            "latency 0.42 ms", "throughput 900", "1,234 parameters");
+            "latency 0.42 ms", "throughput 900", "1,234 parameters",
+            "model memory 3.3 MB (measured")
+        .doesNotContain("2804");
   }
 }

@@ -24,7 +24,7 @@ class ObjectivesTest {
     FairnessReport fairness = new FairnessReport(100, accuracy, List.of(), unfairness, 0, 0, 0);
     Evaluation e = new Evaluation(SplitMetrics.UNKNOWN, new SplitMetrics(1, accuracy),
         SplitMetrics.UNKNOWN, 1, 1, fairness, fairness,
-        new HardwareReport(params, 0, 1, latency, Double.NaN, Double.NaN, "test"), Optional.empty());
+        new HardwareReport(params, 0, 1, latency, Double.NaN, Double.NaN, Double.NaN, "test"), Optional.empty());
     return new Trial(iteration, "test",
         Optional.of(ReferenceArchitectures.smallCnn(Shape.image(3, 8, 8), 2)),
         Trial.Status.COMPLETED, Optional.of(e), Optional.empty(), OptionalInt.empty(), List.of(), 0);

@@ -63,7 +63,7 @@ public final class CheapEvaluator implements Evaluator {
         new SplitMetrics(1.1 - accuracy, accuracy), new SplitMetrics(1.1 - accuracy, accuracy),
         5, 0.01, fairness, fairness,
         new HardwareReport(cost.parameters(), cost.macs(), cost.memoryMb(),
-            cost.macs() / 1e7, 1000, Double.NaN, "cheap"),
+            cost.macs() / 1e7, 1000, Double.NaN, Double.NaN, "cheap"),
         Optional.empty());
   }
 

@@ -53,7 +53,13 @@ class DjlEvaluatorTest {
     assertThat(e.hardware().parameters()).isEqualTo(Cost.of(cnn).parameters());
     assertThat(e.hardware().latencyMs()).isPositive();
     assertThat(e.hardware().throughput()).isPositive();
-    assertThat(e.hardware().peakMemoryMb()).isPositive();
+    assertThat(e.hardware().modelMemoryMb()).isPositive();
+    assertThat(e.hardware().processPeakMb()).isPositive();
+    assertThat(e.testPredictions()).hasSize(data.test().count());
+    assertThat(e.testIntervals()).hasValueSatisfying(ci -> {
+      assertThat(ci.resamples()).isEqualTo(1000);
+      assertThat(ci.accuracy().contains(e.test().accuracy())).isTrue();
+    });
     assertThat(e.trainingSeconds()).isPositive();
   }
 

@@ -13,7 +13,12 @@ import io.flnas.search.SearchResult;
 import io.flnas.search.Trial;
 import io.flnas.space.DeploymentTargets;
 import io.flnas.space.SearchSpaces;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,10 +45,49 @@ class DjlSearchTest {
       List<Baselines.Baseline> baselines = Baselines.evaluate(evaluator, data.problem(),
           List.of("mobilenet_v2"));
       assertThat(baselines).singleElement().satisfies(b -> {
-        assertThat(b.name()).isEqualTo("mobilenet_v2");
+        assertThat(b.name()).isEqualTo("mobilenet_v2_cifar");
         assertThat(b.evaluation().succeeded()).isTrue();
         assertThat(b.evaluation().hardware().parameters()).isGreaterThan(2_000_000);
       });
     }
   }
+
+  @Test
+  void two_runs_with_the_same_seed_journal_the_same_trials_timings_aside(@TempDir Path dir)
+      throws Exception {
+    List<List<JsonNode>> runs = new ArrayList<>();
+    for (String name : List.of("first.jsonl", "second.jsonl")) {
+      ImageDataset data = SyntheticLesions.builder().size(200).imageSize(12).seed(4).generate();
+      try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(2).batchSize(32)
+          .latencyRuns(3).bootstrapResamples(100).seed(9).build()) {
+        Search.builder(data.problem(), evaluator).designer(Designers.evolution())
+            .space(SearchSpaces.tiny()).target(DeploymentTargets.unconstrained())
+            .maxIterations(3).seed(6).journal(dir.resolve(name)).build().run();
+      }
+      List<JsonNode> trials = new ArrayList<>();
+      for (String line : Files.readAllLines(dir.resolve(name))) {
+        ObjectNode node = (ObjectNode) MAPPER.readTree(line);
+        if (node.path("type").asText().equals("trial")) {
+          withoutTimings(node);
+          trials.add(node);
+        }
+      }
+      runs.add(trials);
+    }
+
+    assertThat(runs.get(0)).hasSize(3);
+    assertThat(runs.get(0).get(0).path("evaluation").path("test_predictions")).isNotEmpty();
+    assertThat(runs.get(1)).isEqualTo(runs.get(0));
+  }
+
+  /** Removes what is measured in time (or in the process) rather than computed from the seed. */
+  private static void withoutTimings(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      object.remove(List.of("seconds", "training_seconds", "latency_ms", "throughput",
+          "process_peak_mb"));
+    }
+    node.forEach(DjlSearchTest::withoutTimings);
+  }
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 }

@@ -135,12 +135,24 @@ class Isic2019Test {
   }
 
   @Test
-  void an_unreadable_age_or_sex_names_the_field_and_value() throws IOException {
+  void an_unreadable_or_impossible_age_or_sex_names_the_line_field_and_value() throws IOException {
     meta.set(3, "ISIC_0000002,forty,back,HAM_2,male");
     flush();
     assertThatThrownBy(() -> Isic2019.builder(dir).load())
         .hasMessageContaining(Isic2019.METADATA + " line 4: field age_approx must be a number,"
             + " but was 'forty'");
+
+    meta.set(3, "ISIC_0000002,-5,back,HAM_2,male");
+    flush();
+    assertThatThrownBy(() -> Isic2019.builder(dir).load())
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining(Isic2019.METADATA + " line 4: field age_approx must be in [0, 120],"
+            + " but was '-5'");
+
+    meta.set(3, "ISIC_0000002,125,back,HAM_2,male");
+    flush();
+    assertThatThrownBy(() -> Isic2019.builder(dir).load())
+        .hasMessageContaining("line 4: field age_approx must be in [0, 120], but was '125'");
 
     meta.set(3, "ISIC_0000002,40,back,HAM_2,unknown-sex");
     flush();

@@ -16,6 +16,7 @@ import io.flnas.llm.ConfiguredModel;
 import io.flnas.llm.LlmDesigner;
 import io.flnas.llm.ModelAccessException;
 import io.flnas.llm.ReplayChatModel;
+import io.flnas.metrics.Bootstrap;
 import io.flnas.metrics.Evaluation;
 import io.flnas.search.Baselines;
 import io.flnas.search.Designer;
@@ -143,6 +144,16 @@ public final class FlNasMain implements Callable<Integer> {
   @Option(names = "--no-progress", description = "No progress bar (for logs and CI).")
   boolean noProgress;
 
+  @Option(names = "--provider-retries", defaultValue = "4", paramLabel = "N",
+      description = "Retries of a model request that hit a rate limit, a server error, a timeout"
+          + " or an unreachable endpoint, with exponential backoff from 2 s. Default:"
+          + " ${DEFAULT-VALUE}.")
+  int providerRetries;
+
+  @Option(names = "--verbose",
+      description = "Show the stack trace of an unexpected failure.")
+  boolean verbose;
+
   private PrintStream out;
   private PrintStream err;
 
@@ -166,17 +177,41 @@ public final class FlNasMain implements Callable<Integer> {
       err.println("flnas: error: " + e.getMessage() + " (see --help)");
       return 2;
     });
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof UsageException || e instanceof DataException
-          || e instanceof JournalMismatchException || e instanceof ModelAccessException) {
-        err.println("flnas: error: " + e.getMessage());
-        return 2;
-      }
-      err.println("flnas: failed: " + e);
-      e.printStackTrace(err);
-      return 1;
-    });
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) ->
+        report(e, command.verbose, err));
     return cli.execute(args);
+  }
+
+  /**
+   * Prints a failure for people and returns the exit code: bad input (usage, data, a journal
+   * from another configuration, a model that cannot be reached or used) is one line and exit 2;
+   * anything else is one line and exit 1, with the stack trace only when {@code verbose}.
+   */
+  static int report(Exception e, boolean verbose, PrintStream err) {
+    if (e instanceof UsageException || e instanceof DataException
+        || e instanceof JournalMismatchException || e instanceof ModelAccessException) {
+      err.println("flnas: error: " + e.getMessage());
+      return 2;
+    }
+    err.println("flnas: failed: " + oneLine(e)
+        + (verbose ? "" : " (run with --verbose for the stack trace)"));
+    if (verbose) {
+      e.printStackTrace(err);
+    }
+    return 1;
+  }
+
+  /** The failure and its root cause in one line, e.g. {@code IllegalStateException: x (...)}. */
+  static String oneLine(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String text = e.getClass().getSimpleName() + ": " + e.getMessage();
+    if (root != e) {
+      text += " (caused by " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+    }
+    return text.replaceAll("\\s*\\R\\s*", " ");
   }
 
   @Override
@@ -229,7 +264,9 @@ public final class FlNasMain implements Callable<Integer> {
       }
       List<Trial> top = search.objective().rank(result.history(), deploymentTarget).stream()
           .limit(3).toList();
-      TableOne table = TableOne.of(baselineResults, top);
+      TableOne table = TableOne.of(baselineResults, top, new TableOne.TestSplit(
+          dataset.numClasses(), dataset.test().labels(), dataset.test().groups(),
+          Bootstrap.DEFAULT_RESAMPLES, seed));
       out.println();
       out.println("Table I (" + dataset.name() + ", target " + deploymentTarget.name() + ")");
       out.print(table.toText());
@@ -265,6 +302,9 @@ public final class FlNasMain implements Callable<Integer> {
     }
     if (samples != null && samples < 40) {
       throw new UsageException("--samples must be >= 40, but was " + samples);
+    }
+    if (providerRetries < 0) {
+      throw new UsageException("--provider-retries must be >= 0, but was " + providerRetries);
     }
     if (threads < 0) {
       throw new UsageException("--threads must be >= 0, but was " + threads);
@@ -369,7 +409,7 @@ public final class FlNasMain implements Callable<Integer> {
           var openAi = ChatModels.openAi().modelName(model);
           configured = (baseUrl == null ? openAi : openAi.baseUrl(baseUrl)).build();
         }
-        return LlmDesigner.builder(configured).build();
+        return LlmDesigner.builder(configured).maxProviderRetries(providerRetries).build();
       }
       default: {
         Path recorded = Path.of(choice.substring("replay:".length()));

@@ -45,7 +45,7 @@ class FlNasMainTest {
     Run run = run(tiny(out));
 
     assertThat(run.code()).as(run.err()).isZero();
-    assertThat(run.out()).contains("baseline small_cnn: val acc", "baseline mobilenet_v2:",
+    assertThat(run.out()).contains("baseline small_cnn: val acc", "baseline mobilenet_v2_cifar:",
         "#1 ", "#2 ", "Table I (synthetic", "Accuracy %", "Unfairness", "EODD", "EOPP1", "EOPP2",
         "Params (M)", "Memory (MB)", "Latency (ms)", "small_cnn", "mobilenet_v2",
         "FL-NAS #1 (trial", "finished in");
@@ -55,6 +55,11 @@ class FlNasMainTest {
       assertThat(out.resolve(file)).as(file).isNotEmptyFile();
     }
     assertThat(Files.readAllBytes(out.resolve(Plots.SCATTER))).startsWith(0x89, 'P', 'N', 'G');
+    assertThat(run.out()).contains("Accuracy % [95% CI]", "bootstrap 95% intervals")
+        .doesNotContainPattern("peak memory|process");
+    assertThat(Files.readString(out.resolve("journal.jsonl")))
+        .contains("\"test_intervals\":{\"level\":0.95,\"resamples\":1000", "\"test_predictions\"",
+            "\"model_memory_mb\"", "\"process_peak_mb\"");
     String md = Files.readString(out.resolve(Report.MARKDOWN));
     assertThat(md).contains("## Table I", "| small_cnn |", "**FL-NAS #1", "## Best architecture",
         "| sex=male |", "![Accuracy vs unfairness](" + Plots.SCATTER + ")", "nn.Sequential(");
@@ -108,6 +113,47 @@ class FlNasMainTest {
     assertBadInput(run(tiny(dir.resolve("f"), "--designer",
         "replay:" + llmJournalFromAnotherSearch())),
         "comes from another configuration: problem: journal has 'toy [3x8x8] classes=2'");
+  }
+
+  @Test
+  void an_unreachable_model_endpoint_stops_with_one_line_and_consumes_no_iteration()
+      throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + closedPort;
+    Path out = dir.resolve("unreachable");
+
+    Run run = run(tiny(out, "--designer", "llm", "--model", "ollama:llama3.1", "--base-url", url,
+        "--baselines", "none", "--provider-retries", "0"));
+
+    assertBadInput(run, "model endpoint " + url + " is unreachable");
+    assertThat(run.err()).contains("ConnectException");
+    // no iteration consumed: the journal has its header and no trial, so --resume continues it
+    assertThat(Journal.readTrials(out.resolve("journal.jsonl"))).isEmpty();
+  }
+
+  @Test
+  void an_unexpected_failure_prints_one_line_and_the_trace_only_with_verbose() {
+    RuntimeException failure = new IllegalStateException("outer",
+        new java.io.IOException("disk\nfull"));
+
+    ByteArrayOutputStream quiet = new ByteArrayOutputStream();
+    ByteArrayOutputStream verbose = new ByteArrayOutputStream();
+
+    int quietCode = FlNasMain.report(failure, false, new PrintStream(quiet, true,
+        StandardCharsets.UTF_8));
+    int verboseCode = FlNasMain.report(failure, true, new PrintStream(verbose, true,
+        StandardCharsets.UTF_8));
+
+    assertThat(quietCode).isEqualTo(1);
+    assertThat(quiet.toString(StandardCharsets.UTF_8)).isEqualTo("flnas: failed:"
+        + " IllegalStateException: outer (caused by IOException: disk full) (run with --verbose"
+        + " for the stack trace)" + System.lineSeparator());
+    assertThat(verboseCode).isEqualTo(1);
+    assertThat(verbose.toString(StandardCharsets.UTF_8)).contains("\tat ", "Caused by");
   }
 
   /** A journal with model exchanges, written by a search unlike the CLI's tiny one. */

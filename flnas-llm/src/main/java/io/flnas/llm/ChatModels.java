@@ -116,7 +116,7 @@ public final class ChatModels {
         builder.supportedCapabilities(Capability.RESPONSE_FORMAT_JSON_SCHEMA)
             .strictJsonSchema(false);
       }
-      return new ConfiguredModel(builder.build(), modelName, List.of(key));
+      return new ConfiguredModel(builder.build(), modelName, List.of(key), baseUrl);
     }
   }
 
@@ -159,7 +159,7 @@ public final class ChatModels {
       if (structuredOutput) {
         builder.supportedCapabilities(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
       }
-      return ConfiguredModel.of(builder.build(), "ollama:" + modelName);
+      return new ConfiguredModel(builder.build(), "ollama:" + modelName, List.of(), baseUrl);
     }
   }
 }

@@ -5,20 +5,33 @@ import dev.langchain4j.model.chat.ChatModel;
 import java.util.List;
 
 /**
- * A LangChain4j chat model with the name it is recorded under and the secrets its errors must never
- * show. {@link ChatModels} makes them; wrap any other {@link ChatModel} with {@link #of}.
+ * A LangChain4j chat model with the name it is recorded under, the secrets its errors must never
+ * show, and the endpoint it talks to (for error messages; empty when unknown). {@link ChatModels}
+ * makes them; wrap any other {@link ChatModel} with {@link #of}.
  */
-public record ConfiguredModel(ChatModel chatModel, String modelName, List<String> secrets) {
+public record ConfiguredModel(ChatModel chatModel, String modelName, List<String> secrets,
+    String endpoint) {
   public ConfiguredModel {
     Preconditions.checkArgument(chatModel != null, "chatModel must not be null");
     Preconditions.checkArgument(modelName != null && !modelName.isBlank(),
         "modelName must not be blank");
     secrets = List.copyOf(secrets);
+    endpoint = endpoint == null ? "" : endpoint;
+  }
+
+  /** A model with secrets and no known endpoint. */
+  public ConfiguredModel(ChatModel chatModel, String modelName, List<String> secrets) {
+    this(chatModel, modelName, secrets, "");
   }
 
   /** Any LangChain4j chat model, with no secret to redact. */
   public static ConfiguredModel of(ChatModel chatModel, String modelName) {
     return new ConfiguredModel(chatModel, modelName, List.of());
+  }
+
+  /** The endpoint, or a phrase naming the model where it is unknown. */
+  String endpointText() {
+    return endpoint.isEmpty() ? "of model " + modelName : endpoint;
   }
 
   @Override

@@ -43,8 +43,10 @@ import java.util.Optional;
  * the template, validates it against the search space and the target's budgets, and on any
  * problem re-asks with the precise parse or validation error in the conversation, up to {@code
  * maxAttempts} times. A reply that repeats an evaluated architecture is told so. Rate limits,
- * timeouts and server errors are retried with bounded exponential backoff; refused credentials
- * abort the search with a message that never holds the key. Every exchange (messages, reply,
+ * timeouts, server errors and an unreachable endpoint (a name that does not resolve, a refused
+ * connection, a failed TLS handshake) are retried with bounded exponential backoff; refused
+ * credentials, and an endpoint still unreachable after the retries, abort the search with one
+ * message that names the endpoint and the cause and never holds the key. Every exchange (messages, reply,
  * model, tokens, latency, attempt, outcome) goes into the trial and so into the journal; a {@link
  * TokenBudget} stops the search cleanly.
  *
@@ -185,10 +187,20 @@ public final class LlmDesigner implements Designer {
           throw new ModelAccessException("the provider refused access to model "
               + model.modelName() + " (HTTP " + http.statusCode() + "): check the API key");
         }
-        boolean retriable = e instanceof RetriableException || isTimeout(e);
+        Optional<Throwable> unreachable = unreachable(e);
+        boolean retriable = e instanceof RetriableException || isTimeout(e)
+            || unreachable.isPresent();
         if (!retriable) {
           throw new DesignerFailure("model " + model.modelName() + " failed: "
               + redact(String.valueOf(e.getMessage())), exchanges);
+        }
+        if (retry >= maxProviderRetries && unreachable.isPresent()) {
+          // Like refused credentials: every later request would fail the same way, so the search
+          // stops without consuming the iteration, and the journal can be resumed.
+          Throwable cause = unreachable.get();
+          throw new ModelAccessException("model endpoint " + redact(model.endpointText())
+              + " is unreachable after " + (retry + 1) + " tries: "
+              + redact(cause.getClass().getSimpleName() + ": " + cause.getMessage()));
         }
         if (retry >= maxProviderRetries) {
           throw new DesignerFailure("model " + model.modelName() + " still failing after "
@@ -199,6 +211,24 @@ public final class LlmDesigner implements Designer {
         sleeper.sleep(Duration.ofMillis(wait));
       }
     }
+  }
+
+  /**
+   * The network failure under {@code e} when the endpoint could not be reached at all: a name that
+   * does not resolve, a refused or unroutable connection, a TLS handshake that fails.
+   */
+  private static Optional<Throwable> unreachable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.UnknownHostException
+          || t instanceof java.net.ConnectException
+          || t instanceof java.net.NoRouteToHostException
+          || t instanceof java.nio.channels.UnresolvedAddressException
+          || t instanceof javax.net.ssl.SSLException) {
+        return Optional.of(t);
+      }
+    }
+    return e instanceof dev.langchain4j.exception.UnresolvedModelServerException
+        ? Optional.of(e) : Optional.empty();
   }
 
   private static boolean isTimeout(Throwable e) {

@@ -267,6 +267,31 @@ class LlmDesignerTest {
   }
 
   @Test
+  void an_endpoint_on_a_closed_port_is_retried_then_stops_the_search_naming_url_and_cause()
+      throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + closedPort + "/v1";
+    LlmDesigner designer = LlmDesigner.builder(ChatModels.openAi().apiKey(KEY).baseUrl(url)
+        .timeout(Duration.ofSeconds(5)).build()).maxProviderRetries(2).sleeper(waits::add).build();
+    Path journal = dir.resolve("journal.jsonl");
+
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() ->
+        search(designer, 2).journal(journal).build().run());
+
+    assertThat(thrown).isInstanceOf(ModelAccessException.class)
+        .hasMessageContaining("model endpoint " + url + " is unreachable after 3 tries")
+        .hasMessageContaining("ConnectException");
+    assertThat(thrown.getMessage()).doesNotContain(KEY).doesNotContain("\n");
+    assertThat(waits).hasSize(2);
+    // the iteration is not consumed: the journal holds its header and no trial
+    assertThat(Journal.readTrials(journal)).isEmpty();
+  }
+
+  @Test
   void structured_output_is_requested_when_supported_and_the_template_has_a_schema()
       throws Exception {
     fake.reply(VALID).reply("nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(),"

@@ -162,7 +162,7 @@ public final class Isic2019 {
         long line = record.getRecordNumber() + 1;
         String ageCell = record.get("age_approx").trim();
         int age = ageCell.isEmpty() ? GroupColumn.UNKNOWN
-            : GroupColumn.ageGroup(number(file, line, "age_approx", ageCell));
+            : GroupColumn.ageGroup(age(file, line, ageCell));
         String sexCell = record.get("sex").trim().toLowerCase(Locale.ROOT);
         int sex;
         if (sexCell.isEmpty()) {
@@ -204,6 +204,18 @@ public final class Isic2019 {
       throw new DataException(file + " line 1: the header lacks the column(s) " + missing
           + "; it has " + parser.getHeaderNames());
     }
+  }
+
+  /** Oldest age accepted; anything outside [0, MAX_AGE] is a data error, not an age group. */
+  static final int MAX_AGE = 120;
+
+  private static double age(Path file, long line, String cell) {
+    double age = number(file, line, "age_approx", cell);
+    if (!(age >= 0 && age <= MAX_AGE)) {
+      throw new DataException(file + " line " + line + ": field age_approx must be in [0, "
+          + MAX_AGE + "], but was '" + cell + "'");
+    }
+    return age;
   }
 
   private static double number(Path file, long line, String field, String cell) {

@@ -17,7 +17,7 @@ import java.util.Random;
  * noise.
  *
  * <pre>{@code
- * ImageDataset data = SyntheticLesions.builder().size(2000).imageSize(32).seed(7).build();
+ * ImageDataset data = SyntheticLesions.builder().size(2000).imageSize(32).seed(7).generate();
  * }</pre>
  */
 public final class SyntheticLesions {

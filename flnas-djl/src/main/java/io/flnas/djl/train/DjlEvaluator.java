@@ -20,7 +20,9 @@ import io.flnas.arch.Architecture;
 import io.flnas.arch.Cost;
 import io.flnas.djl.data.ImageDataset;
 import io.flnas.djl.model.ArchitectureBlocks;
+import io.flnas.metrics.Bootstrap;
 import io.flnas.metrics.Evaluation;
+import io.flnas.metrics.FairnessIntervals;
 import io.flnas.metrics.FairnessMetrics;
 import io.flnas.metrics.FairnessReport;
 import io.flnas.metrics.HardwareReport;
@@ -39,8 +41,14 @@ import java.util.Random;
  * validation loss has not improved for {@code patience} epochs and restores the best epoch's
  * weights; a NaN or infinite loss fails the trial with that reason. Every native resource of a
  * trial (model, trainer, batch arrays, weight snapshots) is closed before {@code evaluate}
- * returns; the dataset's tensors live on the device once for the evaluator's lifetime, so close
- * the evaluator after the search.
+ * returns, and freed native memory is then given back to the system ({@code malloc_trim}), so the
+ * resident set does not grow with the variety of candidates; the dataset's tensors live on the
+ * device once for the evaluator's lifetime, so close the evaluator after the search.
+ *
+ * <p>Each evaluation also carries its test predictions and seeded bootstrap 95% intervals of the
+ * test figures ({@link Bootstrap}, {@code bootstrapResamples} resamples, the training seed), and
+ * the model's memory measured in the engine ({@link ModelMemory}); the process high-water mark is
+ * recorded beside it under its own name.
  *
  * <pre>{@code
  * try (DjlEvaluator evaluator = DjlEvaluator.builder(dataset).maxEpochs(5).build()) {
@@ -54,6 +62,7 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
   private final Device device;
   private final int latencyRuns;
   private final int throughputBatch;
+  private final int bootstrapResamples;
   private final DeviceData data;
 
   private DjlEvaluator(Builder b) {
@@ -61,6 +70,7 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
     this.hyper = b.hyper;
     this.latencyRuns = b.latencyRuns;
     this.throughputBatch = b.throughputBatch;
+    this.bootstrapResamples = b.bootstrapResamples;
     Engine engine = Engine.getEngine("PyTorch");
     if (b.threads > 0) {
       ai.djl.pytorch.jni.JniUtils.setNumThreads(b.threads);
@@ -110,6 +120,15 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
   }
 
   private Evaluation train(Architecture architecture, EpochListener epochs, Path exportTo) {
+    try {
+      return trainAndMeasure(architecture, epochs, exportTo);
+    } finally {
+      NativeMemory.trim();
+    }
+  }
+
+  private Evaluation trainAndMeasure(Architecture architecture, EpochListener epochs,
+      Path exportTo) {
     Cost cost = Cost.of(architecture);
     HardwareReport analytic = HardwareReport.analytic(cost);
     Memory.resetPeak();
@@ -167,15 +186,20 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
             data.validation.split.groups());
         FairnessReport testFairness = FairnessMetrics.compute(classes, data.test.split.labels(),
             test.predictions, data.test.split.groups());
+        FairnessIntervals testIntervals = Bootstrap.intervals(classes,
+            data.test.split.labels(), test.predictions, data.test.split.groups(),
+            bootstrapResamples, hyper.seed());
         double latency = latencyMs(trainer, in);
         double throughput = throughput(trainer, in);
+        double modelMemory = ModelMemory.measureMb(trainer, block, in, LATENCY_BATCH, device);
         if (exportTo != null) {
           ModelExport.save(model, architecture, exportTo);
         }
         HardwareReport hardware = new HardwareReport(cost.parameters(), cost.macs(),
-            cost.memoryMb(), latency, throughput, Memory.peakMb(device), deviceName());
+            cost.memoryMb(), latency, throughput, modelMemory, Memory.peakMb(), deviceName());
         return new Evaluation(bestTrain, validation.metrics, test.metrics, epochsRun,
-            trainingSeconds, validationFairness, testFairness, hardware, Optional.empty());
+            trainingSeconds, validationFairness, testFairness, hardware, Optional.empty(),
+            Arrays.stream(test.predictions).boxed().toList(), Optional.of(testIntervals));
       }
     }
   }
@@ -279,10 +303,13 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
 
   private record Scored(SplitMetrics metrics, int[] predictions) {}
 
+  /** The paper's deployment batch size: latency and model memory are measured at it. */
+  static final int LATENCY_BATCH = 2;
+
   /** Median latency per image of a batch-2 forward pass, output copied to the host. */
   private double latencyMs(Trainer trainer, io.flnas.arch.Shape in) {
-    double[] times = timeForward(trainer, in, 2, latencyRuns);
-    return times[times.length / 2] / 2;
+    double[] times = timeForward(trainer, in, LATENCY_BATCH, latencyRuns);
+    return times[times.length / 2] / LATENCY_BATCH;
   }
 
   /** Images per second at the throughput batch size (median of 5 runs). */
@@ -369,6 +396,7 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
     private int threads;
     private int latencyRuns = 20;
     private int throughputBatch = 32;
+    private int bootstrapResamples = Bootstrap.DEFAULT_RESAMPLES;
 
     private Builder(ImageDataset dataset) {
       Preconditions.checkArgument(dataset != null, "dataset must not be null");
@@ -436,6 +464,14 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
     public Builder throughputBatch(int value) {
       Preconditions.checkArgument(value > 0, "throughputBatch must be > 0, but was %s", value);
       this.throughputBatch = value;
+      return this;
+    }
+
+    /** Bootstrap resamples of the test split for the intervals; default 1000. */
+    public Builder bootstrapResamples(int value) {
+      Preconditions.checkArgument(value > 0, "bootstrapResamples must be > 0, but was %s",
+          value);
+      this.bootstrapResamples = value;
       return this;
     }
 

@@ -1,16 +1,14 @@
 package io.flnas.djl.train;
 
-import ai.djl.Device;
-import ai.djl.util.cuda.CudaUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Peak memory of an evaluation. On a GPU: the device memory in use after the evaluation (PyTorch's
- * caching allocator keeps its high-water mark reserved). On the CPU: the process resident-set
- * high-water mark ({@code VmHWM}), reset before each evaluation by writing 5 to
- * {@code /proc/self/clear_refs} where Linux allows it; elsewhere the figure is NaN.
+ * The process's resident memory: its current resident set and its high-water mark ({@code VmHWM}),
+ * reset before each evaluation by writing 5 to {@code /proc/self/clear_refs} where Linux allows it;
+ * elsewhere the figures are NaN. These include the JVM, the dataset and allocator caches, so they
+ * describe the process, never a model (see {@link ModelMemory} for that).
  */
 public final class Memory {
   private static final Path STATUS = Path.of("/proc/self/status");
@@ -28,15 +26,8 @@ public final class Memory {
     }
   }
 
-  /** Peak memory in MiB on the device, or NaN where it cannot be read. */
-  static double peakMb(Device device) {
-    if (device.isGpu()) {
-      try {
-        return CudaUtils.getGpuMemory(device).getUsed() / (1024.0 * 1024);
-      } catch (RuntimeException e) {
-        return Double.NaN;
-      }
-    }
+  /** The process's resident high-water mark in MiB, or NaN where it cannot be read. */
+  static double peakMb() {
     return residentKb("VmHWM:") / 1024.0;
   }
 

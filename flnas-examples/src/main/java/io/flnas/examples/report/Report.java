@@ -38,9 +38,8 @@ public final class Report {
         .append('\n'));
     md.append("- **elapsed**: ").append(c.elapsed()).append("\n\n");
     md.append("## Table I\n\n").append(c.table().toMarkdown()).append('\n')
-        .append("Test split; selection used the validation split. ↑/↓ marks a searched model")
-        .append(" that beats every baseline on that column. Memory is the analytic inference")
-        .append(" memory at batch size 2.\n\n");
+        .append(TableOne.NOTE.replace("*", "\\*"))
+        .append(" Selection used the validation split.\n\n");
     c.result().stopReason().ifPresent(r -> md.append("The search stopped early: ").append(r)
         .append("\n\n"));
     md.append("## Best architecture\n\n");

@@ -1,49 +1,92 @@
 package io.flnas.examples.report;
 
+import io.flnas.metrics.Bootstrap;
 import io.flnas.metrics.Evaluation;
+import io.flnas.metrics.FairnessIntervals;
 import io.flnas.metrics.FairnessReport;
+import io.flnas.metrics.GroupColumn;
+import io.flnas.metrics.Interval;
 import io.flnas.search.Baselines;
 import io.flnas.search.Trial;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The paper's Table I: one row per baseline and per top searched model, with test accuracy, the
- * four fairness figures on the test split, parameters, analytic memory and measured latency. A
- * searched model's cell is marked with an arrow where it beats every baseline (up for higher
- * accuracy, down for lower gaps and costs).
+ * four fairness figures on the test split, each with its bootstrap 95% interval, then parameters,
+ * model memory and measured latency. A searched model's cell is marked with an arrow where its
+ * point estimate beats every baseline (up for higher accuracy, down for lower gaps and costs), and
+ * with {@code *} where the 95% interval of its paired difference to every baseline excludes zero
+ * (see {@link Bootstrap#differences}), which needs the {@link TestSplit}.
  */
 public final class TableOne {
-  /** One row. NaN figures print as "-". */
+  /**
+   * One row. NaN figures print as "-".
+   *
+   * @param intervals bootstrap intervals of the five test figures, when the evaluator gave them
+   * @param predictions per-sample test predictions, empty when not recorded
+   */
   public record Row(String model, boolean searched, double accuracy, double unfairness,
       double eodd, double eopp1, double eopp2, long parameters, double memoryMb,
-      double latencyMs) {
+      double latencyMs, Optional<FairnessIntervals> intervals, int[] predictions) {
 
     static Row of(String model, boolean searched, Evaluation e) {
       if (!e.succeeded()) {
         long params = e.hardware() == null ? 0 : e.hardware().parameters();
         return new Row(model + " (failed)", searched, Double.NaN, Double.NaN, Double.NaN,
-            Double.NaN, Double.NaN, params, Double.NaN, Double.NaN);
+            Double.NaN, Double.NaN, params, Double.NaN, Double.NaN, Optional.empty(),
+            new int[0]);
       }
       FairnessReport f = e.testFairness();
       return new Row(model, searched, e.test().accuracy(), f.unfairness(), f.eodd(), f.eopp1(),
-          f.eopp2(), e.hardware().parameters(), e.hardware().analyticMemoryMb(),
-          e.hardware().latencyMs());
+          f.eopp2(), e.hardware().parameters(), e.hardware().memoryMb(),
+          e.hardware().latencyMs(), e.testIntervals(), e.testPredictionArray());
     }
   }
 
-  private static final String[] HEADER = {"Model", "Accuracy %", "Unfairness", "EODD", "EOPP1",
-      "EOPP2", "Params (M)", "Memory (MB)", "Latency (ms)"};
+  /**
+   * The test split's labels and groups, so searched rows can be compared with each baseline on the
+   * same samples (a seeded paired bootstrap of {@code resamples} resamples).
+   */
+  public record TestSplit(int numClasses, int[] labels, List<GroupColumn> groups, int resamples,
+      long seed) {}
+
+  private static final String[] HEADER = {"Model", "Accuracy % [95% CI]", "Unfairness [95% CI]",
+      "EODD [95% CI]", "EOPP1 [95% CI]", "EOPP2 [95% CI]", "Params (M)", "Memory (MB)",
+      "Latency (ms)"};
+
+  /** The five columns that carry intervals: 1 to 5, as in {@link FairnessIntervals#FIGURES}. */
+  private static final int FIGURE_COLUMNS = 5;
+
+  /** The footnote that explains the markers and figures. */
+  public static final String NOTE = "Test split, bootstrap 95% intervals in brackets. ↑/↓: the"
+      + " point estimate beats every baseline; *: the 95% interval of the paired difference to"
+      + " every baseline excludes zero. Memory: the model's own, measured in the engine for one"
+      + " batch-2 forward pass (parameters and activations); analytic where not measured.";
 
   private final List<Row> rows;
+  private final boolean[][] significant;
 
-  private TableOne(List<Row> rows) {
+  private TableOne(List<Row> rows, Optional<TestSplit> split) {
     this.rows = List.copyOf(rows);
+    this.significant = new boolean[rows.size()][FIGURE_COLUMNS + 1];
+    split.ifPresent(this::compareWithBaselines);
   }
 
-  /** Baselines first, then the searched trials given (best first). */
+  /** Baselines first, then the searched trials given (best first); no significance markers. */
   public static TableOne of(List<Baselines.Baseline> baselines, List<Trial> searched) {
+    return new TableOne(rows(baselines, searched), Optional.empty());
+  }
+
+  /** As {@link #of(List, List)}, with {@code *} markers from a paired bootstrap on the split. */
+  public static TableOne of(List<Baselines.Baseline> baselines, List<Trial> searched,
+      TestSplit split) {
+    return new TableOne(rows(baselines, searched), Optional.of(split));
+  }
+
+  private static List<Row> rows(List<Baselines.Baseline> baselines, List<Trial> searched) {
     List<Row> rows = new ArrayList<>();
     for (Baselines.Baseline b : baselines) {
       rows.add(Row.of(b.name(), false, b.evaluation()));
@@ -52,17 +95,48 @@ public final class TableOne {
     for (Trial t : searched) {
       rows.add(Row.of("FL-NAS #" + rank++ + " (trial " + t.iteration() + ")", true, t.result()));
     }
-    return new TableOne(rows);
+    return rows;
   }
 
   public List<Row> rows() {
     return rows;
   }
 
-  /** Whether a searched row beats every successful baseline on a metric. */
+  private List<Row> comparableBaselines() {
+    return rows.stream().filter(r -> !r.searched() && !Double.isNaN(r.accuracy())).toList();
+  }
+
+  private void compareWithBaselines(TestSplit split) {
+    List<Row> baselines = comparableBaselines();
+    for (int i = 0; i < rows.size(); i++) {
+      Row row = rows.get(i);
+      int n = split.labels().length;
+      if (!row.searched() || baselines.isEmpty() || row.predictions().length != n) {
+        continue;
+      }
+      boolean[] all = new boolean[FIGURE_COLUMNS + 1];
+      java.util.Arrays.fill(all, true);
+      for (Row b : baselines) {
+        if (b.predictions().length != n) {
+          java.util.Arrays.fill(all, false);
+          break;
+        }
+        List<Interval> differences = new ArrayList<>(Bootstrap.differences(split.numClasses(),
+            split.labels(), row.predictions(), b.predictions(), split.groups(),
+            split.resamples(), split.seed()).byFigure().values());
+        for (int c = 1; c <= FIGURE_COLUMNS; c++) {
+          all[c] &= differences.get(c - 1).excludesZero();
+        }
+      }
+      for (int c = 1; c <= FIGURE_COLUMNS; c++) {
+        significant[i][c] = all[c];
+      }
+    }
+  }
+
+  /** Whether a searched row's point estimate beats every successful baseline on a column. */
   public boolean beatsEveryBaseline(Row row, int column) {
-    List<Row> baselines = rows.stream().filter(r -> !r.searched() && !Double.isNaN(r.accuracy()))
-        .toList();
+    List<Row> baselines = comparableBaselines();
     if (!row.searched() || baselines.isEmpty()) {
       return false;
     }
@@ -80,6 +154,15 @@ public final class TableOne {
     return true;
   }
 
+  /**
+   * Whether the 95% interval of a searched row's paired difference to every baseline excludes
+   * zero on a figure column (1 accuracy to 5 EOPP2); false without a {@link TestSplit}.
+   */
+  public boolean differsFromEveryBaseline(Row row, int column) {
+    int i = rows.indexOf(row);
+    return i >= 0 && column >= 1 && column <= FIGURE_COLUMNS && significant[i][column];
+  }
+
   private static double value(Row r, int column) {
     List<ToDoubleFunction<Row>> getters = List.of(x -> 0, Row::accuracy, Row::unfairness,
         Row::eodd, Row::eopp1, Row::eopp2, x -> x.parameters(), Row::memoryMb, Row::latencyMs);
@@ -87,12 +170,21 @@ public final class TableOne {
   }
 
   private String[] cells(Row r) {
-    String[] cells = {r.model(), pct(r.accuracy()), fraction(r.unfairness()), fraction(r.eodd()),
-        fraction(r.eopp1()), fraction(r.eopp2()), String.format("%.2f", r.parameters() / 1e6),
-        number(r.memoryMb(), "%.1f"), number(r.latencyMs(), "%.2f")};
+    List<Interval> ci = r.intervals().map(i -> List.copyOf(i.byFigure().values()))
+        .orElse(List.of());
+    String[] cells = {r.model(), pct(r.accuracy(), ci.isEmpty() ? null : ci.get(0)),
+        fraction(r.unfairness(), ci.isEmpty() ? null : ci.get(1)),
+        fraction(r.eodd(), ci.isEmpty() ? null : ci.get(2)),
+        fraction(r.eopp1(), ci.isEmpty() ? null : ci.get(3)),
+        fraction(r.eopp2(), ci.isEmpty() ? null : ci.get(4)),
+        String.format("%.2f", r.parameters() / 1e6), number(r.memoryMb(), "%.1f"),
+        number(r.latencyMs(), "%.2f")};
     for (int c = 1; c < cells.length; c++) {
       if (beatsEveryBaseline(r, c)) {
         cells[c] += c == 1 ? " ↑" : " ↓";
+      }
+      if (differsFromEveryBaseline(r, c)) {
+        cells[c] += " *";
       }
     }
     return cells;
@@ -126,7 +218,7 @@ public final class TableOne {
         text.append("-".repeat(total - 2)).append('\n');
       }
     }
-    text.append("Test split. ↑/↓: beats every baseline. Memory: analytic, batch 2.\n");
+    text.append(NOTE).append('\n');
     return text.toString();
   }
 
@@ -139,6 +231,9 @@ public final class TableOne {
     text.append('\n');
     for (Row r : rows) {
       String[] cells = cells(r);
+      for (int c = 0; c < cells.length; c++) {
+        cells[c] = cells[c].replace("*", "\\*"); // the significance marker, not emphasis
+      }
       if (r.searched()) {
         cells[0] = "**" + cells[0] + "**";
       }
@@ -147,12 +242,20 @@ public final class TableOne {
     return text.toString();
   }
 
-  private static String pct(double v) {
-    return Double.isNaN(v) ? "-" : String.format("%.2f", 100 * v);
+  private static String pct(double v, Interval ci) {
+    if (Double.isNaN(v)) {
+      return "-";
+    }
+    return String.format("%.2f", 100 * v) + (ci == null ? ""
+        : String.format(" [%.1f, %.1f]", 100 * ci.lower(), 100 * ci.upper()));
   }
 
-  private static String fraction(double v) {
-    return Double.isNaN(v) ? "-" : String.format("%.4f", v);
+  private static String fraction(double v, Interval ci) {
+    if (Double.isNaN(v)) {
+      return "-";
+    }
+    return String.format("%.4f", v) + (ci == null ? ""
+        : String.format(" [%.3f, %.3f]", ci.lower(), ci.upper()));
   }
 
   private static String number(double v, String format) {

@@ -1,0 +1,74 @@
+package io.flnas.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BootstrapTest {
+  private static final int[] LABELS = {0, 1, 0, 1, 0, 1, 0, 1, 0, 1};
+  /** Right on the first five samples, wrong on the last five. */
+  private static final int[] HALF = {0, 1, 0, 1, 0, 0, 1, 0, 1, 0};
+  private static final List<GroupColumn> SEX = List.of(new GroupColumn("sex", GroupColumn.SEX,
+      new int[] {0, 1, 0, 1, 0, 1, 0, 1, 0, 1}));
+
+  @Test
+  void percentile_interpolates_between_order_statistics_as_computed_by_hand() {
+    // 0..100: the 2.5% quantile sits at rank 2.5 -> 2.5, the 97.5% at rank 97.5 -> 97.5
+    double[] values = new double[101];
+    for (int i = 0; i <= 100; i++) {
+      values[100 - i] = i;
+    }
+
+    Interval interval = Bootstrap.percentile(values, 0.95);
+
+    assertThat(interval.lower()).isCloseTo(2.5, within(1e-9));
+    assertThat(interval.upper()).isCloseTo(97.5, within(1e-9));
+  }
+
+  @Test
+  void accuracy_interval_of_five_right_in_ten_is_the_binomial_quantiles() {
+    // Resampled accuracy ~ Binomial(10, 0.5) / 10. P(X <= 1) = 0.011 < 0.025 < P(X <= 2) = 0.055,
+    // so the 2.5% quantile is 0.2 and, by symmetry, the 97.5% quantile is 0.8.
+    FairnessIntervals ci = Bootstrap.intervals(2, LABELS, HALF, SEX, 10_000, 7);
+
+    assertThat(ci.accuracy().lower()).isCloseTo(0.2, within(1e-9));
+    assertThat(ci.accuracy().upper()).isCloseTo(0.8, within(1e-9));
+    assertThat(ci.resamples()).isEqualTo(10_000);
+    assertThat(ci.level()).isEqualTo(0.95);
+  }
+
+  @Test
+  void a_model_right_everywhere_has_degenerate_intervals() {
+    FairnessIntervals ci = Bootstrap.intervals(2, LABELS, LABELS, SEX, 1000, 7);
+
+    assertThat(ci.accuracy()).isEqualTo(new Interval(1, 1));
+    assertThat(ci.unfairness()).isEqualTo(new Interval(0, 0));
+    assertThat(ci.eodd()).isEqualTo(new Interval(0, 0));
+  }
+
+  @Test
+  void paired_difference_to_a_worse_model_excludes_zero_and_to_itself_does_not() {
+    // A - B is the share of resampled samples B gets wrong: again Binomial(10, 0.5) / 10.
+    FairnessIntervals better = Bootstrap.differences(2, LABELS, LABELS, HALF, SEX, 10_000, 7);
+    FairnessIntervals same = Bootstrap.differences(2, LABELS, HALF, HALF, SEX, 1000, 7);
+
+    assertThat(better.accuracy().lower()).isCloseTo(0.2, within(1e-9));
+    assertThat(better.accuracy().upper()).isCloseTo(0.8, within(1e-9));
+    assertThat(better.accuracy().excludesZero()).isTrue();
+    assertThat(same.accuracy()).isEqualTo(new Interval(0, 0));
+    assertThat(same.accuracy().excludesZero()).isFalse();
+  }
+
+  @Test
+  void the_same_seed_gives_the_same_intervals_and_they_hold_the_point_estimate() {
+    FairnessIntervals a = Bootstrap.intervals(2, LABELS, HALF, SEX, 1000, 11);
+    FairnessIntervals b = Bootstrap.intervals(2, LABELS, HALF, SEX, 1000, 11);
+    FairnessReport point = FairnessMetrics.compute(2, LABELS, HALF, SEX);
+
+    assertThat(a).isEqualTo(b);
+    assertThat(a.unfairness().contains(point.unfairness())).isTrue();
+    assertThat(a.eopp1().contains(point.eopp1())).isTrue();
+  }
+}
