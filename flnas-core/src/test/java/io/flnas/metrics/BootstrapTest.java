@@ -62,6 +62,28 @@ class BootstrapTest {
   }
 
   @Test
+  void bias_correction_shifts_the_interval_toward_the_estimate_as_computed_by_hand() {
+    // 100 resamples 1..100, estimate 20.5: share below 0.2, z0 = -0.8416; at level 0.90
+    // (z = 1.6449) the quantiles are Phi(-3.3281) = 0.000437 and Phi(-0.0384) = 0.4847, i.e.
+    // ranks 0.0433 and 47.98 -> values 1.0433 and 48.98
+    double[] values = new double[100];
+    for (int i = 0; i < 100; i++) {
+      values[i] = i + 1;
+    }
+
+    Interval bc = Bootstrap.biasCorrected(values, 20.5, 0.90);
+
+    assertThat(bc.lower()).isCloseTo(1.0433, within(1e-3));
+    assertThat(bc.upper()).isCloseTo(48.98, within(1e-2));
+    // a centred estimate gives the plain percentile interval
+    Interval centred = Bootstrap.biasCorrected(values, 50.5, 0.90);
+    assertThat(centred.lower()).isCloseTo(Bootstrap.percentile(values, 0.90).lower(),
+        within(1e-9));
+    assertThat(centred.upper()).isCloseTo(Bootstrap.percentile(values, 0.90).upper(),
+        within(1e-9));
+  }
+
+  @Test
   void the_same_seed_gives_the_same_intervals_and_they_hold_the_point_estimate() {
     FairnessIntervals a = Bootstrap.intervals(2, LABELS, HALF, SEX, 1000, 11);
     FairnessIntervals b = Bootstrap.intervals(2, LABELS, HALF, SEX, 1000, 11);
@@ -70,5 +92,6 @@ class BootstrapTest {
     assertThat(a).isEqualTo(b);
     assertThat(a.unfairness().contains(point.unfairness())).isTrue();
     assertThat(a.eopp1().contains(point.eopp1())).isTrue();
+    assertThat(a.eodd().contains(point.eodd())).isTrue();
   }
 }

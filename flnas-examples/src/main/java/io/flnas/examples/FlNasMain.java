@@ -1,22 +1,20 @@
 package io.flnas.examples;
 
 import io.flnas.JournalMismatchException;
-import io.flnas.arch.ArchitectureJson;
 import io.flnas.arch.ReferenceArchitectures;
 import io.flnas.djl.data.DataException;
 import io.flnas.djl.data.ImageDataset;
 import io.flnas.djl.data.Isic2019;
 import io.flnas.djl.data.SyntheticLesions;
 import io.flnas.djl.train.DjlEvaluator;
-import io.flnas.examples.report.Plots;
 import io.flnas.examples.report.Report;
+import io.flnas.examples.report.RunReport;
 import io.flnas.examples.report.TableOne;
 import io.flnas.llm.ChatModels;
 import io.flnas.llm.ConfiguredModel;
 import io.flnas.llm.LlmDesigner;
 import io.flnas.llm.ModelAccessException;
 import io.flnas.llm.ReplayChatModel;
-import io.flnas.metrics.Bootstrap;
 import io.flnas.metrics.Evaluation;
 import io.flnas.search.Baselines;
 import io.flnas.search.Designer;
@@ -33,9 +31,9 @@ import io.flnas.space.Templates;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -43,7 +41,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
@@ -65,6 +62,17 @@ import picocli.CommandLine.Option;
             + " fairness across sex and age groups, and hardware cost, and prints the paper's"
             + " Table I. Runs offline on the embedded synthetic data by default."})
 public final class FlNasMain implements Callable<Integer> {
+  /**
+   * The default synthetic experiment: as many images as the README's first command trains in
+   * about 8 minutes on 2 CPU cores, four small-input baselines and 10 iterations included, so the
+   * test split is as large as that time allows. 16 px rather than 32 px: the baselines' small-input
+   * variants keep their maps large (that is what makes them learn), which costs about 2.2 times
+   * as much per image at 32 px, so at 32 px fewer than half as many images would fit.
+   */
+  static final int SYNTHETIC_SAMPLES = 1400;
+
+  static final int SYNTHETIC_IMAGE_SIZE = 16;
+
   static final List<String> DESIGNERS = List.of("llm", "evolution", "random", "replay:<journal>");
 
   @Option(names = "--data", defaultValue = "synthetic", paramLabel = "SOURCE",
@@ -99,12 +107,13 @@ public final class FlNasMain implements Callable<Integer> {
   long seed;
 
   @Option(names = "--image-size", paramLabel = "PX",
-      description = "Image side after resizing. Default: 32 for synthetic, 64 for ISIC.")
+      description = "Image side after resizing. Default: " + SYNTHETIC_IMAGE_SIZE
+          + " for synthetic, 64 for ISIC.")
   Integer imageSize;
 
   @Option(names = "--samples", paramLabel = "N",
       description = "Images in all: the synthetic dataset size, or the ISIC balanced subset."
-          + " Default: 1000 for synthetic, 5000 for ISIC (the paper's).")
+          + " Default: " + SYNTHETIC_SAMPLES + " for synthetic, 5000 for ISIC (the paper's).")
   Integer samples;
 
   @Option(names = "--max-epochs", defaultValue = "4", paramLabel = "N",
@@ -150,8 +159,16 @@ public final class FlNasMain implements Callable<Integer> {
           + " ${DEFAULT-VALUE}.")
   int providerRetries;
 
+  @Option(names = "--allow-download",
+      description = "Let DJL download the libtorch build that matches this machine (the CUDA"
+          + " build on a GPU machine, with PYTORCH_FLAVOR naming it) instead of running offline"
+          + " on the bundled CPU build. PYTORCH_LIBRARY_PATH pointing at a local libtorch works"
+          + " either way.")
+  boolean allowDownload;
+
   @Option(names = "--verbose",
-      description = "Show the stack trace of an unexpected failure.")
+      description = "Show the engine's and libraries' warnings and INFO lines, and the stack"
+          + " trace of an unexpected failure.")
   boolean verbose;
 
   private PrintStream out;
@@ -217,6 +234,11 @@ public final class FlNasMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long started = System.nanoTime();
+    QuietEngine.logLevel(verbose);
+    if (allowDownload) {
+      // read by DJL when the engine loads, which has not happened yet
+      System.setProperty("ai.djl.offline", "false");
+    }
     validate();
     Path dir = outputFolder();
     DeploymentTarget deploymentTarget = parse(() -> DeploymentTargets.byName(target), "--target");
@@ -239,8 +261,13 @@ public final class FlNasMain implements Callable<Integer> {
       }
     });
     Runtime.getRuntime().addShutdownHook(hook);
+    if (!verbose) {
+      QuietEngine.warmUp();
+    }
     try (DjlEvaluator evaluator = DjlEvaluator.builder(dataset).maxEpochs(maxEpochs).patience(2)
         .seed(seed).threads(threads).build()) {
+      out.printf("engine: %s, training on %s%n", DjlEvaluator.engineDescription(),
+          evaluator.deviceName());
       Search.Builder builder = Search.builder(dataset.problem(), evaluator)
           .space(SearchSpaces.paperCnn()).template(format).target(deploymentTarget)
           .maxIterations(iterations).seed(seed).journal(journal);
@@ -254,6 +281,12 @@ public final class FlNasMain implements Callable<Integer> {
       checkReplay(search);
 
       List<Baselines.Baseline> baselineResults = baselines(evaluator, dataset, baselineNames, dir);
+      // The live report follows the search once the baselines it compares with are known.
+      RunReport report = new RunReport(dir, configuration(dataset, chosen, deploymentTarget,
+          search), baselineResults, search.objective(), deploymentTarget, RunReport.split(
+          dataset.numClasses(), dataset.test().labels(), dataset.test().groups(), seed),
+          iterations, Clock.systemDefaultZone());
+      search = builder.listener(report).build();
       out.printf("search: %d iterations with %s, target %s%n", iterations, chosen.name(),
           deploymentTarget.name());
       SearchResult result;
@@ -262,17 +295,12 @@ public final class FlNasMain implements Callable<Integer> {
       } finally {
         console.close();
       }
-      List<Trial> top = search.objective().rank(result.history(), deploymentTarget).stream()
-          .limit(3).toList();
-      TableOne table = TableOne.of(baselineResults, top, new TableOne.TestSplit(
-          dataset.numClasses(), dataset.test().labels(), dataset.test().groups(),
-          Bootstrap.DEFAULT_RESAMPLES, seed));
+      TableOne table = report.table(result);
       out.println();
       out.println("Table I (" + dataset.name() + ", target " + deploymentTarget.name() + ")");
       out.print(table.toText());
       String exportNote = exportBest(evaluator, result, dir);
-      writeReports(dir, dataset, chosen, deploymentTarget, search, result, baselineResults,
-          table, exportNote, elapsed(started));
+      report.finish(result, exportNote, elapsed(started));
       out.println();
       out.println(exportNote);
       out.println("wrote " + dir.resolve(Report.MARKDOWN) + ", " + Report.HTML + ", plots and "
@@ -369,8 +397,8 @@ public final class FlNasMain implements Callable<Integer> {
 
   private ImageDataset loadData() {
     if (data.equals("synthetic")) {
-      return SyntheticLesions.builder().size(samples == null ? 1000 : samples)
-          .imageSize(imageSize == null ? 32 : imageSize).seed(seed).generate();
+      return SyntheticLesions.builder().size(samples == null ? SYNTHETIC_SAMPLES : samples)
+          .imageSize(imageSize == null ? SYNTHETIC_IMAGE_SIZE : imageSize).seed(seed).generate();
     }
     if (data.startsWith("isic:")) {
       Path folder = Path.of(data.substring("isic:".length()));
@@ -492,22 +520,8 @@ public final class FlNasMain implements Callable<Integer> {
         100 * exported.test().accuracy());
   }
 
-  private void writeReports(Path dir, ImageDataset dataset, Designer chosen,
-      DeploymentTarget deploymentTarget, Search search, SearchResult result,
-      List<Baselines.Baseline> baselineResults, TableOne table, String exportNote,
-      String elapsed) throws IOException {
-    Plots.scatter(dir, result.history(), baselineResults);
-    Plots.progress(dir, result.history(), search.objective(), deploymentTarget);
-    Optional<Baselines.Baseline> bestBaseline = baselineResults.stream()
-        .filter(b -> b.evaluation().succeeded())
-        .max(java.util.Comparator.comparingDouble(b -> b.evaluation().test().accuracy()));
-    if (result.best().isPresent()) {
-      Plots.groups(dir, result.best().get().result(), "FL-NAS best (trial "
-          + result.best().get().iteration() + ")", bestBaseline);
-      Files.writeString(dir.resolve("best-architecture.json"),
-          ArchitectureJson.writePretty(result.best().get().architecture().orElseThrow()),
-          StandardCharsets.UTF_8);
-    }
+  private Map<String, String> configuration(ImageDataset dataset, Designer chosen,
+      DeploymentTarget deploymentTarget, Search search) {
     Map<String, String> configuration = new LinkedHashMap<>();
     configuration.put("data", dataset.description() + ", " + dataset.size() + " images");
     configuration.put("designer", chosen.name());
@@ -517,8 +531,7 @@ public final class FlNasMain implements Callable<Integer> {
     configuration.put("template", search.template().name());
     configuration.put("training", "max " + maxEpochs + " epochs, patience 2, Adam 1e-3, batch 64");
     configuration.put("command", "flnas " + String.join(" ", originalArgs()));
-    Report.write(dir, new Report.Content(configuration, table, result, baselineResults, elapsed,
-        exportNote));
+    return configuration;
   }
 
   private List<String> originalArgs() {

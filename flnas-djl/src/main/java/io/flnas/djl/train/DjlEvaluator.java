@@ -231,7 +231,18 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
     }
   }
 
-  private String deviceName() {
+  /**
+   * The engine and the native library it loaded, e.g. {@code PyTorch 2.7.1 (libtorch in
+   * ~/.djl.ai/pytorch/2.7.1-...-cpu-linux-x86_64)}: tells a CPU build from a CUDA one.
+   */
+  public static String engineDescription() {
+    Engine.getEngine("PyTorch");
+    return "PyTorch " + ai.djl.pytorch.jni.LibUtils.getVersion() + " (libtorch in "
+        + ai.djl.pytorch.jni.LibUtils.getLibtorchPath() + ")";
+  }
+
+  /** What trials run on: {@code cpu(2 threads)}, or the GPU, e.g. {@code gpu(0)}. */
+  public String deviceName() {
     return device.isGpu() ? device.toString()
         : "cpu(" + ai.djl.pytorch.jni.JniUtils.getNumThreads() + " threads)";
   }

@@ -117,7 +117,8 @@ public final class Plots {
 
   private static Path save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file)
       throws IOException {
-    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    AtomicFiles.replace(file, temp -> BitmapEncoder.saveBitmap(chart, temp.toString(),
+        BitmapEncoder.BitmapFormat.PNG));
     return file;
   }
 }

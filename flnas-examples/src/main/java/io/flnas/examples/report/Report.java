@@ -7,8 +7,6 @@ import io.flnas.search.SearchResult;
 import io.flnas.search.Trial;
 import io.flnas.space.Templates;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,16 +25,32 @@ public final class Report {
 
   private Report() {}
 
-  /** Everything a report shows. */
+  /**
+   * Everything a report shows.
+   *
+   * @param status "running: n of N trials, updated hh:mm:ss" while the search runs; empty once
+   *     it has finished
+   */
   public record Content(Map<String, String> configuration, TableOne table, SearchResult result,
-      List<Baselines.Baseline> baselines, String elapsed, String exportNote) {}
+      List<Baselines.Baseline> baselines, String elapsed, String exportNote, String status) {
+    public boolean running() {
+      return !status.isEmpty();
+    }
+  }
 
   public static String markdown(Content c) {
     StringBuilder md = new StringBuilder("# FL-NAS search report\n\n");
+    if (c.running()) {
+      md.append("**").append(c.status()).append("** (this report is rewritten after every")
+          .append(" trial)\n\n");
+    }
     md.append("## Configuration\n\n");
     c.configuration().forEach((k, v) -> md.append("- **").append(k).append("**: ").append(v)
         .append('\n'));
-    md.append("- **elapsed**: ").append(c.elapsed()).append("\n\n");
+    if (!c.running()) {
+      md.append("- **elapsed**: ").append(c.elapsed()).append('\n');
+    }
+    md.append('\n');
     md.append("## Table I\n\n").append(c.table().toMarkdown()).append('\n')
         .append(TableOne.NOTE.replace("*", "\\*"))
         .append(" Selection used the validation split.\n\n");
@@ -57,7 +71,10 @@ public final class Report {
             100 * g.accuracy(), g.count(), t == null ? "-" : String.format("%.2f",
                 100 * t.accuracy()), t == null ? "-" : String.valueOf(t.count())));
       }
-      md.append("\n").append(c.exportNote()).append("\n\n");
+      if (!c.exportNote().isEmpty()) {
+        md.append("\n").append(c.exportNote()).append("\n");
+      }
+      md.append("\n");
       md.append("```python\n").append(Templates.pytorch().render(best.architecture().get()))
           .append("\n```\n\n<details><summary>Architecture JSON</summary>\n\n```json\n")
           .append(ArchitectureJson.writePretty(best.architecture().get()))
@@ -78,18 +95,20 @@ public final class Report {
     return md.toString();
   }
 
-  /** Writes both files into {@code dir}. */
+  /** Writes both files into {@code dir}, each atomically. */
   public static void write(Path dir, Content content) throws IOException {
     String md = markdown(content);
-    Files.writeString(dir.resolve(MARKDOWN), md, StandardCharsets.UTF_8);
+    AtomicFiles.write(dir.resolve(MARKDOWN), md);
     var extensions = List.of(TablesExtension.create());
     Parser parser = Parser.builder().extensions(extensions).build();
     HtmlRenderer renderer = HtmlRenderer.builder().extensions(extensions).build();
     String html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>FL-NAS report"
         + "</title><style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
         + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}"
-        + "img{max-width:100%}</style></head><body>\n"
-        + renderer.render(parser.parse(md)) + "</body></html>\n";
-    Files.writeString(dir.resolve(HTML), html, StandardCharsets.UTF_8);
+        + "img{max-width:100%}</style>"
+        // while running, the browser reloads the page to follow the search
+        + (content.running() ? "<meta http-equiv=\"refresh\" content=\"30\">" : "")
+        + "</head><body>\n" + renderer.render(parser.parse(md)) + "</body></html>\n";
+    AtomicFiles.write(dir.resolve(HTML), html);
   }
 }

@@ -1,0 +1,122 @@
+package io.flnas.examples.report;
+
+import io.flnas.arch.ArchitectureJson;
+import io.flnas.metrics.Bootstrap;
+import io.flnas.search.Baselines;
+import io.flnas.search.Metric;
+import io.flnas.search.Objective;
+import io.flnas.search.Objectives;
+import io.flnas.search.SearchListener;
+import io.flnas.search.SearchResult;
+import io.flnas.search.Trial;
+import io.flnas.space.DeploymentTarget;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The run folder's report kept live: report.md, report.html, the PNG plots and
+ * best-architecture.json are rewritten after every finished trial, each atomically (written beside
+ * and renamed, see {@link AtomicFiles}), so a browser or a reader never sees half a file. While the
+ * search runs the report says "running: n of N trials" with the time of the last update; {@link
+ * #finish} writes the final one. As a {@link SearchListener} it follows the search by itself.
+ */
+public final class RunReport implements SearchListener {
+  private final Path dir;
+  private final Map<String, String> configuration;
+  private final List<Baselines.Baseline> baselines;
+  private final Objective objective;
+  private final DeploymentTarget target;
+  private final TableOne.TestSplit split;
+  private final int iterations;
+  private final Clock clock;
+  private final List<Trial> history = new ArrayList<>();
+
+  public RunReport(Path dir, Map<String, String> configuration,
+      List<Baselines.Baseline> baselines, Objective objective, DeploymentTarget target,
+      TableOne.TestSplit split, int iterations, Clock clock) {
+    this.dir = dir;
+    this.configuration = Map.copyOf(configuration);
+    this.baselines = List.copyOf(baselines);
+    this.objective = objective;
+    this.target = target;
+    this.split = split;
+    this.iterations = iterations;
+    this.clock = clock;
+  }
+
+  @Override
+  public void searchStarted(int maxIterations, List<Trial> restored) {
+    history.clear();
+    history.addAll(restored);
+    writeRunning();
+  }
+
+  @Override
+  public void trialFinished(Trial trial, Optional<Trial> best) {
+    history.add(trial);
+    writeRunning();
+  }
+
+  private void writeRunning() {
+    String status = String.format("running: %d of %d trials, updated %s", history.size(),
+        iterations, LocalTime.now(clock).truncatedTo(ChronoUnit.SECONDS)
+            .format(DateTimeFormatter.ISO_LOCAL_TIME));
+    try {
+      write(result(history), status, "", "");
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not rewrite the report in " + dir, e);
+    }
+  }
+
+  /** The result so far, as the search would report it. */
+  private SearchResult result(List<Trial> trials) {
+    return new SearchResult(objective.best(trials, target),
+        Objectives.paretoFront(trials, Metric.ACCURACY, Metric.UNFAIRNESS), trials,
+        Optional.empty());
+  }
+
+  /** Table I of the result: the baselines and the top three searched trials. */
+  public TableOne table(SearchResult result) {
+    List<Trial> top = objective.rank(result.history(), target).stream().limit(3).toList();
+    return TableOne.of(baselines, top, split);
+  }
+
+  /** Writes the final report of a finished search. */
+  public void finish(SearchResult result, String exportNote, String elapsed) throws IOException {
+    write(result, "", exportNote, elapsed);
+  }
+
+  private void write(SearchResult result, String status, String exportNote, String elapsed)
+      throws IOException {
+    Plots.scatter(dir, result.history(), baselines);
+    Plots.progress(dir, result.history(), objective, target);
+    Optional<Baselines.Baseline> bestBaseline = baselines.stream()
+        .filter(b -> b.evaluation().succeeded())
+        .max(Comparator.comparingDouble(b -> b.evaluation().test().accuracy()));
+    if (result.best().isPresent()) {
+      Trial best = result.best().get();
+      Plots.groups(dir, best.result(), "FL-NAS best (trial " + best.iteration() + ")",
+          bestBaseline);
+      AtomicFiles.write(dir.resolve("best-architecture.json"),
+          ArchitectureJson.writePretty(best.architecture().orElseThrow()));
+    }
+    Report.write(dir, new Report.Content(configuration, table(result), result, baselines,
+        elapsed, exportNote, status));
+  }
+
+  /** The default bootstrap settings of a run's Table I. */
+  public static TableOne.TestSplit split(int numClasses, int[] labels,
+      List<io.flnas.metrics.GroupColumn> groups, long seed) {
+    return new TableOne.TestSplit(numClasses, labels, groups, Bootstrap.DEFAULT_RESAMPLES, seed);
+  }
+}
