@@ -41,6 +41,10 @@ public final class RunReport implements SearchListener {
   private final Clock clock;
   private final List<Trial> history = new ArrayList<>();
 
+  /**
+   * @param split the test split for Table I's significance markers; null for none
+   * @param iterations the search's iterations, for "running: n of N trials"
+   */
   public RunReport(Path dir, Map<String, String> configuration,
       List<Baselines.Baseline> baselines, Objective objective, DeploymentTarget target,
       TableOne.TestSplit split, int iterations, Clock clock) {
@@ -88,7 +92,7 @@ public final class RunReport implements SearchListener {
   /** Table I of the result: the baselines and the top three searched trials. */
   public TableOne table(SearchResult result) {
     List<Trial> top = objective.rank(result.history(), target).stream().limit(3).toList();
-    return TableOne.of(baselines, top, split);
+    return split == null ? TableOne.of(baselines, top) : TableOne.of(baselines, top, split);
   }
 
   /** Writes the final report of a finished search. */
