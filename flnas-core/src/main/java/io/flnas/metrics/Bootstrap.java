@@ -129,9 +129,11 @@ public final class Bootstrap {
     for (double v : values) {
       below += v < estimate ? 1 : v == estimate ? 0.5 : 0;
     }
-    // keep z0 finite when every resample lies on one side
-    double share = Math.min(Math.max(below / values.length, 0.5 / values.length),
-        1 - 0.5 / values.length);
+    double share = below / values.length;
+    if (share == 0 || share == 1) {
+      // every resample on one side of the estimate: no bias to correct from, so no correction
+      return percentile(values, level);
+    }
     double z0 = NORMAL.inverseCumulativeProbability(share);
     double z = NORMAL.inverseCumulativeProbability((1 + level) / 2);
     double[] sorted = values.clone();

@@ -221,7 +221,8 @@ public final class FlNasMain implements Callable<Integer> {
   /** The failure and its root cause in one line, e.g. {@code IllegalStateException: x (...)}. */
   static String oneLine(Throwable e) {
     Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
+    for (int depth = 0; depth < 20 && root.getCause() != null && root.getCause() != root;
+        depth++) {
       root = root.getCause();
     }
     String text = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -260,10 +261,10 @@ public final class FlNasMain implements Callable<Integer> {
             + " Continue with --resume --out " + dir);
       }
     });
-    Runtime.getRuntime().addShutdownHook(hook);
     if (!verbose) {
       QuietEngine.warmUp();
     }
+    Runtime.getRuntime().addShutdownHook(hook);
     try (DjlEvaluator evaluator = DjlEvaluator.builder(dataset).maxEpochs(maxEpochs).patience(2)
         .seed(seed).threads(threads).build()) {
       out.printf("engine: %s, training on %s%n", DjlEvaluator.engineDescription(),

@@ -46,9 +46,17 @@ final class QuietEngine {
     System.setProperty(LOG_LEVEL, verbose ? "info" : "error");
   }
 
+  private static LibC libc() {
+    try {
+      return Platform.isLinux() ? Native.load("c", LibC.class) : null;
+    } catch (UnsatisfiedLinkError | RuntimeException e) {
+      return null; // warm up with standard error untouched
+    }
+  }
+
   /** Runs the engine once with native standard error silenced (see the class comment). */
   static void warmUp() {
-    LibC libc = Platform.isLinux() ? Native.load("c", LibC.class) : null;
+    LibC libc = libc();
     System.err.flush();
     int saved = libc == null ? -1 : libc.dup(STDERR);
     int devNull = saved < 0 ? -1 : libc.open("/dev/null", O_WRONLY);

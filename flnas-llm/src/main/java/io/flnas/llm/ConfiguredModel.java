@@ -29,9 +29,21 @@ public record ConfiguredModel(ChatModel chatModel, String modelName, List<String
     return new ConfiguredModel(chatModel, modelName, List.of());
   }
 
-  /** The endpoint, or a phrase naming the model where it is unknown. */
+  /**
+   * The endpoint for messages, without what may hold a credential (user information, a query
+   * string), or a phrase naming the model where it is unknown.
+   */
   String endpointText() {
-    return endpoint.isEmpty() ? "of model " + modelName : endpoint;
+    if (endpoint.isEmpty()) {
+      return "of model " + modelName;
+    }
+    try {
+      java.net.URI uri = java.net.URI.create(endpoint);
+      return new java.net.URI(uri.getScheme(), null, uri.getHost(), uri.getPort(),
+          uri.getPath(), null, null).toString();
+    } catch (IllegalArgumentException | java.net.URISyntaxException e) {
+      return "of model " + modelName;
+    }
   }
 
   @Override

@@ -292,6 +292,14 @@ class LlmDesignerTest {
   }
 
   @Test
+  void an_endpoint_named_in_a_message_loses_its_user_information_and_query() {
+    ConfiguredModel model = new ConfiguredModel(openAi(Duration.ofSeconds(1)).chatModel(), "m",
+        List.of(), "https://user:hunter2@proxy.example:8443/v1?api-key=abc");
+
+    assertThat(model.endpointText()).isEqualTo("https://proxy.example:8443/v1");
+  }
+
+  @Test
   void structured_output_is_requested_when_supported_and_the_template_has_a_schema()
       throws Exception {
     fake.reply(VALID).reply("nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(),"

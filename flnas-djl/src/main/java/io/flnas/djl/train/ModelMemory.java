@@ -42,12 +42,25 @@ final class ModelMemory {
 
   private ModelMemory() {}
 
-  /** MiB needed to run {@code block} for inference on a batch of {@code batch}, or NaN. */
+  /**
+   * MiB needed to run {@code block} for inference on a batch of {@code batch}, or NaN where it
+   * cannot be measured: on a GPU, or when the profiler fails. The figure is a measurement of a
+   * trained model, so a profiler problem must not fail the trial; the analytic figure stands in.
+   */
   static double measureMb(Trainer trainer, Block block, io.flnas.arch.Shape in, int batch,
       Device device) {
     if (device.isGpu()) {
       return Double.NaN;
     }
+    try {
+      return measuredMb(trainer, block, in, batch);
+    } catch (RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  private static double measuredMb(Trainer trainer, Block block, io.flnas.arch.Shape in,
+      int batch) {
     long parameters = 0;
     for (var pair : block.getParameters()) {
       NDArray array = pair.getValue().getArray();

@@ -6,6 +6,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Replaces a file in one step: the content goes to a temporary file beside it, which is then
@@ -34,6 +35,10 @@ final class AtomicFiles {
         dot > 0 ? name.substring(dot) : ".tmp");
     try {
       writer.writeTo(temp);
+      // a temporary file is private (rw-------); the report is for whoever may read the folder
+      if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+      }
       try {
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);

@@ -49,7 +49,9 @@ public final class RunReport implements SearchListener {
       List<Baselines.Baseline> baselines, Objective objective, DeploymentTarget target,
       TableOne.TestSplit split, int iterations, Clock clock) {
     this.dir = dir;
-    this.configuration = Map.copyOf(configuration);
+    // in the order given: the report lists it as it comes
+    this.configuration = java.util.Collections.unmodifiableMap(
+        new java.util.LinkedHashMap<>(configuration));
     this.baselines = List.copyOf(baselines);
     this.objective = objective;
     this.target = target;

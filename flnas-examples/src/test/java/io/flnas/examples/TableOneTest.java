@@ -1,0 +1,85 @@
+package io.flnas.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flnas.arch.ReferenceArchitectures;
+import io.flnas.arch.Shape;
+import io.flnas.examples.report.TableOne;
+import io.flnas.metrics.Bootstrap;
+import io.flnas.metrics.Evaluation;
+import io.flnas.metrics.FairnessMetrics;
+import io.flnas.metrics.FairnessReport;
+import io.flnas.metrics.GroupColumn;
+import io.flnas.metrics.HardwareReport;
+import io.flnas.metrics.SplitMetrics;
+import io.flnas.search.Baselines;
+import io.flnas.search.Trial;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+class TableOneTest {
+  private static final int N = 60;
+  private static final int[] LABELS = new int[N];
+  private static final List<GroupColumn> GROUPS;
+
+  static {
+    int[] sex = new int[N];
+    for (int i = 0; i < N; i++) {
+      LABELS[i] = i % 2;
+      sex[i] = (i / 2) % 2;
+    }
+    GROUPS = List.of(new GroupColumn("sex", GroupColumn.SEX, sex));
+  }
+
+  /** Predictions right on the first {@code right} samples, wrong on the rest. */
+  private static Evaluation evaluation(int right) {
+    int[] predictions = new int[N];
+    for (int i = 0; i < N; i++) {
+      predictions[i] = i < right ? LABELS[i] : 1 - LABELS[i];
+    }
+    FairnessReport f = FairnessMetrics.compute(2, LABELS, predictions, GROUPS);
+    return new Evaluation(new SplitMetrics(0.5, f.accuracy()), new SplitMetrics(0.5, f.accuracy()),
+        new SplitMetrics(0.5, f.accuracy()), 1, 1, f, f,
+        new HardwareReport(1000, 1000, 1, 1, 1, 1, 500, "test"), Optional.empty(),
+        Arrays.stream(predictions).boxed().toList(),
+        Optional.of(Bootstrap.intervals(2, LABELS, predictions, GROUPS, 200, 1)));
+  }
+
+  private static Trial trial(Evaluation e) {
+    return new Trial(1, "test", Optional.of(ReferenceArchitectures.smallCnn(
+        Shape.image(3, 8, 8), 2)), Trial.Status.COMPLETED, Optional.of(e), Optional.empty(),
+        OptionalInt.empty(), List.of(), 0);
+  }
+
+  private static TableOne table(int baselineRight, int searchedRight) {
+    Baselines.Baseline baseline = new Baselines.Baseline("base", ReferenceArchitectures.smallCnn(
+        Shape.image(3, 8, 8), 2), evaluation(baselineRight));
+    return TableOne.of(List.of(baseline), List.of(trial(evaluation(searchedRight))),
+        new TableOne.TestSplit(2, LABELS, GROUPS, 500, 3));
+  }
+
+  @Test
+  void a_model_significantly_more_accurate_than_every_baseline_gets_the_arrow_and_the_star() {
+    TableOne table = table(30, 58);
+    TableOne.Row searched = table.rows().get(1);
+
+    assertThat(table.beatsEveryBaseline(searched, 1)).isTrue();
+    assertThat(table.differsFromEveryBaseline(searched, 1)).isTrue();
+    assertThat(table.toText()).contains("96.67 [", "↑ *");
+    assertThat(table.toMarkdown()).contains("↑ \\*");
+  }
+
+  @Test
+  void a_model_significantly_worse_or_barely_better_gets_no_star() {
+    TableOne worse = table(58, 30);
+    TableOne close = table(40, 41);
+
+    assertThat(worse.differsFromEveryBaseline(worse.rows().get(1), 1)).isFalse();
+    assertThat(close.beatsEveryBaseline(close.rows().get(1), 1)).isTrue();
+    assertThat(close.differsFromEveryBaseline(close.rows().get(1), 1)).isFalse();
+    assertThat(worse.toText()).doesNotContainPattern("\\] ([↑↓] )?\\*");
+  }
+}
