@@ -118,11 +118,7 @@ class FlNasMainTest {
   @Test
   void an_unreachable_model_endpoint_stops_with_one_line_and_consumes_no_iteration()
       throws Exception {
-    int closedPort;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = io.flnas.testing.Ports.closedLoopbackPort();
     String url = "http://127.0.0.1:" + closedPort;
     Path out = dir.resolve("unreachable");
 

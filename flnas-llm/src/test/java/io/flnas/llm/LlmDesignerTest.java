@@ -269,11 +269,7 @@ class LlmDesignerTest {
   @Test
   void an_endpoint_on_a_closed_port_is_retried_then_stops_the_search_naming_url_and_cause()
       throws Exception {
-    int closedPort;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = io.flnas.testing.Ports.closedLoopbackPort();
     String url = "http://127.0.0.1:" + closedPort + "/v1";
     LlmDesigner designer = LlmDesigner.builder(ChatModels.openAi().apiKey(KEY).baseUrl(url)
         .timeout(Duration.ofSeconds(5)).build()).maxProviderRetries(2).sleeper(waits::add).build();
