@@ -236,9 +236,6 @@ public final class FlNasMain implements Callable<Integer> {
   public Integer call() throws Exception {
     long started = System.nanoTime();
     QuietEngine.logLevel(verbose);
-    // Before the engine loads: the same seed must give the same trials (see DjlEvaluator).
-    System.setProperty(DjlEvaluator.INTEROP_THREADS_PROPERTY,
-        System.getProperty(DjlEvaluator.INTEROP_THREADS_PROPERTY, "1"));
     if (allowDownload) {
       // read by DJL when the engine loads, which has not happened yet
       System.setProperty("ai.djl.offline", "false");

@@ -45,14 +45,6 @@ import java.util.Random;
  * resident set does not grow with the variety of candidates; the dataset's tensors live on the
  * device once for the evaluator's lifetime, so close the evaluator after the search.
  *
- * <p>Reproducibility: every trial resets the engine's seed, so the same seed gives the same trial,
- * provided PyTorch runs with one inter-op thread ({@value #INTEROP_THREADS_PROPERTY}{@code =1},
- * read once when the engine loads; the program sets it, a host application should too). With
- * PyTorch's default of one inter-op thread per core, MobileNetV2 trained six times in one JVM on
- * 2 cores with the same seed did not always end with the same weights (validation loss 2.2461
- * twice, then 2.1958); with one inter-op thread all six were identical, and so were runs without
- * the network's dropout layer. Intra-op threads, which do the arithmetic, are not affected.
- *
  * <p>Each evaluation also carries its test predictions and seeded bootstrap 95% intervals of the
  * test figures ({@link Bootstrap}, {@code bootstrapResamples} resamples, the training seed), and
  * the model's memory measured in the engine ({@link ModelMemory}); the process high-water mark is
@@ -65,9 +57,6 @@ import java.util.Random;
  * }</pre>
  */
 public final class DjlEvaluator implements Evaluator, AutoCloseable {
-  /** DJL's system property for PyTorch's inter-op threads; see the class comment. */
-  public static final String INTEROP_THREADS_PROPERTY = "ai.djl.pytorch.num_interop_threads";
-
   private final ImageDataset dataset;
   private final Hyperparameters hyper;
   private final Device device;
