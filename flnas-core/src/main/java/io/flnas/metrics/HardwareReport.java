@@ -12,9 +12,9 @@ import io.flnas.arch.Cost;
  * @param latencyMs measured latency per image at batch size 2 (median after warm-up)
  * @param throughput measured images per second at a larger batch
  * @param modelMemoryMb measured memory needed to run this model for inference at batch size 2:
- *     its parameter and buffer arrays plus what the engine allocates for one forward pass, read
- *     from the engine's own allocation records; {@code NaN} where the engine cannot isolate the
- *     model (then the analytic figure stands, and says so)
+ *     its parameter and buffer arrays plus what one forward pass allocates (measured by the
+ *     evaluator, e.g. as the growth of the native heap across the pass); {@code NaN} where it
+ *     cannot be isolated from the process (then the analytic figure stands, and says so)
  * @param processPeakMb the process's resident high-water mark during the evaluation (JVM,
  *     dataset, allocator caches included). Kept for the journal only: it is not the model's
  *     memory and never reaches a prompt, a table or a plot

@@ -47,7 +47,7 @@ import java.util.Random;
  *
  * <p>Each evaluation also carries its test predictions and seeded bootstrap 95% intervals of the
  * test figures ({@link Bootstrap}, {@code bootstrapResamples} resamples, the training seed), and
- * the model's memory measured in the engine ({@link ModelMemory}); the process high-water mark is
+ * the model's own memory ({@link ModelMemory}); the process high-water mark is
  * recorded beside it under its own name.
  *
  * <pre>{@code

@@ -65,7 +65,7 @@ public final class TableOne {
   /** The footnote that explains the markers and figures. */
   public static final String NOTE = "Test split, bootstrap 95% intervals in brackets. ↑/↓: the"
       + " point estimate beats every baseline; *: the 95% interval of the paired difference to"
-      + " every baseline excludes zero, on the better side. Memory: the model's own, measured in the engine for one"
+      + " every baseline excludes zero, on the better side. Memory: the model's own, measured for one"
       + " batch-2 forward pass (parameters and activations); analytic where not measured.";
 
   private final List<Row> rows;
