@@ -133,6 +133,17 @@ public final class Search {
    * The configuration fingerprint written to the journal header: everything that decides which
    * trials a search produces, except the iteration count (so a finished search can be extended).
    */
+  /**
+   * The result this search reports for a history: the best trial by its objective within its
+   * target, and the Pareto front over its metrics. The search ends with it; a listener may build
+   * one for the trials so far (a live report, say).
+   */
+  public SearchResult result(List<Trial> history, Optional<String> stopReason) {
+    return new SearchResult(objective.best(history, target),
+        Objectives.paretoFront(history, paretoMetrics.toArray(Metric[]::new)), history,
+        stopReason);
+  }
+
   public Map<String, String> fingerprint() {
     Map<String, String> fp = new LinkedHashMap<>();
     fp.put("problem", problem.description() + " " + problem.input() + " classes="
@@ -304,9 +315,7 @@ public final class Search {
             + history.get(history.size() - 1).reason().orElse("unknown")
             + journal.map(p -> " (journal kept at " + p + ")").orElse(""));
       }
-      SearchResult result = new SearchResult(objective.best(history, target),
-          Objectives.paretoFront(history, paretoMetrics.toArray(Metric[]::new)), history,
-          stopReason);
+      SearchResult result = result(history, stopReason);
       notify(l -> l.searchFinished(result));
       return result;
     }

@@ -284,9 +284,8 @@ public final class FlNasMain implements Callable<Integer> {
       List<Baselines.Baseline> baselineResults = baselines(evaluator, dataset, baselineNames, dir);
       // The live report follows the search once the baselines it compares with are known.
       RunReport report = new RunReport(dir, configuration(dataset, chosen, deploymentTarget,
-          search), baselineResults, search.objective(), deploymentTarget, RunReport.split(
-          dataset.numClasses(), dataset.test().labels(), dataset.test().groups(), seed),
-          iterations, Clock.systemDefaultZone());
+          search), baselineResults, search, RunReport.split(dataset.numClasses(),
+          dataset.test().labels(), dataset.test().groups(), seed), Clock.systemDefaultZone());
       search = builder.listener(report).build();
       out.printf("search: %d iterations with %s, target %s%n", iterations, chosen.name(),
           deploymentTarget.name());
@@ -301,7 +300,7 @@ public final class FlNasMain implements Callable<Integer> {
       out.println("Table I (" + dataset.name() + ", target " + deploymentTarget.name() + ")");
       out.print(table.toText());
       String exportNote = exportBest(evaluator, result, dir);
-      report.finish(result, exportNote, elapsed(started));
+      report.finish(result, table, exportNote, elapsed(started));
       out.println();
       out.println(exportNote);
       out.println("wrote " + dir.resolve(Report.MARKDOWN) + ", " + Report.HTML + ", plots and "

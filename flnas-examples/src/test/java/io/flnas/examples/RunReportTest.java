@@ -7,7 +7,6 @@ import io.flnas.examples.report.Plots;
 import io.flnas.examples.report.Report;
 import io.flnas.examples.report.RunReport;
 import io.flnas.search.Designers;
-import io.flnas.search.Objectives;
 import io.flnas.search.Problem;
 import io.flnas.search.Search;
 import io.flnas.search.SearchListener;
@@ -38,8 +37,11 @@ class RunReportTest {
   void the_report_and_plots_are_rewritten_after_every_trial_and_say_how_far_the_search_is()
       throws Exception {
     Clock clock = Clock.fixed(Instant.parse("2026-11-25T10:15:30Z"), ZoneOffset.UTC);
-    RunReport report = new RunReport(dir, Map.of("data", "toy"), List.of(),
-        Objectives.flNas(), DeploymentTargets.unconstrained(), null, 3, clock);
+    Search.Builder builder = Search.builder(new Problem("toy", Shape.image(3, 8, 8), 4),
+            new CheapEvaluator()).designer(Designers.random()).space(SearchSpaces.tiny())
+        .target(DeploymentTargets.unconstrained()).maxIterations(3).seed(2);
+    RunReport report = new RunReport(dir, Map.of("data", "toy"), List.of(), builder.build(), null,
+        clock);
     List<String> seen = new ArrayList<>();
     List<Long> plotSizes = new ArrayList<>();
     SearchListener reader = new SearchListener() {
@@ -58,10 +60,7 @@ class RunReportTest {
       }
     };
 
-    SearchResult result = Search.builder(new Problem("toy", Shape.image(3, 8, 8), 4),
-            new CheapEvaluator()).designer(Designers.random()).space(SearchSpaces.tiny())
-        .target(DeploymentTargets.unconstrained()).maxIterations(3).seed(2)
-        .listener(report).listener(reader).build().run();
+    SearchResult result = builder.listener(report).listener(reader).build().run();
 
     assertThat(seen).containsExactly("running: 1 of 3 trials, updated 10:15:30",
         "running: 2 of 3 trials, updated 10:15:30", "running: 3 of 3 trials, updated 10:15:30");
@@ -72,7 +71,7 @@ class RunReportTest {
           .noneMatch(name -> name.startsWith("."));
     }
 
-    report.finish(result, "exported", "1s");
+    report.finish(result, report.table(result), "exported", "1s");
 
     String html = Files.readString(dir.resolve(Report.HTML));
     assertThat(html).doesNotContain("running:").doesNotContain("http-equiv=\"refresh\"")

@@ -3,13 +3,10 @@ package io.flnas.examples.report;
 import io.flnas.arch.ArchitectureJson;
 import io.flnas.metrics.Bootstrap;
 import io.flnas.search.Baselines;
-import io.flnas.search.Metric;
-import io.flnas.search.Objective;
-import io.flnas.search.Objectives;
+import io.flnas.search.Search;
 import io.flnas.search.SearchListener;
 import io.flnas.search.SearchResult;
 import io.flnas.search.Trial;
-import io.flnas.space.DeploymentTarget;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -34,29 +31,25 @@ public final class RunReport implements SearchListener {
   private final Path dir;
   private final Map<String, String> configuration;
   private final List<Baselines.Baseline> baselines;
-  private final Objective objective;
-  private final DeploymentTarget target;
+  private final Search search;
   private final TableOne.TestSplit split;
-  private final int iterations;
   private final Clock clock;
   private final List<Trial> history = new ArrayList<>();
 
   /**
+   * @param search the search whose trials this report follows (its objective, target, Pareto
+   *     metrics and iteration count); a copy built with this report as a listener runs them
    * @param split the test split for Table I's significance markers; null for none
-   * @param iterations the search's iterations, for "running: n of N trials"
    */
   public RunReport(Path dir, Map<String, String> configuration,
-      List<Baselines.Baseline> baselines, Objective objective, DeploymentTarget target,
-      TableOne.TestSplit split, int iterations, Clock clock) {
+      List<Baselines.Baseline> baselines, Search search, TableOne.TestSplit split, Clock clock) {
     this.dir = dir;
     // in the order given: the report lists it as it comes
     this.configuration = java.util.Collections.unmodifiableMap(
         new java.util.LinkedHashMap<>(configuration));
     this.baselines = List.copyOf(baselines);
-    this.objective = objective;
-    this.target = target;
+    this.search = search;
     this.split = split;
-    this.iterations = iterations;
     this.clock = clock;
   }
 
@@ -75,37 +68,33 @@ public final class RunReport implements SearchListener {
 
   private void writeRunning() {
     String status = String.format("running: %d of %d trials, updated %s", history.size(),
-        iterations, LocalTime.now(clock).truncatedTo(ChronoUnit.SECONDS)
+        search.maxIterations(), LocalTime.now(clock).truncatedTo(ChronoUnit.SECONDS)
             .format(DateTimeFormatter.ISO_LOCAL_TIME));
+    SearchResult soFar = search.result(history, Optional.empty());
     try {
-      write(result(history), status, "", "");
+      write(soFar, table(soFar), status, "", "");
     } catch (IOException e) {
       throw new UncheckedIOException("could not rewrite the report in " + dir, e);
     }
   }
 
-  /** The result so far, as the search would report it. */
-  private SearchResult result(List<Trial> trials) {
-    return new SearchResult(objective.best(trials, target),
-        Objectives.paretoFront(trials, Metric.ACCURACY, Metric.UNFAIRNESS), trials,
-        Optional.empty());
-  }
-
   /** Table I of the result: the baselines and the top three searched trials. */
   public TableOne table(SearchResult result) {
-    List<Trial> top = objective.rank(result.history(), target).stream().limit(3).toList();
+    List<Trial> top = search.objective().rank(result.history(), search.target()).stream()
+        .limit(3).toList();
     return split == null ? TableOne.of(baselines, top) : TableOne.of(baselines, top, split);
   }
 
-  /** Writes the final report of a finished search. */
-  public void finish(SearchResult result, String exportNote, String elapsed) throws IOException {
-    write(result, "", exportNote, elapsed);
+  /** Writes the final report of a finished search, with its Table I ({@link #table}). */
+  public void finish(SearchResult result, TableOne table, String exportNote, String elapsed)
+      throws IOException {
+    write(result, table, "", exportNote, elapsed);
   }
 
-  private void write(SearchResult result, String status, String exportNote, String elapsed)
-      throws IOException {
+  private void write(SearchResult result, TableOne table, String status, String exportNote,
+      String elapsed) throws IOException {
     Plots.scatter(dir, result.history(), baselines);
-    Plots.progress(dir, result.history(), objective, target);
+    Plots.progress(dir, result.history(), search.objective(), search.target());
     Optional<Baselines.Baseline> bestBaseline = baselines.stream()
         .filter(b -> b.evaluation().succeeded())
         .max(Comparator.comparingDouble(b -> b.evaluation().test().accuracy()));
@@ -116,8 +105,8 @@ public final class RunReport implements SearchListener {
       AtomicFiles.write(dir.resolve("best-architecture.json"),
           ArchitectureJson.writePretty(best.architecture().orElseThrow()));
     }
-    Report.write(dir, new Report.Content(configuration, table(result), result, baselines,
-        elapsed, exportNote, status));
+    Report.write(dir, new Report.Content(configuration, table, result, baselines, elapsed,
+        exportNote, status));
   }
 
   /** The default bootstrap settings of a run's Table I. */
