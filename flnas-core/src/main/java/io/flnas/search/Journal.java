@@ -17,14 +17,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
  * The append-only JSON Lines record of a search: a header line with the configuration
- * fingerprint, then one line per trial, written and flushed to the operating system as each trial
- * finishes. Opening an existing journal restores its trials; a torn last line (a run killed
- * mid-write) is ignored and cut off; a journal from another configuration, or with a corrupt line
- * before the last, is refused with a {@link JournalMismatchException} that says what differs.
+ * fingerprint, then a {@code started} line when a trial is handed to an executor and a {@code
+ * trial} line when it ends (trials that never run, rejected or reused ones, get only the latter),
+ * each written and flushed to the operating system at once. With several trials in flight the
+ * ends come in any order. Opening an existing journal restores its ended trials and the ones that
+ * started and never ended ({@link #running()}), which a resumed search runs again; a torn last
+ * line (a run killed mid-write) is ignored and cut off; a journal from another configuration, or
+ * with a corrupt line before the last, is refused with a {@link JournalMismatchException} that
+ * says what differs.
  *
  * <p>Each append opens, writes and closes the file, so no handle outlives a trial and a killed
  * process loses at most the trial in flight.
@@ -35,19 +40,26 @@ public final class Journal {
 
   private final Path path;
   private final List<Trial> restored;
+  private final List<Trial> running;
 
-  private Journal(Path path, List<Trial> restored) {
+  private Journal(Path path, Records records) {
     this.path = path;
-    this.restored = List.copyOf(restored);
+    this.restored = List.copyOf(records.ended);
+    this.running = List.copyOf(records.running);
   }
 
   public Path path() {
     return path;
   }
 
-  /** Trials read back when the journal was opened, in iteration order. */
+  /** Ended trials read back when the journal was opened, in trial order. */
   public List<Trial> restored() {
     return restored;
+  }
+
+  /** Trials that started and never ended (status RUNNING), in trial order. */
+  public List<Trial> running() {
+    return running;
   }
 
   /**
@@ -62,7 +74,7 @@ public final class Journal {
       }
       if (!Files.exists(path) || Files.size(path) == 0) {
         writeHeader(path, fingerprint);
-        return new Journal(path, List.of());
+        return new Journal(path, new Records(List.of(), List.of()));
       }
       return new Journal(path, restore(path, fingerprint));
     } catch (IOException e) {
@@ -83,10 +95,15 @@ public final class Journal {
     }
   }
 
-  /** Reads every trial of a journal without checking the configuration (for reports, replay). */
+  /**
+   * Reads every ended trial of a journal, in trial order, without checking the configuration (for
+   * reports, replay).
+   */
   public static List<Trial> readTrials(Path path) {
-    return restore(path, null);
+    return restore(path, null).ended;
   }
+
+  private record Records(List<Trial> ended, List<Trial> running) {}
 
   private static void writeHeader(Path path, Map<String, String> fingerprint) throws IOException {
     ObjectNode header = MAPPER.createObjectNode();
@@ -98,7 +115,7 @@ public final class Journal {
         StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
   }
 
-  private static List<Trial> restore(Path path, Map<String, String> expected) {
+  private static Records restore(Path path, Map<String, String> expected) {
     String content;
     try {
       content = Files.readString(path, StandardCharsets.UTF_8);
@@ -121,8 +138,10 @@ public final class Journal {
           + " configuration: " + differences(found, expected)
           + "; use another journal path or the same configuration");
     }
-    List<Trial> trials = new ArrayList<>();
+    java.util.TreeMap<Integer, Trial> ended = new java.util.TreeMap<>();
+    java.util.TreeMap<Integer, Trial> started = new java.util.TreeMap<>();
     long goodBytes = lines[0].getBytes(StandardCharsets.UTF_8).length + 1;
+    int parsedLines = 0;
     for (int i = 1; i <= lastLine; i++) {
       String line = lines[i];
       if (line.isBlank()) {
@@ -130,13 +149,17 @@ public final class Journal {
         continue;
       }
       try {
-        Trial trial = TrialJson.read(line);
-        if (trial.iteration() != trials.size() + 1) {
+        JsonNode node = MAPPER.readTree(line);
+        Trial trial = TrialJson.fromNode(node);
+        boolean start = "started".equals(node.path("type").asText());
+        java.util.TreeMap<Integer, Trial> into = start ? started : ended;
+        if (into.containsKey(trial.iteration())) {
           throw new JournalMismatchException("journal " + path + " line " + (i + 1)
-              + " holds iteration " + trial.iteration() + " but iteration " + (trials.size() + 1)
-              + " was expected");
+              + " records trial " + trial.iteration() + (start ? " starting" : " ending")
+              + " a second time");
         }
-        trials.add(trial);
+        into.put(trial.iteration(), trial);
+        parsedLines++;
         goodBytes += line.getBytes(StandardCharsets.UTF_8).length + 1;
       } catch (IOException | IllegalArgumentException | NullPointerException e) {
         boolean torn = i == lastLine && !endsClean;
@@ -149,11 +172,29 @@ public final class Journal {
         }
       }
     }
-    if (!endsClean && lastLine >= 1 && expected != null && trials.size() == lastLine) {
+    java.util.TreeSet<Integer> numbers = new java.util.TreeSet<>(ended.keySet());
+    numbers.addAll(started.keySet());
+    if (!numbers.isEmpty() && (numbers.first() != 1 || numbers.last() != numbers.size())) {
+      int missing = 1;
+      while (numbers.contains(missing)) {
+        missing++;
+      }
+      throw new JournalMismatchException("journal " + path + " has no record of trial " + missing
+          + " but records trial " + numbers.last());
+    }
+    if (!endsClean && lastLine >= 1 && expected != null && parsedLines > 0
+        && goodBytes > content.getBytes(StandardCharsets.UTF_8).length) {
       // The last line parsed but has no newline: finish it so appends start on a fresh line.
       append(path, "\n");
     }
-    return trials;
+    List<Trial> running = new ArrayList<>();
+    started.forEach((number, trial) -> {
+      if (!ended.containsKey(number)) {
+        running.add(trial.ended(Trial.Status.RUNNING, Optional.empty(), trial.reason(),
+            trial.duplicateOf(), trial.seconds(), trial.attempts()));
+      }
+    });
+    return new Records(new ArrayList<>(ended.values()), running);
   }
 
   private static Map<String, String> fingerprintOf(Path path, JsonNode header) {
@@ -190,9 +231,14 @@ public final class Journal {
     }
   }
 
-  /** Appends one trial as one line. */
+  /** Appends one ended trial as one line. */
   public void append(Trial trial) {
     append(path, TrialJson.write(trial) + "\n");
+  }
+
+  /** Appends the line of a trial handed to an executor. */
+  public void appendStarted(Trial trial) {
+    append(path, TrialJson.writeStarted(trial) + "\n");
   }
 
   private static void append(Path path, String text) {

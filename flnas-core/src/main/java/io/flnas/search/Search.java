@@ -1,15 +1,6 @@
 package io.flnas.search;
 
 import com.google.common.base.Preconditions;
-import io.flnas.BudgetExhaustedException;
-import io.flnas.DesignerException;
-import io.flnas.SearchAbortedException;
-import io.flnas.arch.Architecture;
-import io.flnas.arch.Cost;
-import io.flnas.arch.Shapes;
-import io.flnas.arch.Violation;
-import io.flnas.metrics.Evaluation;
-import io.flnas.metrics.HardwareReport;
 import io.flnas.space.DeploymentTarget;
 import io.flnas.space.DeploymentTargets;
 import io.flnas.space.SearchSpace;
@@ -25,21 +16,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Random;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One FL-NAS search (the paper's Algorithm 1): for each iteration, find the best trial so far, ask
- * the designer for a proposal, reject it before training if it breaks the search space or a hard
- * budget, reuse the evaluation of an identical earlier proposal, otherwise evaluate it, record the
- * trial and journal it. Immutable and reusable: each {@link #run()} or {@link #stream()} starts
- * from the journal (when one is set) or from nothing.
+ * One FL-NAS search (the paper's Algorithm 1), as a scheduler of concurrent trials: while fewer
+ * than its {@linkplain Builder#parallelism parallelism} trials are in flight, it asks the designer
+ * for one proposal per free slot, rejects before training a proposal that breaks the search space
+ * or a hard budget, reuses the evaluation of an identical earlier proposal, hands the rest to its
+ * {@link TrialExecutor}, and records and journals each trial as it ends. With one trial in flight
+ * (the default) this is the paper's sequential loop. Immutable and reusable: each {@link #run()}
+ * or {@link #stream()} starts from the journal (when one is set) or from nothing.
  *
  * <pre>{@code
  * SearchResult result = Search.builder(problem, evaluator)
@@ -53,302 +43,185 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class Search {
-  private static final Logger LOG = LoggerFactory.getLogger(Search.class);
+  private final Settings settings;
 
-  private final Problem problem;
-  private final Evaluator evaluator;
-  private final Designer designer;
-  private final SearchSpace space;
-  private final Template template;
-  private final DeploymentTarget target;
-  private final Objective objective;
-  private final int maxIterations;
-  private final long seed;
-  private final List<SearchListener> listeners;
-  private final Optional<Path> journal;
-  private final List<Metric> paretoMetrics;
-  private final Clock clock;
+  /** Everything a run needs, as the builder left it. */
+  record Settings(Problem problem, Evaluator evaluator, TrialExecutor executor, int parallelism,
+      Designer designer, SearchSpace space, Template template, DeploymentTarget target,
+      Objective objective, int maxIterations, long seed, List<SearchListener> listeners,
+      Optional<Path> journal, List<Metric> paretoMetrics, List<StopRule> stopRules, Clock clock) {}
 
   private Search(Builder b) {
-    this.problem = b.problem;
-    this.evaluator = b.evaluator;
-    this.designer = b.designer;
-    this.space = b.space;
-    this.template = b.template;
-    this.target = b.target;
-    this.objective = b.objective;
-    this.maxIterations = b.maxIterations;
-    this.seed = b.seed;
-    this.listeners = List.copyOf(b.listeners);
-    this.journal = Optional.ofNullable(b.journal);
-    this.paretoMetrics = List.copyOf(b.paretoMetrics);
-    this.clock = b.clock;
+    int parallelism = b.parallelism > 0 ? b.parallelism
+        : b.executor != null ? b.executor.slots() : 1;
+    this.settings = new Settings(b.problem, b.evaluator, b.executor, parallelism, b.designer,
+        b.space, b.template, b.target, b.objective, b.maxIterations, b.seed,
+        List.copyOf(b.listeners), Optional.ofNullable(b.journal), List.copyOf(b.paretoMetrics),
+        List.copyOf(b.stopRules), b.clock);
   }
 
   /** Starts a builder with the two collaborators every search needs. */
   public static Builder builder(Problem problem, Evaluator evaluator) {
-    return new Builder(problem, evaluator);
-  }
-
-  /** Runs every remaining iteration and returns the result. */
-  public SearchResult run() {
-    Run run = new Run();
-    while (run.hasNext()) {
-      run.next();
-    }
-    return run.finish();
+    Preconditions.checkArgument(evaluator != null, "evaluator must not be null");
+    return new Builder(problem, evaluator, null);
   }
 
   /**
-   * The trials as a lazy stream: restored trials first, then one new trial per element, designed
-   * and evaluated when the element is pulled. {@code limit}, {@code takeWhile} and short-circuiting
-   * collectors stop the search early; the journal is written as trials are pulled.
+   * Starts a builder whose trials run on an executor the caller owns (and closes), e.g. a
+   * cluster of workers; the search's default parallelism is then the executor's slots.
+   */
+  public static Builder builder(Problem problem, TrialExecutor executor) {
+    Preconditions.checkArgument(executor != null, "executor must not be null");
+    return new Builder(problem, null, executor);
+  }
+
+  /** Runs every remaining trial and returns the result: {@link #stream()} collected. */
+  public SearchResult run() {
+    Scheduler scheduler = new Scheduler(this, settings);
+    try (Stream<Trial> trials = stream(scheduler)) {
+      trials.forEach(trial -> { });
+    }
+    return scheduler.finish(true);
+  }
+
+  /**
+   * The trials as a lazy stream: restored trials first, then each new trial as it ends (with
+   * several in flight, in the order they end). {@code limit}, {@code takeWhile} and
+   * short-circuiting collectors stop the search early; the journal is written as trials end.
+   * However the stream ends, the search-finished event fires and the executor the search created
+   * is released: at once when it is exhausted or a trial fails it, otherwise when it is closed, so
+   * close a stream you cut short (try-with-resources). Trials in flight at that point are
+   * cancelled and stay RUNNING in the journal, for a resume to run again.
    */
   public Stream<Trial> stream() {
-    Run run = new Run();
+    return stream(new Scheduler(this, settings));
+  }
+
+  private Stream<Trial> stream(Scheduler scheduler) {
     Iterator<Trial> iterator = new Iterator<>() {
       private int restoredIndex;
 
       @Override
       public boolean hasNext() {
-        return restoredIndex < run.restored.size() || run.hasNext();
+        if (restoredIndex < scheduler.restored.size()) {
+          return true;
+        }
+        boolean more = guarded(scheduler::hasNext);
+        if (!more) {
+          scheduler.finish(true);
+        }
+        return more;
       }
 
       @Override
       public Trial next() {
-        if (restoredIndex < run.restored.size()) {
-          return run.restored.get(restoredIndex++);
+        if (restoredIndex < scheduler.restored.size()) {
+          return scheduler.restored.get(restoredIndex++);
         }
-        if (!run.hasNext()) {
+        if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        return run.next();
+        return guarded(scheduler::next);
+      }
+
+      private <T> T guarded(java.util.function.Supplier<T> step) {
+        try {
+          return step.get();
+        } catch (RuntimeException | Error e) {
+          try {
+            scheduler.finish(false);
+          } catch (RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+          throw e;
+        }
       }
     };
     return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator,
-        Spliterator.ORDERED | Spliterator.NONNULL), false);
+        Spliterator.ORDERED | Spliterator.NONNULL), false).onClose(() -> scheduler.finish(false));
   }
 
-  /**
-   * The configuration fingerprint written to the journal header: everything that decides which
-   * trials a search produces, except the iteration count (so a finished search can be extended).
-   */
   /**
    * The result this search reports for a history: the best trial by its objective within its
    * target, and the Pareto front over its metrics. The search ends with it; a listener may build
    * one for the trials so far (a live report, say).
    */
   public SearchResult result(List<Trial> history, Optional<String> stopReason) {
-    return new SearchResult(objective.best(history, target),
-        Objectives.paretoFront(history, paretoMetrics.toArray(Metric[]::new)), history,
-        stopReason);
+    return new SearchResult(settings.objective().best(history, settings.target()),
+        Objectives.paretoFront(history, settings.paretoMetrics().toArray(Metric[]::new)),
+        history, stopReason);
   }
 
+  /**
+   * The configuration fingerprint written to the journal header: everything that decides which
+   * trials a search produces, except the trial count (so a finished search can be extended) and
+   * the parallelism and executor (so a search can resume on more or fewer workers).
+   */
   public Map<String, String> fingerprint() {
     Map<String, String> fp = new LinkedHashMap<>();
+    Problem problem = settings.problem();
     fp.put("problem", problem.description() + " " + problem.input() + " classes="
         + problem.numClasses());
-    fp.put("seed", Long.toString(seed));
-    fp.put("designer", designer.name());
-    fp.put("evaluator", evaluator.name());
-    fp.put("search_space", space.fingerprint());
-    fp.put("template", template.name());
-    fp.put("target", target.toString());
-    fp.put("objective", objective.name());
+    fp.put("seed", Long.toString(settings.seed()));
+    fp.put("designer", settings.designer().name());
+    fp.put("evaluator", settings.executor() != null ? settings.executor().evaluatorName()
+        : settings.evaluator().name());
+    fp.put("search_space", settings.space().fingerprint());
+    fp.put("template", settings.template().name());
+    fp.put("target", settings.target().toString());
+    fp.put("objective", settings.objective().name());
     return fp;
   }
 
   public Problem problem() {
-    return problem;
+    return settings.problem();
   }
 
   public SearchSpace space() {
-    return space;
+    return settings.space();
   }
 
   public Template template() {
-    return template;
+    return settings.template();
   }
 
   public DeploymentTarget target() {
-    return target;
+    return settings.target();
   }
 
   public Objective objective() {
-    return objective;
+    return settings.objective();
   }
 
   public int maxIterations() {
-    return maxIterations;
+    return settings.maxIterations();
+  }
+
+  /** Trials in flight at most. */
+  public int parallelism() {
+    return settings.parallelism();
   }
 
   public long seed() {
-    return seed;
+    return settings.seed();
   }
 
   public Optional<Path> journal() {
-    return journal;
+    return settings.journal();
   }
 
-  /** The generator of one iteration, derived from the seed so a resumed run proposes the same. */
+  /** The generator of one trial, derived from the seed so a resumed run proposes the same. */
   static Random iterationRandom(long seed, int iteration) {
     return new Random(seed * 0x9E3779B97F4A7C15L + iteration * 0xBF58476D1CE4E5B9L);
   }
-
-  /** The state of one run. */
-  private final class Run {
-    final List<Trial> history = new ArrayList<>();
-    /** First evaluated trial per architecture hash: hashing every earlier trial each time is O(n^2). */
-    final Map<String, Trial> evaluatedByHash = new java.util.HashMap<>();
-    final List<Trial> restored;
-    Optional<Trial> best;
-    final Journal log;
-    Optional<String> stopReason = Optional.empty();
-    boolean finished;
-
-    Run() {
-      log = journal.map(path -> Journal.open(path, fingerprint())).orElse(null);
-      restored = log == null ? List.of() : log.restored();
-      restored.forEach(this::record);
-      best = objective.best(history, target);
-      notify(l -> l.searchStarted(maxIterations, restored));
-    }
-
-    boolean hasNext() {
-      return stopReason.isEmpty() && history.size() < maxIterations;
-    }
-
-    Trial next() {
-      int iteration = history.size() + 1;
-      notify(l -> l.trialStarted(iteration));
-      long start = clock.millis();
-      DesignContext context = new DesignContext(iteration, history, best, problem, space,
-          template, target, objective, iterationRandom(seed, iteration));
-      Trial trial;
-      try {
-        Proposal proposal = designer.propose(context);
-        trial = judge(iteration, proposal, start);
-      } catch (BudgetExhaustedException e) {
-        stopReason = Optional.of(e.getMessage());
-        LOG.info("search stopped at iteration {}: {}", iteration, e.getMessage());
-        trial = new Trial(iteration, designer.name(), Optional.empty(),
-            Trial.Status.DESIGN_FAILED, Optional.empty(), Optional.of(e.getMessage()),
-            OptionalInt.empty(), List.of(), seconds(start));
-      } catch (SearchAbortedException e) {
-        // Not journaled: a resumed run retries this iteration once the cause is fixed.
-        throw e;
-      } catch (RuntimeException e) {
-        List<Exchange> exchanges = e instanceof DesignerException d ? exchangesOf(d) : List.of();
-        trial = new Trial(iteration, designer.name(), Optional.empty(),
-            Trial.Status.DESIGN_FAILED, Optional.empty(), Optional.of(describe(e)),
-            OptionalInt.empty(), exchanges, seconds(start));
-      }
-      record(trial);
-      if (log != null) {
-        log.append(trial);
-      }
-      best = objective.best(history, target);
-      Trial recorded = trial;
-      Optional<Trial> newBest = best;
-      notify(l -> l.trialFinished(recorded, newBest));
-      return trial;
-    }
-
-    private void record(Trial trial) {
-      history.add(trial);
-      if (trial.evaluation().isPresent() && trial.architecture().isPresent()) {
-        evaluatedByHash.putIfAbsent(trial.architecture().get().hash(), trial);
-      }
-    }
-
-    private Trial judge(int iteration, Proposal proposal, long start) {
-      Architecture architecture = proposal.architecture().withName("trial-" + iteration);
-      List<Violation> violations = new ArrayList<>(space.validate(architecture));
-      Cost cost = null;
-      if (violations.isEmpty() || Shapes.infer(architecture).valid()) {
-        cost = Cost.of(architecture);
-        violations.addAll(target.check(cost));
-      }
-      if (!violations.isEmpty()) {
-        return new Trial(iteration, designer.name(), Optional.of(architecture),
-            Trial.Status.REJECTED, Optional.empty(),
-            Optional.of("rejected before training: " + Violation.join(violations)),
-            OptionalInt.empty(),
-            proposal.exchanges(), seconds(start));
-      }
-      Trial earlier = evaluatedByHash.get(architecture.hash());
-      if (earlier != null) {
-        Evaluation reused = earlier.evaluation().get();
-        int original = earlier.iteration();
-        return new Trial(iteration, designer.name(), Optional.of(architecture),
-            reused.succeeded() ? Trial.Status.COMPLETED : Trial.Status.FAILED,
-            Optional.of(reused), reused.failure().map(f -> "same as #" + original + ": " + f),
-            OptionalInt.of(original), proposal.exchanges(), seconds(start));
-      }
-      notify(l -> l.evaluationStarted(iteration, architecture));
-      Evaluation evaluation;
-      try {
-        evaluation = evaluator.evaluate(architecture, (epoch, max, loss) ->
-            notify(l -> l.epochFinished(iteration, epoch, max, loss)));
-        Preconditions.checkState(evaluation != null, "evaluator %s returned null", evaluator.name());
-      } catch (RuntimeException e) {
-        LOG.warn("evaluation of iteration {} failed", iteration, e);
-        evaluation = Evaluation.failed("evaluation failed: " + describe(e),
-            HardwareReport.analytic(cost));
-      }
-      return new Trial(iteration, designer.name(), Optional.of(architecture),
-          evaluation.succeeded() ? Trial.Status.COMPLETED : Trial.Status.FAILED,
-          Optional.of(evaluation), evaluation.failure(), OptionalInt.empty(),
-          proposal.exchanges(), seconds(start));
-    }
-
-    SearchResult finish() {
-      if (finished) {
-        throw new IllegalStateException("run already finished");
-      }
-      finished = true;
-      boolean allFailed = !history.isEmpty()
-          && history.stream().allMatch(t -> t.status() == Trial.Status.DESIGN_FAILED);
-      if (allFailed && stopReason.isEmpty()) {
-        throw new DesignerException("every one of the " + history.size() + " iterations failed"
-            + " to design a valid proposal; the last error: "
-            + history.get(history.size() - 1).reason().orElse("unknown")
-            + journal.map(p -> " (journal kept at " + p + ")").orElse(""));
-      }
-      SearchResult result = result(history, stopReason);
-      notify(l -> l.searchFinished(result));
-      return result;
-    }
-
-    private double seconds(long start) {
-      return (clock.millis() - start) / 1000.0;
-    }
-
-    private void notify(java.util.function.Consumer<SearchListener> event) {
-      for (SearchListener listener : listeners) {
-        try {
-          event.accept(listener);
-        } catch (RuntimeException e) {
-          LOG.warn("search listener {} failed", listener, e);
-        }
-      }
-    }
-  }
-
-  private static List<Exchange> exchangesOf(DesignerException e) {
-    return e instanceof DesignerFailure f ? f.exchanges() : List.of();
-  }
-
-  private static String describe(Throwable e) {
-    String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
-  }
-
 
   /** Settings of a {@link Search}. Each setter validates at once and documents its default. */
   public static final class Builder {
     private final Problem problem;
     private final Evaluator evaluator;
+    private final TrialExecutor executor;
+    private int parallelism;
+    private final List<StopRule> stopRules = new ArrayList<>();
     private Designer designer = Designers.evolution();
     private SearchSpace space = SearchSpaces.paperCnn();
     private Template template = Templates.json();
@@ -361,11 +234,32 @@ public final class Search {
     private List<Metric> paretoMetrics = List.of(Metric.ACCURACY, Metric.UNFAIRNESS);
     private Clock clock = Clock.systemUTC();
 
-    private Builder(Problem problem, Evaluator evaluator) {
+    private Builder(Problem problem, Evaluator evaluator, TrialExecutor executor) {
       Preconditions.checkArgument(problem != null, "problem must not be null");
-      Preconditions.checkArgument(evaluator != null, "evaluator must not be null");
       this.problem = problem;
       this.evaluator = evaluator;
+      this.executor = executor;
+    }
+
+    /**
+     * Trials in flight at most; default 1 (the paper's sequential loop), or the executor's slots
+     * for a search built on an executor. In-process, more than one means the evaluator is called
+     * from that many threads at once.
+     */
+    public Builder parallelism(int value) {
+      Preconditions.checkArgument(value > 0, "parallelism must be > 0, but was %s", value);
+      this.parallelism = value;
+      return this;
+    }
+
+    /**
+     * Adds a rule that stops the search early (see {@link StopRules}); none by default. The
+     * first rule that answers stops it; trials in flight are awaited.
+     */
+    public Builder stopWhen(StopRule value) {
+      Preconditions.checkArgument(value != null, "stop rule must not be null");
+      this.stopRules.add(value);
+      return this;
     }
 
     /** Who proposes architectures; default {@link Designers#evolution()}. */
@@ -403,7 +297,7 @@ public final class Search {
       return this;
     }
 
-    /** Iterations in all, restored ones included; default 10 (the paper's IterMax). */
+    /** Trials in all, restored ones included; default 10 (the paper's IterMax). */
     public Builder maxIterations(int value) {
       Preconditions.checkArgument(value > 0, "maxIterations must be > 0, but was %s", value);
       this.maxIterations = value;

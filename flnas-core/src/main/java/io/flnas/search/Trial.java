@@ -8,9 +8,13 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * One iteration of a search: who designed it, the proposal, what became of it and why.
+ * One trial of a search: who designed it, the proposal, what became of it and why.
  *
- * @param iteration 1-based iteration number
+ * <p>Trials are numbered in proposal order ({@code iteration}), separately from the designer
+ * round that proposed them: with several trials in flight a designer proposes several candidates
+ * in one round. With one trial in flight the two numbers are equal.
+ *
+ * @param iteration 1-based trial number, in proposal order
  * @param designer the designer's name
  * @param architecture the proposal; empty when the designer failed
  * @param status what became of it
@@ -18,7 +22,10 @@ import java.util.OptionalInt;
  * @param reason why it was rejected or failed; empty when completed
  * @param duplicateOf the iteration whose evaluation was reused for an identical proposal
  * @param exchanges the LLM exchanges behind the proposal
- * @param seconds wall time of the iteration
+ * @param seconds wall time of the trial, from its design to its end
+ * @param round the 1-based designer round that proposed it
+ * @param attempts the executions of its evaluation, when the executor reports them (a cluster
+ *     records each attempt and the worker it ran on; a lost worker means another attempt)
  */
 public record Trial(
     int iteration,
@@ -29,7 +36,9 @@ public record Trial(
     Optional<String> reason,
     OptionalInt duplicateOf,
     List<Exchange> exchanges,
-    double seconds) {
+    double seconds,
+    int round,
+    List<Attempt> attempts) {
 
   /** What became of a proposal. */
   public enum Status {
@@ -40,16 +49,36 @@ public record Trial(
     /** Broke the search space or a hard budget; not evaluated. */
     REJECTED,
     /** The designer produced no valid proposal. */
-    DESIGN_FAILED
+    DESIGN_FAILED,
+    /** Handed to an executor and not ended yet; journaled so a resume runs it again. */
+    RUNNING
+  }
+
+  /** A trial of round {@code iteration} (one trial in flight) with no recorded attempts. */
+  public Trial(int iteration, String designer, Optional<Architecture> architecture, Status status,
+      Optional<Evaluation> evaluation, Optional<String> reason, OptionalInt duplicateOf,
+      List<Exchange> exchanges, double seconds) {
+    this(iteration, designer, architecture, status, evaluation, reason, duplicateOf, exchanges,
+        seconds, iteration, List.of());
   }
 
   public Trial {
     Preconditions.checkArgument(iteration > 0, "iteration must be > 0, but was %s", iteration);
     Preconditions.checkArgument(status != null, "status must not be null");
+    Preconditions.checkArgument(round > 0, "round must be > 0, but was %s", round);
     exchanges = List.copyOf(exchanges);
+    attempts = List.copyOf(attempts);
     Preconditions.checkArgument(status != Status.COMPLETED
             || evaluation.filter(Evaluation::succeeded).isPresent(),
         "a completed trial needs a successful evaluation (iteration %s)", iteration);
+  }
+
+  /** This trial ended with another status, evaluation, reason and time. */
+  public Trial ended(Status newStatus, Optional<Evaluation> newEvaluation,
+      Optional<String> newReason, OptionalInt newDuplicateOf, double newSeconds,
+      List<Attempt> newAttempts) {
+    return new Trial(iteration, designer, architecture, newStatus, newEvaluation, newReason,
+        newDuplicateOf, exchanges, newSeconds, round, newAttempts);
   }
 
   public boolean completed() {

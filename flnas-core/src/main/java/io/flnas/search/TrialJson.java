@@ -30,10 +30,18 @@ public final class TrialJson {
     return fromNode(MAPPER.readTree(json));
   }
 
+  /** The journal line of a trial handed to an executor: type {@code started}, status running. */
+  public static String writeStarted(Trial trial) {
+    ObjectNode node = toNode(trial);
+    node.put("type", "started");
+    return node.toString();
+  }
+
   public static ObjectNode toNode(Trial trial) {
     ObjectNode node = NODES.objectNode();
     node.put("type", "trial");
     node.put("iteration", trial.iteration());
+    node.put("round", trial.round());
     node.put("designer", trial.designer());
     node.put("status", trial.status().name().toLowerCase());
     trial.architecture().ifPresent(a -> {
@@ -44,6 +52,13 @@ public final class TrialJson {
     trial.reason().ifPresent(r -> node.put("reason", r));
     trial.duplicateOf().ifPresent(d -> node.put("duplicate_of", d));
     node.put("seconds", trial.seconds());
+    if (!trial.attempts().isEmpty()) {
+      ArrayNode attempts = node.putArray("attempts");
+      for (Attempt a : trial.attempts()) {
+        attempts.addObject().put("worker", a.worker()).put("outcome", a.outcome())
+            .put("seconds", a.seconds());
+      }
+    }
     ArrayNode exchanges = node.putArray("exchanges");
     for (Exchange x : trial.exchanges()) {
       ObjectNode e = exchanges.addObject();
@@ -60,7 +75,8 @@ public final class TrialJson {
   }
 
   public static Trial fromNode(JsonNode node) {
-    if (!"trial".equals(node.path("type").asText())) {
+    String type = node.path("type").asText();
+    if (!"trial".equals(type) && !"started".equals(type)) {
       throw new IllegalArgumentException("not a trial record: type is '"
           + node.path("type").asText() + "'");
     }
@@ -81,11 +97,18 @@ public final class TrialJson {
           e.path("output_tokens").asInt(), e.path("latency_ms").asLong(),
           e.path("outcome").asText()));
     }
-    return new Trial(node.path("iteration").asInt(), node.path("designer").asText(), architecture,
+    List<Attempt> attempts = new ArrayList<>();
+    for (JsonNode a : node.path("attempts")) {
+      attempts.add(new Attempt(a.path("worker").asText(), a.path("outcome").asText(),
+          a.path("seconds").asDouble()));
+    }
+    int iteration = node.path("iteration").asInt();
+    return new Trial(iteration, node.path("designer").asText(), architecture,
         Trial.Status.valueOf(node.path("status").asText().toUpperCase()), evaluation,
         node.hasNonNull("reason") ? Optional.of(node.get("reason").asText()) : Optional.empty(),
         node.hasNonNull("duplicate_of") ? OptionalInt.of(node.get("duplicate_of").asInt())
             : OptionalInt.empty(),
-        exchanges, node.path("seconds").asDouble());
+        exchanges, node.path("seconds").asDouble(), node.path("round").asInt(iteration),
+        attempts);
   }
 }

@@ -41,6 +41,12 @@ class GoldenHistoryTest {
   void evolution_and_random_searches_keep_their_sequential_history() throws IOException {
     check("evolution-seed5", lines(builder(Designers.evolution(4, 2), 5).build().run()));
     check("random-seed9", lines(builder(Designers.random(), 9).build().run()));
+    // explicitly one in flight, on an executor the caller owns
+    try (TrialExecutor one = TrialExecutors.inProcess(new CheapEvaluator(), 1)) {
+      check("evolution-seed5", lines(Search.builder(PROBLEM, one).designer(Designers.evolution(4, 2))
+          .space(SearchSpaces.tiny()).target(DeploymentTargets.a10()).maxIterations(30).seed(5)
+          .parallelism(1).build().run()));
+    }
   }
 
   static void check(String name, List<String> actual) throws IOException {

@@ -166,7 +166,7 @@ class SearchTest {
     assertThatThrownBy(() -> Search.builder(PROBLEM, new CheapEvaluator()).designer(never)
         .maxIterations(2).build().run())
         .isInstanceOf(DesignerException.class)
-        .hasMessageContaining("every one of the 2 iterations failed")
+        .hasMessageContaining("every one of the 2 trials failed")
         .hasMessageContaining("model refused");
   }
 

@@ -1,0 +1,393 @@
+package io.flnas.search;
+
+import io.flnas.BudgetExhaustedException;
+import io.flnas.DesignerException;
+import io.flnas.SearchAbortedException;
+import io.flnas.arch.Architecture;
+import io.flnas.arch.Cost;
+import io.flnas.arch.Violation;
+import io.flnas.metrics.Evaluation;
+import io.flnas.metrics.HardwareReport;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a {@link Search}: a scheduler that keeps up to the search's parallelism trials in
+ * flight. When slots are free it asks the designer for one proposal per free slot (one round),
+ * checks each, hands the good ones to the executor, and records trials as they end, in whatever
+ * order they end. Everything the listeners and the journal see happens on the thread that pulls
+ * the trials; executors report through a queue.
+ *
+ * <p>With one trial in flight this is the paper's sequential loop, trial for trial.
+ */
+final class Scheduler {
+  private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+
+  private final Search search;
+  private final Search.Settings settings;
+  private final TrialExecutor executor;
+  private final boolean ownsExecutor;
+  private final Journal log;
+  private final TreeMap<Integer, Trial> ended = new TreeMap<>();
+  /** First evaluated trial per architecture hash: hashing every earlier trial each time is O(n^2). */
+  private final Map<String, Trial> evaluatedByHash = new HashMap<>();
+  private final Map<Integer, InFlight> running = new LinkedHashMap<>();
+  /** Trials whose architecture duplicates a running trial: they end when it ends. */
+  private final Map<Integer, List<Waiting>> waitingFor = new HashMap<>();
+  private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
+  private final ArrayDeque<Trial> ready = new ArrayDeque<>();
+  final List<Trial> restored;
+  private Optional<Trial> best;
+  private Optional<String> stopReason = Optional.empty();
+  private int nextNumber;
+  private int round;
+  private boolean finished;
+  private SearchResult result;
+
+  private record Waiting(Trial trial, long startMillis) {}
+
+  private record InFlight(Trial trial, CompletableFuture<TrialExecutor.Execution> future,
+      long startMillis, Cost cost) {}
+
+  Scheduler(Search search, Search.Settings settings) {
+    this.search = search;
+    this.settings = settings;
+    this.ownsExecutor = settings.executor() == null;
+    this.executor = ownsExecutor
+        ? TrialExecutors.inProcess(settings.evaluator(), settings.parallelism())
+        : settings.executor();
+    Journal opened = null;
+    try {
+      opened = settings.journal().map(p -> Journal.open(p, search.fingerprint())).orElse(null);
+    } catch (RuntimeException e) {
+      closeExecutor();
+      throw e;
+    }
+    log = opened;
+    restored = log == null ? List.of() : log.restored();
+    restored.forEach(this::record);
+    List<Trial> again = log == null ? List.of() : log.running();
+    nextNumber = ended.size() + again.size() + 1;
+    round = restored.stream().mapToInt(Trial::round).max().orElse(0);
+    round = Math.max(round, again.stream().mapToInt(Trial::round).max().orElse(0));
+    best = settings.objective().best(history(), settings.target());
+    tell(l -> l.searchStarted(settings.maxIterations(), restored));
+    checkStopRules();
+    for (Trial trial : again) {
+      LOG.info("trial {} was running when the search stopped; running it again", trial.iteration());
+      dispatch(trial, settings.clock().millis(), false);
+    }
+  }
+
+  /** Ended trials in trial order. */
+  List<Trial> history() {
+    return new ArrayList<>(ended.values());
+  }
+
+  boolean hasNext() {
+    return !ready.isEmpty() || canDesign() || !running.isEmpty();
+  }
+
+  /** The next trial to end: designs and hands off trials until one ends. */
+  Trial next() {
+    while (ready.isEmpty()) {
+      if (canDesign()) {
+        designRound();
+      } else if (!running.isEmpty()) {
+        awaitEvent();
+      } else {
+        throw new NoSuchElementException();
+      }
+    }
+    return ready.poll();
+  }
+
+  private boolean canDesign() {
+    return stopReason.isEmpty() && nextNumber <= settings.maxIterations() && inFlight()
+        < settings.parallelism();
+  }
+
+  private int inFlight() {
+    return running.size() + waitingFor.values().stream().mapToInt(List::size).sum();
+  }
+
+  private void designRound() {
+    int free = Math.min(settings.parallelism() - inFlight(),
+        settings.maxIterations() - nextNumber + 1);
+    round++;
+    long start = settings.clock().millis();
+    List<Trial> history = history();
+    List<Trial> runningTrials = running.values().stream().map(InFlight::trial).toList();
+    List<DesignContext> slots = new ArrayList<>();
+    for (int i = 0; i < free; i++) {
+      int number = nextNumber + i;
+      tell(l -> l.trialStarted(number));
+      slots.add(new DesignContext(number, history, best, settings.problem(), settings.space(),
+          settings.template(), settings.target(), settings.objective(),
+          Search.iterationRandom(settings.seed(), number), round, runningTrials));
+    }
+    List<Proposal> proposals;
+    String designer = settings.designer().name();
+    try {
+      proposals = settings.designer().propose(slots);
+      if (proposals == null || proposals.size() != free) {
+        throw new IllegalStateException("designer " + designer + " answered "
+            + (proposals == null ? "null" : proposals.size() + " proposals") + " for " + free
+            + " slots");
+      }
+    } catch (BudgetExhaustedException e) {
+      stopReason = Optional.of(e.getMessage());
+      LOG.info("search stopped at trial {}: {}", nextNumber, e.getMessage());
+      end(new Trial(nextNumber++, designer, Optional.empty(), Trial.Status.DESIGN_FAILED,
+          Optional.empty(), Optional.of(e.getMessage()), OptionalInt.empty(), List.of(),
+          seconds(start), round, List.of()));
+      return;
+    } catch (SearchAbortedException e) {
+      // Not journaled: a resumed run designs these trials again once the cause is fixed.
+      throw e;
+    } catch (RuntimeException e) {
+      List<Exchange> exchanges = e instanceof DesignerFailure f ? f.exchanges() : List.of();
+      proposals = new ArrayList<>();
+      for (int i = 0; i < free; i++) {
+        proposals.add(Proposal.failed(describe(e), i == 0 ? exchanges : List.of()));
+      }
+    }
+    for (Proposal proposal : proposals) {
+      handOff(nextNumber++, proposal, start);
+    }
+  }
+
+  /** Records a failed design, a rejection or a reuse, or hands the trial to the executor. */
+  private void handOff(int number, Proposal proposal, long start) {
+    String designer = settings.designer().name();
+    if (proposal.failure().isPresent()) {
+      end(new Trial(number, designer, Optional.empty(), Trial.Status.DESIGN_FAILED,
+          Optional.empty(), proposal.failure(), OptionalInt.empty(), proposal.exchanges(),
+          seconds(start), round, List.of()));
+      return;
+    }
+    Architecture architecture = proposal.architecture().withName("trial-" + number);
+    Trial trial = new Trial(number, designer, Optional.of(architecture), Trial.Status.RUNNING,
+        Optional.empty(), Optional.empty(), OptionalInt.empty(), proposal.exchanges(), 0, round,
+        List.of());
+    List<Violation> violations = DesignContext.violations(architecture, settings.space(),
+        settings.target());
+    if (!violations.isEmpty()) {
+      end(trial.ended(Trial.Status.REJECTED, Optional.empty(),
+          Optional.of("rejected before training: " + Violation.join(violations)),
+          OptionalInt.empty(), seconds(start), List.of()));
+      return;
+    }
+    dispatch(trial, start, true);
+  }
+
+  /**
+   * Reuses the evaluation of an identical ended trial, waits for an identical running one, or
+   * hands the trial to the executor. {@code journalStart} is false for a resumed trial, whose
+   * started line is already in the journal.
+   */
+  private void dispatch(Trial trial, long start, boolean journalStart) {
+    Architecture architecture = trial.architecture().orElseThrow();
+    Trial earlier = evaluatedByHash.get(architecture.hash());
+    if (earlier != null) {
+      end(reuse(trial, earlier, start));
+      return;
+    }
+    if (journalStart && log != null) {
+      log.appendStarted(trial);
+    }
+    for (InFlight other : running.values()) {
+      if (other.trial().hash().equals(trial.hash())) {
+        waitingFor.computeIfAbsent(other.trial().iteration(), k -> new ArrayList<>())
+            .add(new Waiting(trial, start));
+        return;
+      }
+    }
+    start(trial, start, Cost.of(architecture));
+  }
+
+  private Trial reuse(Trial trial, Trial earlier, long start) {
+    Evaluation reused = earlier.evaluation().get();
+    int original = earlier.iteration();
+    return trial.ended(reused.succeeded() ? Trial.Status.COMPLETED : Trial.Status.FAILED,
+        Optional.of(reused), reused.failure().map(f -> "same as #" + original + ": " + f),
+        OptionalInt.of(original), seconds(start), List.of());
+  }
+
+  private void start(Trial trial, long start, Cost cost) {
+    int number = trial.iteration();
+    Architecture architecture = trial.architecture().orElseThrow();
+    tell(l -> l.evaluationStarted(number, architecture));
+    TrialExecutor.Events progress = new TrialExecutor.Events() {
+      @Override
+      public void placed(String worker) {
+        events.add(() -> tell(l -> l.trialPlaced(number, worker)));
+      }
+
+      @Override
+      public void epochFinished(int epoch, int maxEpochs, double validationLoss) {
+        events.add(() -> tell(l -> l.epochFinished(number, epoch, maxEpochs, validationLoss)));
+      }
+    };
+    CompletableFuture<TrialExecutor.Execution> future;
+    try {
+      future = executor.submit(new TrialExecutor.TrialTask(number, architecture, progress));
+    } catch (RuntimeException e) {
+      future = CompletableFuture.failedFuture(e);
+    }
+    running.put(number, new InFlight(trial, future, start, cost));
+    future.whenComplete((execution, error) -> events.add(() -> evaluated(number, execution,
+        error)));
+  }
+
+  private void awaitEvent() {
+    try {
+      events.take().run();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SearchAbortedException("interrupted while waiting for running trials");
+    }
+  }
+
+  private void evaluated(int number, TrialExecutor.Execution execution, Throwable error) {
+    InFlight flight = running.remove(number);
+    if (flight == null) {
+      return;
+    }
+    Evaluation evaluation;
+    List<Attempt> attempts = List.of();
+    if (error == null && execution != null && execution.evaluation() != null) {
+      evaluation = execution.evaluation();
+      attempts = execution.attempts();
+    } else {
+      Throwable cause = error instanceof CompletionException && error.getCause() != null
+          ? error.getCause() : error;
+      if (cause == null) {
+        cause = new IllegalStateException("evaluator " + executor.evaluatorName()
+            + " returned null");
+      }
+      if (cause instanceof Error fatal) {
+        // Out of memory or worse: the process is not fit to go on. The trial stays RUNNING in
+        // the journal and a resume runs it again.
+        throw fatal;
+      }
+      LOG.warn("evaluation of trial {} failed", number, cause);
+      evaluation = Evaluation.failed("evaluation failed: " + describe(cause),
+          HardwareReport.analytic(flight.cost()));
+    }
+    Trial trial = flight.trial().ended(
+        evaluation.succeeded() ? Trial.Status.COMPLETED : Trial.Status.FAILED,
+        Optional.of(evaluation), evaluation.failure(), OptionalInt.empty(),
+        seconds(flight.startMillis()), attempts);
+    end(trial);
+    for (Waiting waiting : waitingFor.getOrDefault(number, List.of())) {
+      end(reuse(waiting.trial(), trial, waiting.startMillis()));
+    }
+    waitingFor.remove(number);
+  }
+
+  /** Records an ended trial, journals it and tells the listeners. */
+  private void end(Trial trial) {
+    record(trial);
+    if (log != null) {
+      log.append(trial);
+    }
+    best = settings.objective().best(history(), settings.target());
+    Optional<Trial> newBest = best;
+    tell(l -> l.trialFinished(trial, newBest));
+    ready.add(trial);
+    checkStopRules();
+  }
+
+  private void record(Trial trial) {
+    ended.put(trial.iteration(), trial);
+    if (trial.evaluation().isPresent() && trial.architecture().isPresent()) {
+      evaluatedByHash.putIfAbsent(trial.architecture().get().hash(), trial);
+    }
+  }
+
+  private void checkStopRules() {
+    if (stopReason.isPresent()) {
+      return;
+    }
+    List<Trial> history = history();
+    for (StopRule rule : settings.stopRules()) {
+      Optional<String> reason = rule.check(history, best);
+      if (reason.isPresent()) {
+        stopReason = reason;
+        LOG.info("search stops: {}", reason.get());
+        return;
+      }
+    }
+  }
+
+  /**
+   * Ends the run: trials still in flight are cancelled and stay RUNNING in the journal for a
+   * resume (after a normal end none are left; a stop rule's are awaited by {@link #next}), the
+   * executor the search created is closed, and the listeners are told.
+   */
+  SearchResult finish(boolean complete) {
+    if (finished) {
+      return result;
+    }
+    finished = true;
+    if (!running.isEmpty()) {
+      LOG.info("search ended with {} trial(s) in flight: {}; a resume runs them again",
+          running.size(), running.keySet());
+      running.values().forEach(f -> f.future().cancel(true));
+      running.clear();
+    }
+    closeExecutor();
+    List<Trial> history = history();
+    boolean allFailed = complete && !history.isEmpty()
+        && history.stream().allMatch(t -> t.status() == Trial.Status.DESIGN_FAILED);
+    if (allFailed && stopReason.isEmpty()) {
+      throw new DesignerException("every one of the " + history.size() + " trials failed"
+          + " to design a valid proposal; the last error: "
+          + history.get(history.size() - 1).reason().orElse("unknown")
+          + settings.journal().map(p -> " (journal kept at " + p + ")").orElse(""));
+    }
+    result = search.result(history, stopReason);
+    tell(l -> l.searchFinished(result));
+    return result;
+  }
+
+  private void closeExecutor() {
+    if (ownsExecutor) {
+      executor.close();
+    }
+  }
+
+  private double seconds(long start) {
+    return (settings.clock().millis() - start) / 1000.0;
+  }
+
+  private void tell(Consumer<SearchListener> event) {
+    for (SearchListener listener : settings.listeners()) {
+      try {
+        event.accept(listener);
+      } catch (RuntimeException e) {
+        LOG.warn("search listener {} failed", listener, e);
+      }
+    }
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+}
