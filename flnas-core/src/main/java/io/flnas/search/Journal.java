@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * The append-only JSON Lines record of a search: a header line with the configuration
@@ -135,7 +134,8 @@ public final class Journal {
     Map<String, String> found = fingerprintOf(path, header);
     if (expected != null && !found.equals(expected)) {
       throw new JournalMismatchException("journal " + path + " was written under a different"
-          + " configuration: " + differences(found, expected)
+          + " configuration: "
+          + Fingerprints.differences(found, "journal", expected, "this search")
           + "; use another journal path or the same configuration");
     }
     java.util.TreeMap<Integer, Trial> ended = new java.util.TreeMap<>();
@@ -207,20 +207,6 @@ public final class Journal {
     header.path("fingerprint").fields()
         .forEachRemaining(e -> found.put(e.getKey(), e.getValue().asText()));
     return found;
-  }
-
-  private static String differences(Map<String, String> journal, Map<String, String> search) {
-    List<String> parts = new ArrayList<>();
-    TreeSet<String> keys = new TreeSet<>(journal.keySet());
-    keys.addAll(search.keySet());
-    for (String key : keys) {
-      String a = journal.get(key);
-      String b = search.get(key);
-      if (a == null || !a.equals(b)) {
-        parts.add(key + ": journal has '" + a + "', this search has '" + b + "'");
-      }
-    }
-    return String.join("; ", parts);
   }
 
   private static void truncate(Path path, long size) {

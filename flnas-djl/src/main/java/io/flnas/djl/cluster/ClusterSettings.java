@@ -1,0 +1,81 @@
+package io.flnas.djl.cluster;
+
+import com.google.common.base.Preconditions;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import java.util.List;
+
+/**
+ * Where the members of a cluster live and how they find each other. Members bind to one address
+ * (loopback unless told otherwise) and join by an explicit member list; multicast and
+ * auto-detection are off, so nothing on the network joins by accident.
+ *
+ * @param bind the address this member binds to and announces
+ * @param port the first port to try; the next free one up to 100 further is taken
+ * @param members {@code host:port} addresses of members to join (may be empty for the first one)
+ */
+public record ClusterSettings(String bind, int port, List<String> members) {
+  /** The cluster name members must share. */
+  static final String CLUSTER_NAME = "flnas";
+  /** The executor service trials run on; one thread per worker (one trial at a time). */
+  static final String TRIALS = "flnas-trials";
+  static final String ROLE = "flnas.role";
+  static final String NAME = "flnas.name";
+
+  public ClusterSettings {
+    Preconditions.checkArgument(bind != null && !bind.isBlank(), "bind must not be blank");
+    Preconditions.checkArgument(port > 0 && port < 65536, "port must be in 1..65535, but was %s",
+        port);
+    members = List.copyOf(members);
+    for (String member : members) {
+      Preconditions.checkArgument(member.matches("[^:\\s]+(:\\d{1,5})?"),
+          "a member must be HOST or HOST:PORT, but was '%s'", member);
+    }
+  }
+
+  /** Loopback, port 5701, no members: a coordinator for workers on this machine. */
+  public static ClusterSettings loopback() {
+    return new ClusterSettings("127.0.0.1", 5701, List.of());
+  }
+
+  /** Joins the given members, binding to {@code bind}. */
+  public ClusterSettings joining(List<String> value) {
+    return new ClusterSettings(bind, port, value);
+  }
+
+  /** The Hazelcast configuration of one member. */
+  Config config(String role, String name, boolean lite) {
+    Config config = new Config();
+    config.setClusterName(CLUSTER_NAME);
+    config.setInstanceName(name + "-" + ProcessHandle.current().pid());
+    config.setLiteMember(lite);
+    config.getMemberAttributeConfig().setAttribute(ROLE, role).setAttribute(NAME, name);
+    // No telemetry (nothing may leave the machine), our own shutdown, our own logging.
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    // Join at once, and notice a worker killed with kill -9 within seconds.
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "6");
+    config.setProperty("hazelcast.partition.count", "7");
+    config.setProperty("hazelcast.health.monitoring.level", "OFF");
+    config.getMetricsConfig().setEnabled(false);
+    config.getJetConfig().setEnabled(false);
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(port).setPortAutoIncrement(true).setPortCount(100);
+    network.getInterfaces().setEnabled(true).addInterface(bind);
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(members.isEmpty() ? List.of(bind)
+        : members).setConnectionTimeoutSeconds(1);
+    config.getExecutorConfig(TRIALS).setPoolSize(1);
+    config.getSerializationConfig().addDataSerializableFactory(TrialCall.FACTORY_ID,
+        id -> id == TrialCall.CLASS_ID ? new TrialCall() : null);
+    return config;
+  }
+}

@@ -1,0 +1,83 @@
+package io.flnas.djl.cluster;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.base.Preconditions;
+import io.flnas.djl.data.DataException;
+import io.flnas.djl.data.ImageDataset;
+import io.flnas.djl.data.Isic2019;
+import io.flnas.djl.data.SyntheticLesions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What every worker of a search evaluates with: the data (built by each worker from this spec:
+ * synthetic from its seed, or an ISIC folder at a path on the worker's machine), the training
+ * settings, and the factory of the worker's evaluator. The coordinator sends it with every trial.
+ *
+ * @param data {@code synthetic} or {@code isic:<folder>}
+ * @param samples images in all (the synthetic size or the ISIC balanced subset)
+ * @param imageSize image side after resizing
+ * @param seed seed of the data and of training
+ * @param maxEpochs upper bound on training epochs
+ * @param patience early-stopping patience in epochs
+ * @param factory class name of the worker's {@link WorkerEvaluators}
+ * @param factoryArgument a setting for that factory (free text; may be empty)
+ */
+public record WorkSpec(String data, int samples, int imageSize, long seed, int maxEpochs,
+    int patience, String factory, String factoryArgument) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public WorkSpec {
+    Preconditions.checkArgument(data != null && (data.equals("synthetic")
+        || data.startsWith("isic:")), "data must be synthetic or isic:<folder>, but was '%s'", data);
+    Preconditions.checkArgument(samples > 0, "samples must be > 0, but was %s", samples);
+    Preconditions.checkArgument(imageSize > 0, "imageSize must be > 0, but was %s", imageSize);
+    Preconditions.checkArgument(maxEpochs > 0, "maxEpochs must be > 0, but was %s", maxEpochs);
+    Preconditions.checkArgument(patience > 0, "patience must be > 0, but was %s", patience);
+    Preconditions.checkArgument(factory != null && !factory.isBlank(), "factory must be set");
+    factoryArgument = factoryArgument == null ? "" : factoryArgument;
+  }
+
+  /** DJL training on the given data, as the command-line program trains. */
+  public static WorkSpec djl(String data, int samples, int imageSize, long seed, int maxEpochs,
+      int patience) {
+    return new WorkSpec(data, samples, imageSize, seed, maxEpochs, patience,
+        DjlWorkerEvaluators.class.getName(), "");
+  }
+
+  /** The same spec with the data at another place, e.g. the ISIC folder on a worker's machine. */
+  public WorkSpec withData(String value) {
+    return new WorkSpec(value, samples, imageSize, seed, maxEpochs, patience, factory,
+        factoryArgument);
+  }
+
+  /** Builds the dataset this spec names. */
+  public ImageDataset loadDataset() {
+    if (data.equals("synthetic")) {
+      return SyntheticLesions.builder().size(samples).imageSize(imageSize).seed(seed).generate();
+    }
+    Path folder = Path.of(data.substring("isic:".length()));
+    if (!Files.isDirectory(folder)) {
+      throw new DataException("ISIC folder " + folder + " does not exist");
+    }
+    return Isic2019.builder(folder).subsetSize(samples).imageSize(imageSize).seed(seed)
+        .badImages(Isic2019.BadImages.SKIP).load();
+  }
+
+  String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static WorkSpec fromJson(String json) {
+    try {
+      return JSON.readValue(json, WorkSpec.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a work spec: " + e.getOriginalMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.flnas.djl.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point of one worker process, as {@link LocalWorkers} and the {@code worker} command
+ * start it: {@code java ... io.flnas.djl.cluster.WorkerMain '<options JSON>'}. The secret comes
+ * from the environment ({@link ClusterSecret#ENV}), never from the command line. The process ends
+ * when the worker leaves: status 0 on SIGTERM, {@link WorkerNode#RECYCLE_EXIT} when it asks for
+ * a fresh process, and it leaves on its own when the process that started it is gone, so a killed
+ * coordinator leaves no orphans.
+ */
+public final class WorkerMain {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private WorkerMain() {}
+
+  /** The options argument for a worker. */
+  static String argument(WorkerNode.Options options, ClusterSettings settings, long parentPid) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("name", options.name()).put("threads", options.threads())
+        .put("max_trials", options.maxTrials()).put("max_resident_mb", options.maxResidentMb())
+        .put("bind", settings.bind()).put("port", settings.port()).put("parent_pid", parentPid);
+    options.data().ifPresent(d -> node.put("data", d));
+    settings.members().forEach(node.putArray("members")::add);
+    return node.toString();
+  }
+
+  public static void main(String[] args) throws IOException, InterruptedException {
+    if (args.length != 1) {
+      System.err.println("usage: WorkerMain '<options JSON>' (started by flnas, not by hand)");
+      System.exit(64);
+    }
+    JsonNode node = JSON.readTree(args[0]);
+    WorkerNode.Options options = new WorkerNode.Options(node.path("name").asText(),
+        node.path("threads").asInt(), node.hasNonNull("data")
+            ? Optional.of(node.get("data").asText()) : Optional.empty(),
+        node.path("max_trials").asInt(), node.path("max_resident_mb").asInt());
+    List<String> members = new ArrayList<>();
+    node.path("members").forEach(m -> members.add(m.asText()));
+    ClusterSettings settings = new ClusterSettings(node.path("bind").asText(),
+        node.path("port").asInt(), members);
+    ClusterSecret secret = ClusterSecret.fromEnvironment(System.getenv()).orElse(null);
+    if (secret == null) {
+      System.err.println(options.name() + ": no cluster secret: set " + ClusterSecret.ENV + " or "
+          + ClusterSecret.FILE_ENV);
+      System.exit(2);
+    }
+    WorkerNode worker = WorkerNode.start(options, secret, settings);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> worker.leave(0), "flnas-worker-stop"));
+    long parentPid = node.path("parent_pid").asLong(0);
+    if (parentPid > 0) {
+      ProcessHandle.of(parentPid).ifPresentOrElse(
+          parent -> parent.onExit().thenRun(() -> {
+            LOG.info("{}: the process that started it ({}) is gone; leaving", options.name(),
+                parentPid);
+            worker.leave(0);
+          }),
+          () -> worker.leave(0));
+    }
+    int status = worker.awaitLeave();
+    System.exit(status);
+  }
+}

@@ -1,0 +1,238 @@
+package io.flnas.djl.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.base.Preconditions;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.flnas.arch.Architecture;
+import io.flnas.arch.ArchitectureJson;
+import io.flnas.arch.Cost;
+import io.flnas.djl.train.Memory;
+import io.flnas.metrics.Evaluation;
+import io.flnas.metrics.EvaluationJson;
+import io.flnas.metrics.HardwareReport;
+import io.flnas.search.Fingerprints;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker: a Hazelcast member that evaluates the trials a coordinator sends it, one at a time,
+ * with its own evaluator on its own device. It builds its evaluator (and dataset) once per work
+ * spec, refuses a request whose signature does not verify with its secret, and refuses a trial
+ * whose coordinator fingerprint differs from its own, saying what differs.
+ *
+ * <p>Native memory grows over many trainings, so after {@code maxTrials} trials, or when its
+ * resident memory passes {@code maxResidentMb}, a worker finishes the trial at hand, says so in
+ * its reply (the coordinator sends it nothing more), leaves the cluster and ends with {@link
+ * #RECYCLE_EXIT}, for its supervisor to start a fresh process.
+ */
+public final class WorkerNode implements AutoCloseable {
+  /** Exit status of a worker that asks its supervisor for a fresh process. */
+  public static final int RECYCLE_EXIT = 75;
+  /** Exit status of a worker whose evaluator hit an error the process cannot go on from. */
+  public static final int FATAL_EXIT = 70;
+  static final String CONTEXT_KEY = "flnas.worker";
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerNode.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * How a worker runs.
+   *
+   * @param name the worker's name in the cluster, e.g. {@code worker-2}
+   * @param threads engine threads for its evaluator; 0 lets the engine choose
+   * @param data where the data is on this machine ({@code synthetic} or {@code isic:<folder>}),
+   *     overriding the coordinator's spec; empty to use the spec's
+   * @param maxTrials trials before a fresh process; 0 for no limit
+   * @param maxResidentMb resident memory in MB above which it asks for a fresh process; 0 for no
+   *     limit
+   */
+  public record Options(String name, int threads, Optional<String> data, int maxTrials,
+      int maxResidentMb) {
+    public Options {
+      Preconditions.checkArgument(name != null && name.matches("[A-Za-z0-9._-]+"),
+          "a worker name is letters, digits, '.', '_' or '-', but was '%s'", name);
+      Preconditions.checkArgument(threads >= 0, "threads must be >= 0, but was %s", threads);
+      Preconditions.checkArgument(maxTrials >= 0, "maxTrials must be >= 0, but was %s", maxTrials);
+      Preconditions.checkArgument(maxResidentMb >= 0, "maxResidentMb must be >= 0, but was %s",
+          maxResidentMb);
+    }
+  }
+
+  private final Options options;
+  private final ClusterSecret secret;
+  private final HazelcastInstance member;
+  private final CountDownLatch left = new CountDownLatch(1);
+  private volatile int exitStatus;
+  private WorkSpec preparedSpec;
+  private WorkerEvaluators.Prepared prepared;
+  private int served;
+  private boolean recycling;
+
+  private WorkerNode(Options options, ClusterSecret secret, ClusterSettings settings) {
+    this.options = options;
+    this.secret = secret;
+    var config = settings.config("worker", options.name(), false);
+    config.getUserContext().put(CONTEXT_KEY, this);
+    this.member = Hazelcast.newHazelcastInstance(config);
+  }
+
+  /** Starts a worker and joins the cluster. */
+  public static WorkerNode start(Options options, ClusterSecret secret, ClusterSettings settings) {
+    Preconditions.checkArgument(secret != null, "secret must not be null");
+    WorkerNode node = new WorkerNode(options, secret, settings);
+    LOG.info("{} joined the cluster at {}", options.name(),
+        node.member.getCluster().getLocalMember().getAddress());
+    return node;
+  }
+
+  public String name() {
+    return options.name();
+  }
+
+  /** Trials evaluated so far. */
+  public synchronized int served() {
+    return served;
+  }
+
+  /** Blocks until this worker left the cluster; returns its exit status. */
+  public int awaitLeave() throws InterruptedException {
+    left.await();
+    return exitStatus;
+  }
+
+  /** Answers one request; called by {@link TrialCall} on the worker's trial thread. */
+  synchronized Signed serve(Signed request) {
+    if (!request.verifiedBy(secret)) {
+      throw new SecurityException(options.name() + " refused a request with a missing or wrong"
+          + " HMAC signature: the coordinator and this worker do not share the cluster secret");
+    }
+    JsonNode node;
+    try {
+      node = JSON.readTree(request.message());
+    } catch (IOException e) {
+      throw new IllegalArgumentException(options.name() + " got an unreadable request: "
+          + e.getMessage(), e);
+    }
+    ObjectNode reply = JSON.createObjectNode();
+    reply.put("nonce", node.path("nonce").asText());
+    reply.put("worker", options.name());
+    Optional<String> refusal = prepare(node);
+    if (refusal.isPresent()) {
+      reply.put("refused", refusal.get());
+      return Signed.by(secret, reply.toString());
+    }
+    if (node.path("kind").asText().equals("check")) {
+      return Signed.by(secret, reply.toString());
+    }
+    Architecture architecture = ArchitectureJson.fromNode(node.path("architecture"), null, 0);
+    Evaluation evaluation;
+    try {
+      evaluation = prepared.evaluator().evaluate(architecture);
+    } catch (RuntimeException e) {
+      LOG.warn("{}: evaluation of trial {} failed", options.name(), node.path("trial"), e);
+      evaluation = Evaluation.failed("evaluation failed on " + options.name() + ": "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+          HardwareReport.analytic(Cost.of(architecture)));
+    } catch (Error e) {
+      // Out of memory or a broken engine: this process is not fit to go on. Dying makes the
+      // coordinator run the trial again on another worker.
+      LOG.error("{}: fatal error in trial {}; leaving", options.name(), node.path("trial"), e);
+      Runtime.getRuntime().halt(FATAL_EXIT);
+      throw e;
+    }
+    served++;
+    reply.set("evaluation", EvaluationJson.toNode(evaluation));
+    recycling = (options.maxTrials() > 0 && served >= options.maxTrials())
+        || (options.maxResidentMb() > 0 && Memory.residentMb() > options.maxResidentMb());
+    reply.put("recycling", recycling);
+    if (recycling) {
+      leaveSoon();
+    }
+    return Signed.by(secret, reply.toString());
+  }
+
+  /** Builds the evaluator for the request's spec if needed, and compares fingerprints. */
+  private Optional<String> prepare(JsonNode request) {
+    WorkSpec spec;
+    try {
+      spec = WorkSpec.fromJson(request.path("spec").toString());
+    } catch (IllegalArgumentException e) {
+      return Optional.of(e.getMessage());
+    }
+    if (options.data().isPresent()) {
+      spec = spec.withData(options.data().get());
+    }
+    if (!spec.equals(preparedSpec)) {
+      closePrepared();
+      try {
+        Class<?> type = Class.forName(spec.factory());
+        if (!WorkerEvaluators.class.isAssignableFrom(type)) {
+          return Optional.of(spec.factory() + " is not a " + WorkerEvaluators.class.getName());
+        }
+        WorkerEvaluators factory = (WorkerEvaluators) type.getDeclaredConstructor().newInstance();
+        prepared = factory.prepare(spec, options.threads());
+        preparedSpec = spec;
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return Optional.of("cannot prepare " + spec.data() + ": " + e.getMessage());
+      }
+    }
+    Map<String, String> expected = new LinkedHashMap<>();
+    request.path("fingerprint").fields().forEachRemaining(e -> expected.put(e.getKey(),
+        e.getValue().asText()));
+    String differences = Fingerprints.differences(expected, "coordinator",
+        prepared.fingerprint(), options.name());
+    return differences.isEmpty() ? Optional.empty()
+        : Optional.of("its data or settings differ from the coordinator's: " + differences);
+  }
+
+  private void leaveSoon() {
+    Thread leaving = new Thread(() -> {
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      LOG.info("{} served {} trials; leaving for a fresh process", options.name(), served);
+      leave(RECYCLE_EXIT);
+    }, "flnas-worker-recycle");
+    leaving.setDaemon(true);
+    leaving.start();
+  }
+
+  /** Leaves the cluster gracefully and frees the evaluator. */
+  public void leave(int status) {
+    exitStatus = status;
+    try {
+      member.shutdown();
+    } finally {
+      synchronized (this) {
+        closePrepared();
+      }
+      left.countDown();
+    }
+  }
+
+  @Override
+  public void close() {
+    leave(0);
+  }
+
+  private void closePrepared() {
+    if (prepared != null) {
+      try {
+        prepared.resources().close();
+      } catch (Exception e) {
+        LOG.warn("closing the evaluator of {} failed", options.name(), e);
+      }
+      prepared = null;
+      preparedSpec = null;
+    }
+  }
+}
