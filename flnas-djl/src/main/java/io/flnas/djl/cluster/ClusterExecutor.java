@@ -113,6 +113,20 @@ public final class ClusterExecutor implements TrialExecutor {
     return address.getHost() + ":" + address.getPort();
   }
 
+  /** The {@code host:port} of each worker now, e.g. for another coordinator to join. */
+  public List<String> workerAddresses() {
+    return workerMembers().stream()
+        .map(m -> m.getAddress().getHost() + ":" + m.getAddress().getPort()).toList();
+  }
+
+  /** Leaves at once, with no hand-off, as a crashed coordinator would; for tests. */
+  void crash() {
+    synchronized (lock) {
+      closed = true;
+    }
+    member.getLifecycleService().terminate();
+  }
+
   /** Workers in the cluster now (recycling and refusing ones included). */
   public List<String> workers() {
     return workerMembers().stream().map(ClusterExecutor::describe).toList();
