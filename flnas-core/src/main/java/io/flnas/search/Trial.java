@@ -112,6 +112,14 @@ public record Trial(
     } else {
       reason.ifPresent(r -> text.append(" | ").append(r));
     }
+    if (attempts.size() > 1) {
+      text.append(" [").append(attempts.size()).append(" attempts: ");
+      for (int i = 0; i < attempts.size(); i++) {
+        text.append(i == 0 ? "" : "; ").append(attempts.get(i).worker()).append(' ')
+            .append(attempts.get(i).outcome());
+      }
+      text.append(']');
+    }
     return text.toString();
   }
 }

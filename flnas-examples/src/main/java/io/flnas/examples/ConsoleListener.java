@@ -24,6 +24,8 @@ final class ConsoleListener implements SearchListener {
   private final boolean progress;
   private ProgressBar bar;
   private String best = "none yet";
+  private final java.util.Map<Integer, String> running = new java.util.TreeMap<>();
+  private int ended;
 
   ConsoleListener(PrintStream out, PrintStream err, boolean progress) {
     this.out = out;
@@ -43,6 +45,7 @@ final class ConsoleListener implements SearchListener {
           .setUpdateIntervalMillis(500).continuousUpdate().build();
       bar.stepTo(restored.size());
     }
+    ended = restored.size();
   }
 
   @Override
@@ -55,6 +58,26 @@ final class ConsoleListener implements SearchListener {
     message("trial " + iteration + ": training " + architecture.convLayerCount() + " conv layers");
   }
 
+  /** A line per placement on a worker, so people see which trials run where. */
+  @Override
+  public void trialPlaced(int iteration, String worker) {
+    if (worker.equals("in-process")) {
+      return;
+    }
+    String name = worker.contains(" ") ? worker.substring(0, worker.indexOf(' ')) : worker;
+    running.put(iteration, name);
+    out.println("trial " + iteration + " running on " + worker + " (in flight: "
+        + runningText() + ")");
+    message("running " + runningText());
+  }
+
+  private String runningText() {
+    StringBuilder text = new StringBuilder();
+    running.forEach((trial, name) -> text.append(text.isEmpty() ? "" : ", ").append('#')
+        .append(trial).append(' ').append(name));
+    return text.toString();
+  }
+
   @Override
   public void epochFinished(int iteration, int epoch, int maxEpochs, double validationLoss) {
     message(String.format("trial %d: epoch %d/%d, val loss %.3f", iteration, epoch, maxEpochs,
@@ -63,11 +86,13 @@ final class ConsoleListener implements SearchListener {
 
   @Override
   public void trialFinished(Trial trial, Optional<Trial> bestSoFar) {
+    running.remove(trial.iteration());
+    ended++;
     out.println(trial.summary());
     best = bestSoFar.map(t -> String.format("best #%d %.1f%%/%.3f", t.iteration(),
         100 * t.result().accuracy(), t.result().unfairness())).orElse("none yet");
     if (bar != null) {
-      bar.stepTo(trial.iteration());
+      bar.stepTo(ended);
     }
     message("");
   }

@@ -4,8 +4,7 @@ import io.flnas.JournalMismatchException;
 import io.flnas.arch.ReferenceArchitectures;
 import io.flnas.djl.data.DataException;
 import io.flnas.djl.data.ImageDataset;
-import io.flnas.djl.data.Isic2019;
-import io.flnas.djl.data.SyntheticLesions;
+import io.flnas.djl.cluster.WorkSpec;
 import io.flnas.djl.train.DjlEvaluator;
 import io.flnas.examples.report.Report;
 import io.flnas.examples.report.RunReport;
@@ -19,6 +18,7 @@ import io.flnas.metrics.Evaluation;
 import io.flnas.search.Baselines;
 import io.flnas.search.Designer;
 import io.flnas.search.Designers;
+import io.flnas.search.Fingerprints;
 import io.flnas.search.Journal;
 import io.flnas.search.Search;
 import io.flnas.search.SearchResult;
@@ -45,6 +45,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -171,6 +172,9 @@ public final class FlNasMain implements Callable<Integer> {
           + " trace of an unexpected failure.")
   boolean verbose;
 
+  @Mixin
+  ClusterOptions cluster = new ClusterOptions();
+
   private PrintStream out;
   private PrintStream err;
 
@@ -187,6 +191,7 @@ public final class FlNasMain implements Callable<Integer> {
     command.out = out;
     command.err = err;
     CommandLine cli = new CommandLine(command);
+    cli.addSubcommand("worker", new WorkerCommand(out));
     cli.setOverwrittenOptionsAllowed(true); // the last value given wins
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
@@ -195,6 +200,8 @@ public final class FlNasMain implements Callable<Integer> {
       return 2;
     });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) ->
+        report(e, command.verbose, err));
+    cli.getSubcommands().get("worker").setExecutionExceptionHandler((e, commandLine, parsed) ->
         report(e, command.verbose, err));
     return cli.execute(args);
   }
@@ -206,7 +213,8 @@ public final class FlNasMain implements Callable<Integer> {
    */
   static int report(Exception e, boolean verbose, PrintStream err) {
     if (e instanceof UsageException || e instanceof DataException
-        || e instanceof JournalMismatchException || e instanceof ModelAccessException) {
+        || e instanceof JournalMismatchException || e instanceof ModelAccessException
+        || e instanceof io.flnas.djl.cluster.ClusterException) {
       err.println("flnas: error: " + e.getMessage());
       return 2;
     }
@@ -266,10 +274,15 @@ public final class FlNasMain implements Callable<Integer> {
     }
     Runtime.getRuntime().addShutdownHook(hook);
     try (DjlEvaluator evaluator = DjlEvaluator.builder(dataset).maxEpochs(maxEpochs).patience(2)
-        .seed(seed).threads(threads).build()) {
+        .seed(seed).threads(threads).build();
+        ClusterOptions.Cluster workers = cluster.clustered()
+            ? cluster.start(workSpec(), evaluator, dir, threads, out) : null) {
       out.printf("engine: %s, training on %s%n", DjlEvaluator.engineDescription(),
-          evaluator.deviceName());
-      Search.Builder builder = Search.builder(dataset.problem(), evaluator)
+          workers == null ? evaluator.deviceName() : workers.executor().workers().size()
+              + " worker(s)");
+      Search.Builder builder = (workers == null ? Search.builder(dataset.problem(), evaluator)
+          : Search.builder(dataset.problem(), workers.executor())
+              .parallelism(cluster.parallelism(workers.executor().slots())))
           .space(SearchSpaces.paperCnn()).template(format).target(deploymentTarget)
           .maxIterations(iterations).seed(seed).journal(journal);
       Designer chosen = designer(builder, dataset);
@@ -287,8 +300,9 @@ public final class FlNasMain implements Callable<Integer> {
           search), baselineResults, search, RunReport.split(dataset.numClasses(),
           dataset.test().labels(), dataset.test().groups(), seed), Clock.systemDefaultZone());
       search = builder.listener(report).build();
-      out.printf("search: %d iterations with %s, target %s%n", iterations, chosen.name(),
-          deploymentTarget.name());
+      out.printf("search: %d iterations with %s, target %s%s%n", iterations, chosen.name(),
+          deploymentTarget.name(), search.parallelism() > 1 ? ", " + search.parallelism()
+              + " trials in flight" : "");
       SearchResult result;
       try {
         result = search.run();
@@ -337,6 +351,7 @@ public final class FlNasMain implements Callable<Integer> {
     if (threads < 0) {
       throw new UsageException("--threads must be >= 0, but was " + threads);
     }
+    cluster.validate();
     if (designer != null && !List.of("llm", "evolution", "random").contains(designer)
         && !designer.startsWith("replay:")) {
       throw new UsageException("unknown --designer '" + designer + "'; expected one of "
@@ -395,21 +410,21 @@ public final class FlNasMain implements Callable<Integer> {
     return dir;
   }
 
+  /** The data and training settings, as this process and every worker build them. */
+  private WorkSpec workSpec() {
+    boolean synthetic = data.equals("synthetic");
+    return WorkSpec.djl(data, samples != null ? samples : synthetic ? SYNTHETIC_SAMPLES : 5000,
+        imageSize != null ? imageSize : synthetic ? SYNTHETIC_IMAGE_SIZE : 64, seed, maxEpochs, 2);
+  }
+
   private ImageDataset loadData() {
-    if (data.equals("synthetic")) {
-      return SyntheticLesions.builder().size(samples == null ? SYNTHETIC_SAMPLES : samples)
-          .imageSize(imageSize == null ? SYNTHETIC_IMAGE_SIZE : imageSize).seed(seed).generate();
+    if (!data.equals("synthetic") && !data.startsWith("isic:")) {
+      throw new UsageException("unknown --data '" + data + "'; expected synthetic or isic:<dir>");
     }
-    if (data.startsWith("isic:")) {
-      Path folder = Path.of(data.substring("isic:".length()));
-      if (!Files.isDirectory(folder)) {
-        throw new UsageException("--data: ISIC folder " + folder + " does not exist");
-      }
-      return Isic2019.builder(folder).subsetSize(samples == null ? 5000 : samples)
-          .imageSize(imageSize == null ? 64 : imageSize).seed(seed)
-          .badImages(Isic2019.BadImages.SKIP).load();
+    if (data.startsWith("isic:") && !Files.isDirectory(Path.of(data.substring(5)))) {
+      throw new UsageException("--data: ISIC folder " + data.substring(5) + " does not exist");
     }
-    throw new UsageException("unknown --data '" + data + "'; expected synthetic or isic:<dir>");
+    return workSpec().loadDataset();
   }
 
   private Designer designer(Search.Builder builder, ImageDataset dataset) {
@@ -462,19 +477,18 @@ public final class FlNasMain implements Callable<Integer> {
     if (replayJournal == null) {
       return;
     }
-    Map<String, String> recorded = Journal.readFingerprint(replayJournal);
-    Map<String, String> current = search.fingerprint();
-    List<String> differences = new ArrayList<>();
+    Map<String, String> recorded = new LinkedHashMap<>();
+    Map<String, String> current = new LinkedHashMap<>();
+    Map<String, String> journalFingerprint = Journal.readFingerprint(replayJournal);
     for (String key : List.of("problem", "seed", "search_space", "template", "target",
         "objective")) {
-      if (!String.valueOf(recorded.get(key)).equals(current.get(key))) {
-        differences.add(key + ": journal has '" + recorded.get(key) + "', this run has '"
-            + current.get(key) + "'");
-      }
+      recorded.put(key, String.valueOf(journalFingerprint.get(key)));
+      current.put(key, search.fingerprint().get(key));
     }
+    String differences = Fingerprints.differences(recorded, "journal", current, "this run");
     if (!differences.isEmpty()) {
       throw new UsageException("replay journal " + replayJournal + " comes from another"
-          + " configuration: " + String.join("; ", differences));
+          + " configuration: " + differences);
     }
   }
 

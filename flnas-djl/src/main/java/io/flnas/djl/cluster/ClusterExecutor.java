@@ -140,7 +140,7 @@ public final class ClusterExecutor implements TrialExecutor {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (workerMembers().size() < count) {
       if (System.nanoTime() > deadline) {
-        throw new FlNasException("only " + workerMembers().size() + " of " + count
+        throw new ClusterException("only " + workerMembers().size() + " of " + count
             + " workers joined the cluster at " + address() + " within " + timeout.toSeconds()
             + " s; found " + workers());
       }
@@ -169,7 +169,7 @@ public final class ClusterExecutor implements TrialExecutor {
       }
     }
     if (!refusals.isEmpty()) {
-      throw new FlNasException("the cluster cannot run this search: " + String.join("; ",
+      throw new ClusterException("the cluster cannot run this search: " + String.join("; ",
           refusals));
     }
   }
