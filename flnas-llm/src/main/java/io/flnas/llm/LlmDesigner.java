@@ -236,8 +236,8 @@ public final class LlmDesigner implements Designer {
           throw new ModelAccessException("the provider refused access to model "
               + model.modelName() + " (HTTP " + http.statusCode() + "): check the API key");
         }
-        Optional<Throwable> unreachable = unreachable(e);
-        boolean retriable = e instanceof RetriableException || isTimeout(e)
+        Optional<Throwable> unreachable = ProviderErrors.unreachable(e);
+        boolean retriable = e instanceof RetriableException || ProviderErrors.isTimeout(e)
             || unreachable.isPresent();
         if (!retriable) {
           throw new DesignerFailure("model " + model.modelName() + " failed: "
@@ -260,36 +260,6 @@ public final class LlmDesigner implements Designer {
         sleeper.sleep(Duration.ofMillis(wait));
       }
     }
-  }
-
-  /**
-   * The network failure under {@code e} when the endpoint could not be reached at all: a name that
-   * does not resolve, a refused or unroutable connection, a TLS handshake that fails.
-   */
-  private static Optional<Throwable> unreachable(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.UnknownHostException
-          || t instanceof java.net.ConnectException
-          || t instanceof java.net.NoRouteToHostException
-          || t instanceof java.nio.channels.UnresolvedAddressException
-          || t instanceof javax.net.ssl.SSLException) {
-        return Optional.of(t);
-      }
-    }
-    return e instanceof dev.langchain4j.exception.UnresolvedModelServerException
-        ? Optional.of(e) : Optional.empty();
-  }
-
-  private static boolean isTimeout(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.http.HttpTimeoutException
-          || t instanceof java.net.SocketTimeoutException
-          || t instanceof java.util.concurrent.TimeoutException
-          || t instanceof dev.langchain4j.exception.TimeoutException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   String redact(String text) {
