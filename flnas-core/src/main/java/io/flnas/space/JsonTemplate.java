@@ -68,7 +68,7 @@ final class JsonTemplate implements Template {
 
   private static final String BATCH_SCHEMA = batchSchema();
 
-  /** The opening of a wrapping object whose first field is an array: {@code {"key": [}. */
+  /** The opening of a wrapping object whose first field is an array, such as the batch form's. */
   private static final Pattern WRAPPER = Pattern.compile("\\{\\s*[\"']?(\\w+)[\"']?\\s*:\\s*\\[");
 
   private JsonTemplate() {}

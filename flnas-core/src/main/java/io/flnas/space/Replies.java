@@ -76,7 +76,7 @@ final class Replies {
   }
 
   /**
-   * The index of the bracket that closes the one at {@code open} (any of {@code ( [ {}), skipping
+   * The index of the bracket that closes the one at {@code open} (round, square or curly), skipping
    * quoted strings and {@code #} comments; -1 when the text ends first.
    */
   static int close(String text, int open) {

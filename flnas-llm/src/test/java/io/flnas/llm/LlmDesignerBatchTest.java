@@ -154,6 +154,26 @@ class LlmDesignerBatchTest {
   }
 
   @Test
+  void one_free_slot_is_told_when_it_repeats_a_running_trial() throws Exception {
+    Trial running = new Trial(7, "llm", Optional.of(json(A).withName("trial-7")),
+        Trial.Status.RUNNING, Optional.empty(), Optional.empty(), OptionalInt.empty(), List.of(),
+        0, 1, List.of());
+    fake.reply(A).reply(B);
+
+    List<Proposal> proposals = designer(Templates.json(), 3)
+        .propose(slots(8, 1, Templates.json(), List.of(running)));
+
+    assertThat(proposals).singleElement().satisfies(p -> {
+      assertThat(p.architecture()).isEqualTo(json(B));
+      assertThat(p.exchanges()).extracting(Exchange::outcome)
+          .containsExactly("duplicate of running trial 7", "accepted");
+    });
+    assertThat(lastUserMessage(fake.received().get(1)))
+        .isEqualTo("This architecture is being evaluated right now in iteration 7. Propose a"
+            + " different one.");
+  }
+
+  @Test
   void a_slot_still_empty_after_the_attempts_fails_with_its_last_problem_and_the_others_stand()
       throws Exception {
     fake.reply("[" + A + ", " + BAD + ", " + C + "]").reply(A);
