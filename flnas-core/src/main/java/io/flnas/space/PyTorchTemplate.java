@@ -99,8 +99,19 @@ final class PyTorchTemplate implements Template {
 
   @Override
   public String formatInstructions(Shape input, int numClasses) {
+    return "Answer with one PyTorch nn.Sequential(...) expression and nothing else. "
+        + rules(input, numClasses);
+  }
+
+  @Override
+  public String formatInstructions(Shape input, int numClasses, int count) {
+    return PyTorchBatch.formatInstructions(input, numClasses, count);
+  }
+
+  /** What every expression must follow: the data frame, the modules, the channel rule. */
+  static String rules(Shape input, int numClasses) {
     return """
-        Answer with one PyTorch nn.Sequential(...) expression and nothing else. The input is fixed
+        The input is fixed
         to %d channels x %d x %d pixels and the output to %d classes. Use only these modules:
           nn.Conv2d(in, out, kernel_size=K, stride=S, padding=P, groups=G, bias=False)
           nn.BatchNorm2d(C), nn.GroupNorm(G, C), nn.InstanceNorm2d(C, affine=True), nn.Identity()
@@ -253,6 +264,11 @@ final class PyTorchTemplate implements Template {
         throw new IllegalArgumentException("unsupported module '" + call.name + "'; use only"
             + " the modules listed in the format instructions");
     }
+  }
+
+  @Override
+  public List<Parsed> parseAll(String reply, Shape input, int numClasses, int count) {
+    return PyTorchBatch.parseAll(reply, input, numClasses, count);
   }
 
   @Override

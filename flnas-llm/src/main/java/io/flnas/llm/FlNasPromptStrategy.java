@@ -39,16 +39,23 @@ final class FlNasPromptStrategy implements PromptStrategy {
 
   @Override
   public List<PromptMessage> messages(DesignContext context) {
+    return messages(context, 1);
+  }
+
+  @Override
+  public List<PromptMessage> messages(DesignContext context, int count) {
+    Preconditions.checkArgument(count > 0, "count must be > 0, but was %s", count);
     String role = "You are an expert in neural architecture search. You design convolutional"
         + " neural networks for image classification that are accurate, fair across demographic"
         + " groups, and efficient on the hardware they are deployed to. You reason about which"
-        + " layers help the worst-served groups and answer with one architecture only.";
+        + " layers help the worst-served groups and answer with "
+        + (count == 1 ? "one architecture only." : "exactly the architectures asked for.");
     StringBuilder task = new StringBuilder();
     var problem = context.problem();
     task.append("## Task\nDesign a CNN for this dataset and task: ").append(problem.description())
         .append(". Iteration ").append(context.iteration()).append(".\n\n");
     task.append("## Template\n").append(context.template().formatInstructions(problem.input(),
-        problem.numClasses())).append("\n\n");
+        problem.numClasses(), count)).append("\n\n");
     task.append("## Constraints\n");
     if (context.best().isPresent()) {
       Trial best = context.best().get();
@@ -92,8 +99,19 @@ final class FlNasPromptStrategy implements PromptStrategy {
         }
       }
     }
-    task.append("\nPropose one new architecture that differs from every architecture already"
-        + " evaluated. Answer only in the template's format.");
+    if (!context.running().isEmpty()) {
+      task.append("\n## Being evaluated now (do not repeat them)\n");
+      for (Trial t : context.running()) {
+        task.append("- trial ").append(t.iteration()).append(": ")
+            .append(t.architecture().map(a -> a.summary()).orElse("(no architecture)"))
+            .append('\n');
+      }
+    }
+    task.append(count == 1
+        ? "\nPropose one new architecture that differs from every architecture already evaluated."
+        : "\nPropose " + count + " new architectures that differ from each other and from every"
+            + " architecture already evaluated or being evaluated.");
+    task.append(" Answer only in the template's format.");
     List<PromptMessage> messages = new ArrayList<>();
     messages.add(PromptMessage.system(role));
     messages.add(PromptMessage.user(task.toString()));

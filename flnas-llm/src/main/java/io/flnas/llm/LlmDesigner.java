@@ -15,12 +15,10 @@ import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
-import io.flnas.BudgetExhaustedException;
 import io.flnas.DesignerException;
 import io.flnas.FlNasException;
 import io.flnas.TemplateParseException;
 import io.flnas.arch.Architecture;
-import io.flnas.arch.Cost;
 import io.flnas.arch.Violation;
 import io.flnas.search.DesignContext;
 import io.flnas.search.Designer;
@@ -42,18 +40,23 @@ import java.util.Optional;
  * template's JSON schema as structured output where the model supports it), parses the reply with
  * the template, validates it against the search space and the target's budgets, and on any
  * problem re-asks with the precise parse or validation error in the conversation, up to {@code
- * maxAttempts} times. A reply that repeats an evaluated architecture is told so. Rate limits,
+ * maxAttempts} times. A reply that repeats an evaluated or running trial is told so. With several
+ * free slots in a round it asks for all of them in one request and re-asks only for the bad ones
+ * (see {@link #propose(List)}). Candidates are checked by the one core check, {@link
+ * DesignContext#check}. Rate limits,
  * timeouts, server errors and an unreachable endpoint (a name that does not resolve, a refused
  * connection, a failed TLS handshake) are retried with bounded exponential backoff; refused
  * credentials, and an endpoint still unreachable after the retries, abort the search with one
  * message that names the endpoint and the cause and never holds the key. Every exchange (messages, reply,
- * model, tokens, latency, attempt, outcome) goes into the trial and so into the journal; a {@link
- * TokenBudget} stops the search cleanly.
+ * model, tokens, latency, attempt, outcome) goes into the trial and so into the journal. Spending
+ * limits are stop rules on the search ({@link TokenBudget#asStopRule()}), not the designer's.
  *
  * <pre>{@code
  * Designer gpt4 = LlmDesigner.builder(ChatModels.openAi().build())
  *     .promptStrategy(PromptStrategies.withHistory(3, 3))
- *     .budget(TokenBudget.tokens(200_000))
+ *     .build();
+ * Search search = Search.builder(problem, evaluator).designer(gpt4).parallelism(3)
+ *     .stopWhen(TokenBudget.tokens(200_000).asStopRule())
  *     .build();
  * }</pre>
  */
@@ -64,7 +67,6 @@ public final class LlmDesigner implements Designer {
   private final int maxProviderRetries;
   private final Duration backoff;
   private final Sleeper sleeper;
-  private final TokenBudget budget;
   private final boolean structuredOutput;
   private final Clock clock;
 
@@ -75,7 +77,6 @@ public final class LlmDesigner implements Designer {
     this.maxProviderRetries = b.maxProviderRetries;
     this.backoff = b.backoff;
     this.sleeper = b.sleeper;
-    this.budget = b.budget;
     this.structuredOutput = b.structuredOutput;
     this.clock = b.clock;
   }
@@ -96,37 +97,17 @@ public final class LlmDesigner implements Designer {
     String lastOutcome = "";
     String lastReply = "";
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      checkBudget(context, exchanges);
-      long started = clock.millis();
-      ChatResponse response = call(request(conversation, context), exchanges);
-      long latency = clock.millis() - started;
-      String reply = Optional.ofNullable(response.aiMessage()).map(AiMessage::text).orElse("");
-      TokenUsage usage = response.tokenUsage();
-      String modelName = response.modelName() != null ? response.modelName() : model.modelName();
+      Answer answer = ask(conversation, context, 1, exchanges);
       Architecture accepted = null;
       String feedback;
       String outcome;
       try {
-        Architecture architecture = context.template().parse(reply,
+        Architecture architecture = context.template().parse(answer.reply(),
             context.problem().input(), context.problem().numClasses());
-        List<Violation> violations = new ArrayList<>(context.space().validate(architecture));
-        if (violations.isEmpty()) {
-          violations.addAll(context.target().check(Cost.of(architecture)));
-        }
-        Optional<Trial> earlier = context.evaluated(architecture.hash());
-        if (!violations.isEmpty()) {
-          outcome = "invalid: " + Violation.join(violations);
-          feedback = "The architecture breaks these rules: " + Violation.join(violations)
-              + ". Fix every one of them and answer again with the whole architecture in the"
-              + " same format.";
-        } else if (earlier.isPresent()) {
-          outcome = "duplicate of iteration " + earlier.get().iteration();
-          feedback = "This architecture was already evaluated in iteration "
-              + earlier.get().iteration() + " (" + earlier.get().evaluation()
-                  .map(e -> e.metricsParagraph()).orElse("") + "). Propose a different one.";
-        } else {
-          outcome = "accepted";
-          feedback = null;
+        DesignContext.Check check = context.check(architecture);
+        outcome = check.problem();
+        feedback = feedback(check);
+        if (check.accepted()) {
           accepted = architecture;
         }
       } catch (TemplateParseException e) {
@@ -134,24 +115,91 @@ public final class LlmDesigner implements Designer {
         feedback = "Your reply could not be read as an architecture: " + e.getMessage()
             + ". Answer again with only the architecture in the required format.";
       }
-      exchanges.add(new Exchange(attempt, conversation, redact(reply), modelName,
-          usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount(),
-          usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount(),
-          latency, redact(outcome)));
+      exchanges.add(exchange(attempt, conversation, answer, outcome));
       if (accepted != null) {
         return new Proposal(accepted, exchanges);
       }
-      conversation.add(PromptMessage.assistant(reply));
+      conversation.add(PromptMessage.assistant(answer.reply()));
       conversation.add(PromptMessage.user(feedback));
       lastOutcome = outcome;
-      lastReply = reply;
+      lastReply = answer.reply();
     }
-    throw new DesignerFailure("no valid architecture from " + model.modelName() + " after "
-        + maxAttempts + " attempts; last problem: " + redact(lastOutcome) + "; last reply: "
-        + redact(abbreviate(lastReply)), exchanges);
+    throw new DesignerFailure(noValidArchitecture(lastOutcome, lastReply), exchanges);
   }
 
-  private ChatRequest request(List<PromptMessage> conversation, DesignContext context) {
+  /**
+   * One proposal per free slot. With one slot, {@link #propose(DesignContext)}; with several, one
+   * request for all of them, and re-asks in the same conversation only for those that could not
+   * be read, break a rule, or duplicate a trial or another architecture of the round. All the
+   * round's exchanges go with the first slot's proposal, so their tokens count once.
+   */
+  @Override
+  public List<Proposal> propose(List<DesignContext> slots) {
+    return slots.size() <= 1 ? Designer.super.propose(slots) : new BatchRound(this, slots).run();
+  }
+
+  /** What the model is told about a candidate that the core check refused. */
+  private static String feedback(DesignContext.Check check) {
+    if (check.accepted()) {
+      return null;
+    }
+    if (!check.violations().isEmpty()) {
+      return "The architecture breaks these rules: " + Violation.join(check.violations())
+          + ". Fix every one of them and answer again with the whole architecture in the"
+          + " same format.";
+    }
+    Trial earlier = check.duplicateOf().orElseThrow();
+    if (earlier.status() == Trial.Status.RUNNING) {
+      return "This architecture is being evaluated right now in iteration " + earlier.iteration()
+          + ". Propose a different one.";
+    }
+    return "This architecture was already evaluated in iteration " + earlier.iteration() + " ("
+        + earlier.evaluation().map(e -> e.metricsParagraph()).orElse("")
+        + "). Propose a different one.";
+  }
+
+  /** A reply and what it cost. */
+  record Answer(String reply, String model, int inputTokens, int outputTokens,
+      long latencyMillis) {}
+
+  /** Asks the model once (with retries on provider errors) for {@code count} architectures. */
+  Answer ask(List<PromptMessage> conversation, DesignContext context, int count,
+      List<Exchange> exchanges) {
+    long started = clock.millis();
+    ChatResponse response = call(request(conversation, context, count), exchanges);
+    long latency = clock.millis() - started;
+    String reply = Optional.ofNullable(response.aiMessage()).map(AiMessage::text).orElse("");
+    TokenUsage usage = response.tokenUsage();
+    return new Answer(reply == null ? "" : reply,
+        response.modelName() != null ? response.modelName() : model.modelName(),
+        usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount(),
+        usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount(),
+        latency);
+  }
+
+  /** The record of one request, without secrets. */
+  Exchange exchange(int attempt, List<PromptMessage> conversation, Answer answer,
+      String outcome) {
+    return new Exchange(attempt, conversation, redact(answer.reply()), answer.model(),
+        answer.inputTokens(), answer.outputTokens(), answer.latencyMillis(), redact(outcome));
+  }
+
+  String noValidArchitecture(String lastProblem, String lastReply) {
+    return "no valid architecture from " + model.modelName() + " after " + maxAttempts
+        + " attempts; last problem: " + redact(lastProblem) + "; last reply: "
+        + redact(abbreviate(lastReply));
+  }
+
+  PromptStrategy strategy() {
+    return strategy;
+  }
+
+  int maxAttempts() {
+    return maxAttempts;
+  }
+
+  private ChatRequest request(List<PromptMessage> conversation, DesignContext context,
+      int count) {
     List<ChatMessage> messages = new ArrayList<>();
     for (PromptMessage m : conversation) {
       switch (m.role()) {
@@ -161,11 +209,12 @@ public final class LlmDesigner implements Designer {
       }
     }
     ChatRequest.Builder request = ChatRequest.builder().messages(messages);
-    Optional<String> schema = context.template().jsonSchema();
+    Optional<String> schema = context.template().jsonSchema(count);
     if (structuredOutput && schema.isPresent() && model.chatModel().supportedCapabilities()
         .contains(Capability.RESPONSE_FORMAT_JSON_SCHEMA)) {
       request.responseFormat(ResponseFormat.builder().type(ResponseFormatType.JSON)
-          .jsonSchema(JsonSchemas.fromText("flnas_architecture", schema.get())).build());
+          .jsonSchema(JsonSchemas.fromText(count == 1 ? "flnas_architecture"
+              : "flnas_architectures", schema.get())).build());
     }
     return request.build();
   }
@@ -187,8 +236,8 @@ public final class LlmDesigner implements Designer {
           throw new ModelAccessException("the provider refused access to model "
               + model.modelName() + " (HTTP " + http.statusCode() + "): check the API key");
         }
-        Optional<Throwable> unreachable = unreachable(e);
-        boolean retriable = e instanceof RetriableException || isTimeout(e)
+        Optional<Throwable> unreachable = ProviderErrors.unreachable(e);
+        boolean retriable = e instanceof RetriableException || ProviderErrors.isTimeout(e)
             || unreachable.isPresent();
         if (!retriable) {
           throw new DesignerFailure("model " + model.modelName() + " failed: "
@@ -213,57 +262,7 @@ public final class LlmDesigner implements Designer {
     }
   }
 
-  /**
-   * The network failure under {@code e} when the endpoint could not be reached at all: a name that
-   * does not resolve, a refused or unroutable connection, a TLS handshake that fails.
-   */
-  private static Optional<Throwable> unreachable(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.UnknownHostException
-          || t instanceof java.net.ConnectException
-          || t instanceof java.net.NoRouteToHostException
-          || t instanceof java.nio.channels.UnresolvedAddressException
-          || t instanceof javax.net.ssl.SSLException) {
-        return Optional.of(t);
-      }
-    }
-    return e instanceof dev.langchain4j.exception.UnresolvedModelServerException
-        ? Optional.of(e) : Optional.empty();
-  }
-
-  private static boolean isTimeout(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.http.HttpTimeoutException
-          || t instanceof java.net.SocketTimeoutException
-          || t instanceof java.util.concurrent.TimeoutException
-          || t instanceof dev.langchain4j.exception.TimeoutException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void checkBudget(DesignContext context, List<Exchange> current) {
-    long tokens = 0;
-    double cost = 0;
-    List<Exchange> all = new ArrayList<>();
-    context.history().forEach(t -> all.addAll(t.exchanges()));
-    all.addAll(current);
-    for (Exchange x : all) {
-      tokens += x.totalTokens();
-      cost += budget.cost(x);
-    }
-    if (tokens >= budget.maxTokens()) {
-      throw new BudgetExhaustedException("token budget of " + budget.maxTokens() + " spent ("
-          + tokens + " used)");
-    }
-    if (cost >= budget.maxCostUsd()) {
-      throw new BudgetExhaustedException(String.format("cost budget of $%.2f spent ($%.4f used)",
-          budget.maxCostUsd(), cost));
-    }
-  }
-
-  private String redact(String text) {
+  String redact(String text) {
     return Secrets.redact(text, model.secrets());
   }
 
@@ -295,7 +294,6 @@ public final class LlmDesigner implements Designer {
     private int maxProviderRetries = 4;
     private Duration backoff = Duration.ofSeconds(2);
     private Sleeper sleeper = Sleeper.REAL;
-    private TokenBudget budget = TokenBudget.unlimited();
     private boolean structuredOutput = true;
     private Clock clock = Clock.systemUTC();
 
@@ -338,13 +336,6 @@ public final class LlmDesigner implements Designer {
     public Builder sleeper(Sleeper value) {
       Preconditions.checkArgument(value != null, "sleeper must not be null");
       this.sleeper = value;
-      return this;
-    }
-
-    /** Spending limits; default {@link TokenBudget#unlimited()}. */
-    public Builder budget(TokenBudget value) {
-      Preconditions.checkArgument(value != null, "budget must not be null");
-      this.budget = value;
       return this;
     }
 

@@ -171,7 +171,7 @@ class LlmDesignerTest {
 
     Trial second = result.history().get(1);
     assertThat(second.exchanges()).extracting(Exchange::outcome)
-        .containsExactly("duplicate of iteration 1", "accepted");
+        .containsExactly("duplicate of trial 1", "accepted");
     assertThat(second.duplicateOf()).isEmpty();
     List<FakeOpenAi.Received> received = fake.received();
     assertThat(received.get(2).json().get("messages").get(3).get("content").asText())
@@ -333,12 +333,12 @@ class LlmDesignerTest {
     fake.reply(VALID, 900, 200).reply(OTHER, 900, 200);
     Path journal = dir.resolve("budget.jsonl");
 
-    SearchResult result = search(designer().budget(TokenBudget.tokens(1000)).build(), 5)
-        .journal(journal).build().run();
+    SearchResult result = search(designer().build(), 5)
+        .stopWhen(TokenBudget.tokens(1000).asStopRule()).journal(journal).build().run();
 
     assertThat(result.completed()).hasSize(1);
     assertThat(result.stopReason()).hasValue("token budget of 1000 spent (1100 used)");
-    assertThat(Journal.readTrials(journal)).hasSize(2);
+    assertThat(Journal.readTrials(journal)).hasSize(1);
     assertThat(fake.received()).hasSize(1);
   }
 
@@ -346,8 +346,8 @@ class LlmDesignerTest {
   void a_cost_budget_stops_the_search_cleanly() throws Exception {
     fake.reply(VALID, 100_000, 20_000).reply(OTHER, 100_000, 20_000);
 
-    SearchResult result = search(designer().budget(TokenBudget.cost(0.40, 2.5, 10.0)).build(), 5)
-        .build().run();
+    SearchResult result = search(designer().build(), 5)
+        .stopWhen(TokenBudget.cost(0.40, 2.5, 10.0).asStopRule()).build().run();
 
     assertThat(result.completed()).hasSize(1);
     assertThat(result.stopReason()).hasValue("cost budget of $0.40 spent ($0.4500 used)");
