@@ -8,9 +8,10 @@ import java.util.List;
  * Proposes the next architecture ("LLMDesigner" in the paper). Implementations: the LLM designer
  * in flnas-llm, and {@link Designers#random()} and {@link Designers#evolution()} here.
  *
- * <p>Throw {@link io.flnas.DesignerException} when no valid proposal could be made (the iteration is
- * recorded as failed and the search goes on), or {@link io.flnas.BudgetExhaustedException} to stop
- * the search cleanly.
+ * <p>Throw {@link io.flnas.DesignerException} when no valid proposal could be made (the trial is
+ * recorded as failed and the search goes on). Spending limits are {@link StopRule}s on the search,
+ * not the designer's business; {@link io.flnas.BudgetExhaustedException} remains for a designer
+ * that has nothing more to propose at all (a replay that ran out), and stops the search cleanly.
  */
 @FunctionalInterface
 public interface Designer {

@@ -105,6 +105,13 @@ final class Scheduler {
   /** The next trial to end: designs and hands off trials until one ends. */
   Trial next() {
     while (ready.isEmpty()) {
+      // Trials that ended meanwhile end now, so one round designs for all the slots they free.
+      for (Runnable event = events.poll(); event != null; event = events.poll()) {
+        event.run();
+      }
+      if (!ready.isEmpty()) {
+        break;
+      }
       if (canDesign()) {
         designRound();
       } else if (!running.isEmpty()) {
