@@ -81,6 +81,31 @@ class FlNasMainTest {
   }
 
   @Test
+  void two_local_workers_train_the_trials_and_are_gone_afterwards() throws Exception {
+    Path out = dir.resolve("cluster");
+    java.util.Set<Long> before = workerPids();
+
+    Run run = run(tiny(out, "--workers", "2", "--iterations", "4", "--baselines", "small_cnn",
+        "--port", "21701"));
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("cluster: 2 worker(s) ready: worker-1 (127.0.0.1:",
+        "2 trials in flight", "running on worker-1 (127.0.0.1:", "running on worker-2 (",
+        "Table I (synthetic");
+    List<io.flnas.search.Trial> trials = Journal.readTrials(out.resolve("journal.jsonl"));
+    assertThat(trials).hasSize(4).allSatisfy(t -> assertThat(t.attempts())
+        .allSatisfy(a -> assertThat(a.worker()).startsWith("worker-")));
+    assertThat(out.resolve("workers/worker-1.log")).exists();
+    assertThat(workerPids()).as("no worker process left").isEqualTo(before);
+  }
+
+  private static java.util.Set<Long> workerPids() {
+    return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("")
+        .contains("io.flnas.djl.cluster.WorkerMain")).map(ProcessHandle::pid)
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  @Test
   void help_explains_every_option() {
     Run help = run("--help");
 
@@ -110,6 +135,10 @@ class FlNasMainTest {
         "seed: journal has '42', this search has '7'");
     assertBadInput(run(tiny(dir.resolve("e"), "--designer",
         "replay:" + otherRun.resolve("journal.jsonl"))), "holds no model exchanges");
+    assertBadInput(run(tiny(dir.resolve("g"), "--parallel", "2")),
+        "--parallel 2 needs workers (--workers or --members)");
+    assertBadInput(run(tiny(dir.resolve("h"), "--workers", "1", "--members", "127.0.0.1:5701")),
+        "give one of them");
     assertBadInput(run(tiny(dir.resolve("f"), "--designer",
         "replay:" + llmJournalFromAnotherSearch())),
         "comes from another configuration: problem: journal has 'toy [3x8x8] classes=2'");

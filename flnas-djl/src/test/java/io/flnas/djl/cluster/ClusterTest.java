@@ -91,6 +91,27 @@ class ClusterTest {
   }
 
   @Test
+  void a_worker_past_its_trial_limit_finishes_its_trial_gets_nothing_more_and_leaves_to_recycle()
+      throws Exception {
+    WorkSpec spec = SleepyEvaluators.spec(30);
+    ClusterExecutor coordinator = coordinator(18901, spec);
+    WorkerNode tired = WorkerNode.start(new WorkerNode.Options("worker-1", 1, Optional.empty(),
+        2, 0), SECRET, new ClusterSettings("127.0.0.1", 5801, List.of(coordinator.address())));
+    members.add(0, tired);
+    worker(coordinator, "worker-2", SECRET, Optional.empty());
+    coordinator.awaitWorkers(2, Duration.ofSeconds(30));
+
+    SearchResult result = search(Search.builder(PROBLEM, coordinator)).maxIterations(8).build()
+        .run();
+
+    assertThat(result.history()).allSatisfy(t -> assertThat(t.completed()).isTrue());
+    assertThat(tired.served()).isEqualTo(2);
+    assertThat(tired.awaitLeave()).isEqualTo(WorkerNode.RECYCLE_EXIT);
+    assertThat(result.history().stream().flatMap(t -> t.attempts().stream())
+        .filter(a -> a.worker().startsWith("worker-1 ")).count()).isEqualTo(2);
+  }
+
+  @Test
   void a_worker_with_another_secret_is_refused_with_a_clear_error() {
     WorkSpec spec = SleepyEvaluators.spec(10);
     ClusterExecutor coordinator = coordinator(16701, spec);
