@@ -134,6 +134,12 @@ class SearchSpaceTest {
   }
 
   @Test
+  void fingerprints_of_the_ready_made_spaces_stay_as_journals_recorded_them() {
+    assertThat(SearchSpaces.paperCnn().fingerprint()).isEqualTo("18d714c721b53839");
+    assertThat(SearchSpaces.tiny().fingerprint()).isEqualTo("b8105aa085ce7eaf");
+  }
+
+  @Test
   void deployment_targets_reject_over_budget_costs_before_training() {
     Architecture resnet = ReferenceArchitectures.resnet34(Shape.image(3, 64, 64), 8);
 
