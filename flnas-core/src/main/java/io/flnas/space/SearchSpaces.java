@@ -4,7 +4,11 @@ import io.flnas.arch.ActivationKind;
 import io.flnas.arch.NormKind;
 import io.flnas.arch.PoolKind;
 
-/** Ready-made search spaces. */
+/**
+ * Ready-made search spaces: the paper's layer-wise CNN space and a small variant of it. Both are
+ * {@link LayerwiseSpace}s, so {@code toBuilder()} derives a variant; a space of another shape
+ * implements {@link SearchSpace}.
+ */
 public final class SearchSpaces {
   private SearchSpaces() {}
 
@@ -13,7 +17,7 @@ public final class SearchSpaces {
    * every normalization and activation kind, max/avg pooling, dropout, residual and depthwise
    * blocks, at most one hidden linear layer.
    */
-  public static SearchSpace paperCnn() {
+  public static LayerwiseSpace paperCnn() {
     return SearchSpace.builder().build();
   }
 
@@ -21,7 +25,7 @@ public final class SearchSpaces {
    * A small space for quick experiments and tests: 1 to 4 conv layers of 8 to 32 filters, 3x3 or
    * 1x1 kernels, batch/group/no normalization, ReLU or SiLU, max pooling, no hidden linear layer.
    */
-  public static SearchSpace tiny() {
+  public static LayerwiseSpace tiny() {
     return SearchSpace.builder()
         .convLayers(1, 4)
         .filters(8, 16, 32)

@@ -11,36 +11,54 @@ import java.util.Random;
 import java.util.function.UnaryOperator;
 
 /**
- * The single edits of {@link SearchSpace#mutate}: the paper's allowed moves (insert or remove conv
+ * {@link LayerwiseSpace#mutate}: single edits from the paper's allowed moves (insert or remove conv
  * layers, change normalization, regularization, kernel sizes) plus filters, activation and pooling.
- * An edit may produce an invalid child; the caller validates and retries.
+ * An edit may produce an invalid child; {@link #mutate} validates and retries.
  */
-final class Mutations {
-  private Mutations() {}
+final class LayerwiseMutation {
+  private LayerwiseMutation() {}
+
+  /**
+   * One random edit, retried until the child is valid and differs from the parent; after 100
+   * failed edits, a fresh sample.
+   */
+  static Architecture mutate(LayerwiseSpace space, Architecture parent, Random random) {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      List<Layer> layers = apply(space, parent, random);
+      if (layers == null) {
+        continue;
+      }
+      Architecture child = parent.withLayers(layers).withName("");
+      if (!child.sameStructure(parent) && space.validate(child).isEmpty()) {
+        return child;
+      }
+    }
+    return space.sample(random, parent.input(), parent.numClasses());
+  }
 
   /** One random edit of the parent's layers, or null when the chosen edit does not apply. */
-  static List<Layer> apply(SearchSpace space, Architecture parent, Random random) {
+  private static List<Layer> apply(LayerwiseSpace space, Architecture parent, Random random) {
     List<Layer> layers = parent.layers();
     int convs = parent.convLayerCount();
     switch (random.nextInt(8)) {
       case 0: {
         int target = random.nextInt(convs);
-        int filters = SearchSpace.pick(random, List.copyOf(space.filters()));
+        int filters = LayerwiseSampler.pick(random, List.copyOf(space.filters()));
         return mapConv(layers, target, c -> new Layer.Conv2d(filters, c.kernel(), c.stride(),
             c.padding(), c.groups() == 1 ? 1 : filters, c.bias()));
       }
       case 1: {
         int target = random.nextInt(convs);
-        int kernel = SearchSpace.pick(random, List.copyOf(space.kernels()));
+        int kernel = LayerwiseSampler.pick(random, List.copyOf(space.kernels()));
         return mapConv(layers, target, c -> new Layer.Conv2d(c.filters(), kernel, c.stride(),
             kernel / 2, c.groups(), c.bias()));
       }
       case 2: {
-        NormKind kind = SearchSpace.pick(random, List.copyOf(space.norms()));
+        NormKind kind = LayerwiseSampler.pick(random, List.copyOf(space.norms()));
         return map(layers, l -> l instanceof Layer.Norm ? Layer.Norm.of(kind) : l);
       }
       case 3: {
-        ActivationKind kind = SearchSpace.pick(random, List.copyOf(space.activations()));
+        ActivationKind kind = LayerwiseSampler.pick(random, List.copyOf(space.activations()));
         return map(layers, l -> l instanceof Layer.Activation ? new Layer.Activation(kind) : l);
       }
       case 4: {
@@ -49,10 +67,10 @@ final class Mutations {
         }
         int end = featureEnd(layers);
         int at = random.nextInt(end + 1);
-        int kernel = SearchSpace.pick(random, List.copyOf(space.kernels()));
+        int kernel = LayerwiseSampler.pick(random, List.copyOf(space.kernels()));
         List<Layer> copy = new ArrayList<>(layers);
         copy.addAll(at, List.of(
-            Layer.Conv2d.of(SearchSpace.pick(random, List.copyOf(space.filters())), kernel, 1),
+            Layer.Conv2d.of(LayerwiseSampler.pick(random, List.copyOf(space.filters())), kernel, 1),
             Layer.Norm.of(first(layers, Layer.Norm.class, Layer.Norm.of(NormKind.BATCH)).kind()),
             first(layers, Layer.Activation.class, new Layer.Activation(ActivationKind.RELU))));
         return copy;
@@ -78,7 +96,7 @@ final class Mutations {
       }
       case 6: {
         List<Double> rates = List.copyOf(space.dropoutRates());
-        double rate = SearchSpace.pick(random, rates);
+        double rate = LayerwiseSampler.pick(random, rates);
         List<Layer> copy = new ArrayList<>(layers);
         int existing = indexOf(copy, Layer.Dropout.class);
         if (existing >= 0) {
@@ -111,8 +129,8 @@ final class Mutations {
           if (afterActivation.isEmpty()) {
             return null;
           }
-          int k = SearchSpace.pick(random, List.copyOf(space.poolKernels()));
-          PoolKind kind = SearchSpace.pick(random, List.copyOf(space.pools()));
+          int k = LayerwiseSampler.pick(random, List.copyOf(space.poolKernels()));
+          PoolKind kind = LayerwiseSampler.pick(random, List.copyOf(space.pools()));
           copy.add(afterActivation.get(random.nextInt(afterActivation.size())),
               new Layer.Pool(kind, k, 2, 0));
         }
