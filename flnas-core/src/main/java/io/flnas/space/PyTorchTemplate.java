@@ -10,14 +10,13 @@ import io.flnas.arch.Shape;
 import io.flnas.arch.Shapes;
 import io.flnas.arch.Shortcut;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The paper's template: a PyTorch {@code nn.Sequential(...)} expression. Parsing reads the text as
- * data with a small recursive-descent parser over calls, numbers, strings and booleans; it never
- * evaluates Python. Residual blocks use the pseudo-module
+ * data with {@link PythonCallParser}, a small recursive-descent parser over calls, numbers, strings
+ * and booleans; it never evaluates Python. Residual blocks use the pseudo-module
  * {@code Residual(nn.Sequential(...), shortcut='identity'|'projection')}. Declared input channels
  * ({@code nn.Conv2d(in, out, ...)}, {@code nn.Linear(in, out)}, {@code nn.BatchNorm2d(c)}) are
  * checked against the channels the previous layers produce.
@@ -139,8 +138,7 @@ final class PyTorchTemplate implements Template {
     if (start < 0) {
       throw new TemplateParseException("no nn.Sequential(...) found in the reply");
     }
-    Parser parser = new Parser(text, start);
-    Call root = parser.call();
+    PythonCall root = new PythonCallParser(text, start).call();
     if (!root.name.endsWith("Sequential")) {
       throw new TemplateParseException("expected nn.Sequential(...), but got " + root.name);
     }
@@ -161,11 +159,12 @@ final class PyTorchTemplate implements Template {
 
   private record Declared(String path, String module, int channels) {}
 
-  private static List<Layer> toLayers(Call sequential, String path, List<Declared> declared) {
+  private static List<Layer> toLayers(PythonCall sequential, String path,
+      List<Declared> declared) {
     List<Layer> layers = new ArrayList<>();
     List<Object> args = sequential.positional;
     for (int i = 0; i < args.size(); i++) {
-      if (!(args.get(i) instanceof Call call)) {
+      if (!(args.get(i) instanceof PythonCall call)) {
         throw new TemplateParseException(path + "[" + layers.size() + "]: expected a module call,"
             + " but got " + args.get(i));
       }
@@ -177,8 +176,8 @@ final class PyTorchTemplate implements Template {
           continue;
         }
         layers.add(layer);
-        boolean flattenFollows = i + 1 < args.size() && args.get(i + 1) instanceof Call next
-            && next.name.endsWith("Flatten");
+        boolean flattenFollows = i + 1 < args.size()
+            && args.get(i + 1) instanceof PythonCall next && next.name.endsWith("Flatten");
         if (layer instanceof Layer.GlobalAvgPool && flattenFollows) {
           i++; // AdaptiveAvgPool2d(1) + Flatten() is one global_avg_pool
         }
@@ -192,7 +191,8 @@ final class PyTorchTemplate implements Template {
     return layers;
   }
 
-  private static Layer toLayer(String name, Call call, String path, List<Declared> declared) {
+  private static Layer toLayer(String name, PythonCall call, String path,
+      List<Declared> declared) {
     switch (name) {
       case "Conv2d": {
         declared.add(new Declared(path, call.name, call.integer(0, "in_channels")));
@@ -251,7 +251,8 @@ final class PyTorchTemplate implements Template {
         declared.add(new Declared(path, call.name, call.integer(0, "in_features")));
         return new Layer.Linear(call.integer(1, "out_features"), call.optionalBool(2, "bias", true));
       case "Residual": {
-        if (call.positional.isEmpty() || !(call.positional.get(0) instanceof Call body)
+        if (call.positional.isEmpty()
+            || !(call.positional.get(0) instanceof PythonCall body)
             || !body.name.endsWith("Sequential")) {
           throw new IllegalArgumentException("Residual needs an nn.Sequential(...) body");
         }
@@ -274,245 +275,5 @@ final class PyTorchTemplate implements Template {
   @Override
   public String toString() {
     return "Templates.pytorch()";
-  }
-
-  /** A parsed call {@code name(positional..., key=value...)}. */
-  private static final class Call {
-    final String name;
-    final List<Object> positional = new ArrayList<>();
-    final Map<String, Object> keyword = new LinkedHashMap<>();
-
-    Call(String name) {
-      this.name = name;
-    }
-
-    private Object arg(int index, String key) {
-      if (keyword.containsKey(key)) {
-        return keyword.get(key);
-      }
-      return index < positional.size() ? positional.get(index) : null;
-    }
-
-    int integer(int index, String key) {
-      Object value = arg(index, key);
-      if (value == null) {
-        throw new IllegalArgumentException("missing argument " + key);
-      }
-      return asInt(value, key);
-    }
-
-    int optionalInt(int index, String key, int fallback) {
-      Object value = arg(index, key);
-      return value == null ? fallback : asInt(value, key);
-    }
-
-    double number(int index, String key, double fallback) {
-      Object value = arg(index, key);
-      if (value == null) {
-        return fallback;
-      }
-      if (!(value instanceof Double d)) {
-        throw new IllegalArgumentException(key + " must be a number, but was " + value);
-      }
-      return d;
-    }
-
-    boolean optionalBool(int index, String key, boolean fallback) {
-      Object value = arg(index, key);
-      if (value == null) {
-        return fallback;
-      }
-      if (!(value instanceof Boolean b)) {
-        throw new IllegalArgumentException(key + " must be True or False, but was " + value);
-      }
-      return b;
-    }
-
-    private static int asInt(Object value, String key) {
-      if (value instanceof List<?> tuple && tuple.size() == 2 && tuple.get(0).equals(tuple.get(1))) {
-        value = tuple.get(0); // kernel_size=(3, 3)
-      }
-      if (value instanceof Double d && d == Math.rint(d)) {
-        return d.intValue();
-      }
-      throw new IllegalArgumentException(key + " must be an integer, but was " + value);
-    }
-  }
-
-  /** Recursive descent over Python call syntax; values are Double, String, Boolean, List, Call. */
-  private static final class Parser {
-    private final String text;
-    private int pos;
-
-    Parser(String text, int start) {
-      this.text = text;
-      this.pos = start;
-    }
-
-    Call call() {
-      String name = identifier();
-      expect('(');
-      Call call = new Call(name);
-      skip();
-      while (peek() != ')') {
-        int mark = pos;
-        String key = peekIdentifier();
-        boolean keyword = false;
-        if (key != null) {
-          pos += key.length();
-          skip();
-          keyword = peek() == '=' && !(pos + 1 < text.length() && text.charAt(pos + 1) == '=');
-        }
-        if (keyword) {
-          pos++;
-          call.keyword.put(key, value());
-        } else {
-          pos = mark;
-          call.positional.add(value());
-        }
-        skip();
-        if (peek() == ',') {
-          pos++;
-          skip();
-        } else if (peek() != ')') {
-          throw error("expected ',' or ')'");
-        }
-      }
-      pos++;
-      return call;
-    }
-
-    private Object value() {
-      skip();
-      char c = peek();
-      if (c == '\'' || c == '"') {
-        int end = text.indexOf(c, pos + 1);
-        if (end < 0) {
-          throw error("unterminated string");
-        }
-        String s = text.substring(pos + 1, end);
-        pos = end + 1;
-        return s;
-      }
-      if (c == '(' || c == '[') {
-        char close = c == '(' ? ')' : ']';
-        pos++;
-        List<Object> items = new ArrayList<>();
-        skip();
-        while (peek() != close) {
-          items.add(value());
-          skip();
-          if (peek() == ',') {
-            pos++;
-            skip();
-          } else if (peek() != close) {
-            throw error("expected ',' or '" + close + "'");
-          }
-        }
-        pos++;
-        return items;
-      }
-      if (c == '-' || c == '.' || Character.isDigit(c)) {
-        int start = pos;
-        pos++;
-        while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos))
-            || text.charAt(pos) == '.' || text.charAt(pos) == '-' || text.charAt(pos) == '+')) {
-          pos++;
-        }
-        String number = text.substring(start, pos);
-        try {
-          return Double.parseDouble(number);
-        } catch (NumberFormatException e) {
-          throw error("not a number: " + number);
-        }
-      }
-      int mark = pos;
-      String word = identifier();
-      skip();
-      if (peek() == '(') {
-        pos = mark;
-        return call();
-      }
-      switch (word) {
-        case "True":
-        case "true":
-          return Boolean.TRUE;
-        case "False":
-        case "false":
-          return Boolean.FALSE;
-        case "None":
-          return null;
-        default:
-          throw error("unexpected name '" + word + "'; only literal values and module calls are"
-              + " allowed");
-      }
-    }
-
-    private String identifier() {
-      skip();
-      String word = peekIdentifier();
-      if (word == null) {
-        throw error("expected a name");
-      }
-      pos += word.length();
-      return word;
-    }
-
-    private String peekIdentifier() {
-      int end = pos;
-      while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end))
-          || text.charAt(end) == '_' || text.charAt(end) == '.')) {
-        end++;
-      }
-      return end == pos || !Character.isJavaIdentifierStart(text.charAt(pos)) ? null
-          : text.substring(pos, end);
-    }
-
-    private void expect(char c) {
-      skip();
-      if (peek() != c) {
-        throw error("expected '" + c + "'");
-      }
-      pos++;
-    }
-
-    private char peek() {
-      if (pos >= text.length()) {
-        throw error("the reply ends before the expression is closed");
-      }
-      return text.charAt(pos);
-    }
-
-    private void skip() {
-      while (pos < text.length()) {
-        char c = text.charAt(pos);
-        if (Character.isWhitespace(c)) {
-          pos++;
-        } else if (c == '#') {
-          while (pos < text.length() && text.charAt(pos) != '\n') {
-            pos++;
-          }
-        } else {
-          break;
-        }
-      }
-    }
-
-    private TemplateParseException error(String what) {
-      int line = 1;
-      int column = 1;
-      for (int i = 0; i < Math.min(pos, text.length()); i++) {
-        if (text.charAt(i) == '\n') {
-          line++;
-          column = 1;
-        } else {
-          column++;
-        }
-      }
-      String near = text.substring(Math.min(pos, text.length()),
-          Math.min(text.length(), pos + 20)).replace('\n', ' ');
-      return new TemplateParseException(what + " at line " + line + ", column " + column
-          + " near '" + near + "'");
-    }
   }
 }
