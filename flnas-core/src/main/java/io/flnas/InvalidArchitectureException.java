@@ -12,11 +12,6 @@ public class InvalidArchitectureException extends FlNasException {
     this.violations = List.copyOf(violations);
   }
 
-  public InvalidArchitectureException(String message) {
-    super(message);
-    this.violations = List.of();
-  }
-
   /** The rules broken, each naming the layer, the rule and the value. */
   public List<Violation> violations() {
     return violations;

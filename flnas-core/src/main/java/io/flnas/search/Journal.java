@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flnas.FlNasException;
 import io.flnas.JournalMismatchException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The append-only JSON Lines record of a search: a header line with the configuration
@@ -115,64 +114,39 @@ public final class Journal {
   }
 
   private static Records restore(Path path, Map<String, String> expected) {
-    String content;
-    try {
-      content = Files.readString(path, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new JournalMismatchException("cannot read journal " + path + ": " + e.getMessage(), e);
+    List<JsonLines.Line> lines = JsonLines.read(path, expected != null,
+        (message, cause) -> new JournalMismatchException("journal " + message, cause));
+    if (lines.isEmpty() || lines.get(0).number() != 1) {
+      throw new JournalMismatchException("journal " + path + " has no " + FORMAT + " header on"
+          + " line 1");
     }
-    String[] lines = content.split("\n", -1);
-    boolean endsClean = content.endsWith("\n");
-    int lastLine = endsClean ? lines.length - 2 : lines.length - 1;
-    JsonNode header;
-    try {
-      header = MAPPER.readTree(lines[0]);
-    } catch (IOException e) {
-      throw new JournalMismatchException("journal " + path + " line 1 is not a flnas journal"
-          + " header: " + e.getMessage(), e);
-    }
-    Map<String, String> found = fingerprintOf(path, header);
+    Map<String, String> found = fingerprintOf(path, lines.get(0).node());
     if (expected != null && !found.equals(expected)) {
       throw new JournalMismatchException("journal " + path + " was written under a different"
           + " configuration: "
           + Fingerprints.differences(found, "journal", expected, "this search")
           + "; use another journal path or the same configuration");
     }
-    java.util.TreeMap<Integer, Trial> ended = new java.util.TreeMap<>();
-    java.util.TreeMap<Integer, Trial> started = new java.util.TreeMap<>();
-    long goodBytes = lines[0].getBytes(StandardCharsets.UTF_8).length + 1;
-    int parsedLines = 0;
-    for (int i = 1; i <= lastLine; i++) {
-      String line = lines[i];
-      if (line.isBlank()) {
-        goodBytes += line.getBytes(StandardCharsets.UTF_8).length + 1;
-        continue;
-      }
+    TreeMap<Integer, Trial> ended = new TreeMap<>();
+    TreeMap<Integer, Trial> started = new TreeMap<>();
+    for (JsonLines.Line line : lines.subList(1, lines.size())) {
+      Trial trial;
       try {
-        JsonNode node = MAPPER.readTree(line);
-        Trial trial = TrialJson.fromNode(node);
-        boolean start = "started".equals(node.path("type").asText());
-        java.util.TreeMap<Integer, Trial> into = start ? started : ended;
-        if (into.containsKey(trial.iteration())) {
-          throw new JournalMismatchException("journal " + path + " line " + (i + 1)
-              + " records trial " + trial.iteration() + (start ? " starting" : " ending")
-              + " a second time");
-        }
-        into.put(trial.iteration(), trial);
-        parsedLines++;
-        goodBytes += line.getBytes(StandardCharsets.UTF_8).length + 1;
-      } catch (IOException | IllegalArgumentException | NullPointerException e) {
-        boolean torn = i == lastLine && !endsClean;
-        if (!torn) {
-          throw new JournalMismatchException("journal " + path + " line " + (i + 1)
-              + " is corrupt: " + e.getMessage(), e);
-        }
-        if (expected != null) {
-          truncate(path, goodBytes);
-        }
+        trial = TrialJson.fromNode(line.node());
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw new JournalMismatchException("journal " + path + " line " + line.number()
+            + " is corrupt: " + e.getMessage(), e);
       }
+      boolean start = "started".equals(line.node().path("type").asText());
+      TreeMap<Integer, Trial> into = start ? started : ended;
+      if (into.containsKey(trial.iteration())) {
+        throw new JournalMismatchException("journal " + path + " line " + line.number()
+            + " records trial " + trial.iteration() + (start ? " starting" : " ending")
+            + " a second time");
+      }
+      into.put(trial.iteration(), trial);
     }
-    java.util.TreeSet<Integer> numbers = new java.util.TreeSet<>(ended.keySet());
+    TreeSet<Integer> numbers = new TreeSet<>(ended.keySet());
     numbers.addAll(started.keySet());
     if (!numbers.isEmpty() && (numbers.first() != 1 || numbers.last() != numbers.size())) {
       int missing = 1;
@@ -181,11 +155,6 @@ public final class Journal {
       }
       throw new JournalMismatchException("journal " + path + " has no record of trial " + missing
           + " but records trial " + numbers.last());
-    }
-    if (!endsClean && lastLine >= 1 && expected != null && parsedLines > 0
-        && goodBytes > content.getBytes(StandardCharsets.UTF_8).length) {
-      // The last line parsed but has no newline: finish it so appends start on a fresh line.
-      append(path, "\n");
     }
     List<Trial> running = new ArrayList<>();
     started.forEach((number, trial) -> {
@@ -209,33 +178,13 @@ public final class Journal {
     return found;
   }
 
-  private static void truncate(Path path, long size) {
-    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
-      channel.truncate(size);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** Appends one ended trial as one line. */
   public void append(Trial trial) {
-    append(path, TrialJson.write(trial) + "\n");
+    JsonLines.append(path, TrialJson.write(trial));
   }
 
   /** Appends the line of a trial handed to an executor. */
   public void appendStarted(Trial trial) {
-    append(path, TrialJson.writeStarted(trial) + "\n");
-  }
-
-  private static void append(Path path, String text) {
-    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND)) {
-      ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-    } catch (IOException e) {
-      throw new FlNasException("cannot append to journal " + path + ": " + e.getMessage(), e);
-    }
+    JsonLines.append(path, TrialJson.writeStarted(trial));
   }
 }

@@ -17,11 +17,9 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,18 +39,13 @@ final class Scheduler {
   private final Search.Settings settings;
   private final TrialExecutor executor;
   private final boolean ownsExecutor;
-  private final Journal log;
-  private final TreeMap<Integer, Trial> ended = new TreeMap<>();
-  /** First evaluated trial per architecture hash: hashing every earlier trial each time is O(n^2). */
-  private final Map<String, Trial> evaluatedByHash = new HashMap<>();
+  private final Ledger ledger;
   private final Map<Integer, InFlight> running = new LinkedHashMap<>();
   /** Trials whose architecture duplicates a running trial: they end when it ends. */
   private final Map<Integer, List<Waiting>> waitingFor = new HashMap<>();
   private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
   private final ArrayDeque<Trial> ready = new ArrayDeque<>();
   final List<Trial> restored;
-  private Optional<Trial> best;
-  private Optional<String> stopReason = Optional.empty();
   private int nextNumber;
   private int round;
   private boolean finished;
@@ -77,25 +70,18 @@ final class Scheduler {
       closeExecutor();
       throw e;
     }
-    log = opened;
-    restored = log == null ? List.of() : log.restored();
-    restored.forEach(this::record);
-    List<Trial> again = log == null ? List.of() : log.running();
-    nextNumber = ended.size() + again.size() + 1;
-    round = restored.stream().mapToInt(Trial::round).max().orElse(0);
-    round = Math.max(round, again.stream().mapToInt(Trial::round).max().orElse(0));
-    best = settings.objective().best(history(), settings.target());
-    tell(l -> l.searchStarted(settings.maxIterations(), restored));
-    checkStopRules();
+    ledger = new Ledger(settings, opened);
+    restored = opened == null ? List.of() : opened.restored();
+    List<Trial> again = opened == null ? List.of() : opened.running();
+    nextNumber = restored.size() + again.size() + 1;
+    round = java.util.stream.Stream.concat(restored.stream(), again.stream())
+        .mapToInt(Trial::round).max().orElse(0);
+    ledger.restore(restored);
+    ledger.tell(l -> l.searchStarted(settings.maxIterations(), restored));
     for (Trial trial : again) {
       LOG.info("trial {} was running when the search stopped; running it again", trial.iteration());
       dispatch(trial, settings.clock().millis(), false);
     }
-  }
-
-  /** Ended trials in trial order. */
-  List<Trial> history() {
-    return new ArrayList<>(ended.values());
   }
 
   boolean hasNext() {
@@ -124,7 +110,7 @@ final class Scheduler {
   }
 
   private boolean canDesign() {
-    return stopReason.isEmpty() && nextNumber <= settings.maxIterations() && inFlight()
+    return ledger.stopReason().isEmpty() && nextNumber <= settings.maxIterations() && inFlight()
         < settings.parallelism();
   }
 
@@ -137,14 +123,14 @@ final class Scheduler {
         settings.maxIterations() - nextNumber + 1);
     round++;
     long start = settings.clock().millis();
-    List<Trial> history = history();
+    List<Trial> history = ledger.history();
     List<Trial> runningTrials = running.values().stream().map(InFlight::trial).toList();
     List<DesignContext> slots = new ArrayList<>();
     for (int i = 0; i < free; i++) {
       int number = nextNumber + i;
-      tell(l -> l.trialStarted(number));
-      slots.add(new DesignContext(number, history, best, settings.problem(), settings.space(),
-          settings.template(), settings.target(), settings.objective(),
+      ledger.tell(l -> l.trialStarted(number));
+      slots.add(new DesignContext(number, history, ledger.best(), settings.problem(),
+          settings.space(), settings.template(), settings.target(), settings.objective(),
           Search.iterationRandom(settings.seed(), number), round, runningTrials));
     }
     List<Proposal> proposals;
@@ -157,7 +143,7 @@ final class Scheduler {
             + " slots");
       }
     } catch (BudgetExhaustedException e) {
-      stopReason = Optional.of(e.getMessage());
+      ledger.stop(e.getMessage());
       LOG.info("search stopped at trial {}: {}", nextNumber, e.getMessage());
       end(new Trial(nextNumber++, designer, Optional.empty(), Trial.Status.DESIGN_FAILED,
           Optional.empty(), Optional.of(e.getMessage()), OptionalInt.empty(), List.of(),
@@ -209,13 +195,13 @@ final class Scheduler {
    */
   private void dispatch(Trial trial, long start, boolean journalStart) {
     Architecture architecture = trial.architecture().orElseThrow();
-    Trial earlier = evaluatedByHash.get(architecture.hash());
-    if (earlier != null) {
-      end(reuse(trial, earlier, start));
+    Optional<Trial> earlier = ledger.evaluated(architecture.hash());
+    if (earlier.isPresent()) {
+      end(trial.reusing(earlier.get(), seconds(start)));
       return;
     }
-    if (journalStart && log != null) {
-      log.appendStarted(trial);
+    if (journalStart) {
+      ledger.started(trial);
     }
     for (InFlight other : running.values()) {
       if (other.trial().hash().equals(trial.hash())) {
@@ -227,27 +213,19 @@ final class Scheduler {
     start(trial, start, Cost.of(architecture));
   }
 
-  private Trial reuse(Trial trial, Trial earlier, long start) {
-    Evaluation reused = earlier.evaluation().get();
-    int original = earlier.iteration();
-    return trial.ended(reused.succeeded() ? Trial.Status.COMPLETED : Trial.Status.FAILED,
-        Optional.of(reused), reused.failure().map(f -> "same as #" + original + ": " + f),
-        OptionalInt.of(original), seconds(start), List.of());
-  }
-
   private void start(Trial trial, long start, Cost cost) {
     int number = trial.iteration();
     Architecture architecture = trial.architecture().orElseThrow();
-    tell(l -> l.evaluationStarted(number, architecture));
+    ledger.tell(l -> l.evaluationStarted(number, architecture));
     TrialExecutor.Events progress = new TrialExecutor.Events() {
       @Override
       public void placed(String worker) {
-        events.add(() -> tell(l -> l.trialPlaced(number, worker)));
+        events.add(() -> ledger.tell(l -> l.trialPlaced(number, worker)));
       }
 
       @Override
       public void epochFinished(int epoch, int maxEpochs, double validationLoss) {
-        events.add(() -> tell(l -> l.epochFinished(number, epoch, maxEpochs, validationLoss)));
+        events.add(() -> ledger.tell(l -> l.epochFinished(number, epoch, maxEpochs, validationLoss)));
       }
     };
     CompletableFuture<TrialExecutor.Execution> future;
@@ -283,10 +261,8 @@ final class Scheduler {
     } else {
       Throwable cause = error instanceof CompletionException && error.getCause() != null
           ? error.getCause() : error;
-      if (cause == null) {
-        cause = new IllegalStateException("evaluator " + executor.evaluatorName()
-            + " returned null");
-      }
+      cause = cause != null ? cause
+          : new IllegalStateException("evaluator " + executor.evaluatorName() + " returned null");
       if (cause instanceof Error fatal) {
         // Out of memory or worse: the process is not fit to go on. The trial stays RUNNING in
         // the journal and a resume runs it again.
@@ -301,45 +277,15 @@ final class Scheduler {
         Optional.of(evaluation), evaluation.failure(), OptionalInt.empty(),
         seconds(flight.startMillis()), attempts);
     end(trial);
-    for (Waiting waiting : waitingFor.getOrDefault(number, List.of())) {
-      end(reuse(waiting.trial(), trial, waiting.startMillis()));
-    }
+    waitingFor.getOrDefault(number, List.of())
+        .forEach(waiting -> end(waiting.trial().reusing(trial, seconds(waiting.startMillis()))));
     waitingFor.remove(number);
   }
 
-  /** Records an ended trial, journals it and tells the listeners. */
+  /** Records an ended trial and makes it the next one the run hands out. */
   private void end(Trial trial) {
-    record(trial);
-    if (log != null) {
-      log.append(trial);
-    }
-    best = settings.objective().best(history(), settings.target());
-    Optional<Trial> newBest = best;
-    tell(l -> l.trialFinished(trial, newBest));
+    ledger.end(trial);
     ready.add(trial);
-    checkStopRules();
-  }
-
-  private void record(Trial trial) {
-    ended.put(trial.iteration(), trial);
-    if (trial.evaluation().isPresent() && trial.architecture().isPresent()) {
-      evaluatedByHash.putIfAbsent(trial.architecture().get().hash(), trial);
-    }
-  }
-
-  private void checkStopRules() {
-    if (stopReason.isPresent()) {
-      return;
-    }
-    List<Trial> history = history();
-    for (StopRule rule : settings.stopRules()) {
-      Optional<String> reason = rule.check(history, best);
-      if (reason.isPresent()) {
-        stopReason = reason;
-        LOG.info("search stops: {}", reason.get());
-        return;
-      }
-    }
   }
 
   /**
@@ -352,6 +298,14 @@ final class Scheduler {
       return result;
     }
     finished = true;
+    try {
+      // What ended before the end is kept (journaled), not trained again by a resume.
+      for (Runnable event = events.poll(); event != null; event = events.poll()) {
+        event.run();
+      }
+    } catch (RuntimeException | Error e) {
+      LOG.warn("a trial that ended as the search ended could not be recorded", e);
+    }
     if (!running.isEmpty()) {
       LOG.info("search ended with {} trial(s) in flight: {}; a resume runs them again",
           running.size(), running.keySet());
@@ -359,17 +313,17 @@ final class Scheduler {
       running.clear();
     }
     closeExecutor();
-    List<Trial> history = history();
+    List<Trial> history = ledger.history();
     boolean allFailed = complete && !history.isEmpty()
         && history.stream().allMatch(t -> t.status() == Trial.Status.DESIGN_FAILED);
-    if (allFailed && stopReason.isEmpty()) {
+    if (allFailed && ledger.stopReason().isEmpty()) {
       throw new DesignerException("every one of the " + history.size() + " trials failed"
           + " to design a valid proposal; the last error: "
           + history.get(history.size() - 1).reason().orElse("unknown")
           + settings.journal().map(p -> " (journal kept at " + p + ")").orElse(""));
     }
-    result = search.result(history, stopReason);
-    tell(l -> l.searchFinished(result));
+    result = search.result(history, ledger.stopReason());
+    ledger.tell(l -> l.searchFinished(result));
     return result;
   }
 
@@ -381,16 +335,6 @@ final class Scheduler {
 
   private double seconds(long start) {
     return (settings.clock().millis() - start) / 1000.0;
-  }
-
-  private void tell(Consumer<SearchListener> event) {
-    for (SearchListener listener : settings.listeners()) {
-      try {
-        event.accept(listener);
-      } catch (RuntimeException e) {
-        LOG.warn("search listener {} failed", listener, e);
-      }
-    }
   }
 
   private static String describe(Throwable e) {

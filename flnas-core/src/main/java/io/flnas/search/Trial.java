@@ -81,6 +81,18 @@ public record Trial(
         newDuplicateOf, exchanges, newSeconds, round, newAttempts);
   }
 
+  /**
+   * This trial ended with the evaluation of an identical earlier one ({@code duplicateOf} it), not
+   * trained again.
+   */
+  public Trial reusing(Trial earlier, double newSeconds) {
+    Evaluation reused = earlier.evaluation().orElseThrow();
+    int original = earlier.iteration();
+    return ended(reused.succeeded() ? Status.COMPLETED : Status.FAILED, Optional.of(reused),
+        reused.failure().map(f -> "same as #" + original + ": " + f), OptionalInt.of(original),
+        newSeconds, List.of());
+  }
+
   public boolean completed() {
     return status == Status.COMPLETED;
   }

@@ -9,8 +9,8 @@ import java.util.concurrent.CompletableFuture;
  * {@link TrialExecutors#inProcess} runs an {@link Evaluator} on threads of this process; the
  * Hazelcast cluster of flnas-djl runs them on worker processes and machines.
  *
- * <p>An executor reports where a trial runs and its epochs through the task's {@link
- * TrialTask.Events}, from any thread; the search hands them to its listeners on its own thread.
+ * <p>An executor reports where a trial runs and its epochs through the task's {@link Events},
+ * from any thread; the search hands them to its listeners on its own thread.
  */
 public interface TrialExecutor extends AutoCloseable {
 

@@ -1,55 +1,91 @@
 package io.flnas.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flnas.JournalMismatchException;
 import io.flnas.arch.ArchitectureJson;
+import io.flnas.arch.ReferenceArchitectures;
+import io.flnas.djl.data.ImageDataset;
+import io.flnas.djl.train.DjlEvaluator;
+import io.flnas.metrics.Evaluation;
 import io.flnas.metrics.EvaluationJson;
 import io.flnas.search.Baselines;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.flnas.search.JsonLines;
 import java.nio.file.Files;
+import java.io.PrintStream;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+
 /**
  * Baseline results in {@code baselines.jsonl}, one line each as it finishes, so a resumed run does
- * not train them again. A torn last line is ignored.
+ * not train them again. The journal's rule ({@link JsonLines}): a torn last line is ignored and
+ * that baseline is trained again; a corrupt earlier line is an error naming it.
  */
 final class BaselineStore {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private final Path file;
 
   BaselineStore(Path file) {
     this.file = file;
   }
 
-  Map<String, Baselines.Baseline> load() throws IOException {
+  Map<String, Baselines.Baseline> load() {
     Map<String, Baselines.Baseline> loaded = new LinkedHashMap<>();
     if (!Files.exists(file)) {
       return loaded;
     }
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+    for (JsonLines.Line line : JsonLines.read(file, true,
+        (message, cause) -> new JournalMismatchException("baselines file " + message, cause))) {
+      JsonNode node = line.node();
       try {
-        JsonNode node = MAPPER.readTree(line);
         loaded.put(node.get("name").asText(), new Baselines.Baseline(node.get("name").asText(),
             ArchitectureJson.fromNode(node.get("architecture"), null, 0),
             EvaluationJson.fromNode(node.get("evaluation"))));
-      } catch (IOException | RuntimeException e) {
-        // a torn line from an interrupted run: that baseline is evaluated again
+      } catch (RuntimeException e) {
+        throw new JournalMismatchException("baselines file " + file + " line " + line.number()
+            + " is corrupt: " + e.getMessage(), e);
       }
     }
     return loaded;
   }
 
-  void append(Baselines.Baseline baseline) throws IOException {
-    ObjectNode node = MAPPER.createObjectNode();
+  /**
+   * The named baselines: restored from the file, or trained with {@code evaluator} and appended
+   * as each finishes; one line per baseline on {@code out}.
+   */
+  List<Baselines.Baseline> evaluate(DjlEvaluator evaluator, ImageDataset dataset,
+      List<String> names, PrintStream out) {
+    Map<String, Baselines.Baseline> done = load();
+    List<Baselines.Baseline> results = new ArrayList<>();
+    for (String name : names) {
+      String canonical = ReferenceArchitectures.byName(name, dataset.input(), 2).name();
+      Baselines.Baseline baseline = done.get(canonical);
+      if (baseline != null) {
+        out.println("baseline " + canonical + ": restored from baselines.jsonl");
+      } else {
+        out.println("baseline " + canonical + ": training");
+        baseline = Baselines.evaluate(evaluator, dataset.problem(), List.of(name)).get(0);
+        append(baseline);
+      }
+      Evaluation e = baseline.evaluation();
+      out.println("baseline " + canonical + ": " + (e.succeeded() ? String.format(
+          "val acc %.1f%% unfairness %.3f params %,d latency %.2f ms", 100 * e.accuracy(),
+          e.unfairness(), e.hardware().parameters(), e.hardware().latencyMs())
+          : "failed: " + e.failure().orElse("")));
+      results.add(baseline);
+    }
+    return results;
+  }
+
+  void append(Baselines.Baseline baseline) {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("name", baseline.name());
     node.set("architecture", ArchitectureJson.toNode(baseline.architecture(), true));
     node.set("evaluation", EvaluationJson.toNode(baseline.evaluation()));
-    Files.writeString(file, node + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
+    JsonLines.append(file, node.toString());
   }
 }

@@ -48,6 +48,11 @@ final class ClusterOptions {
           + " ${DEFAULT-VALUE}.")
   int port;
 
+  @Option(names = "--cluster-name", defaultValue = ClusterSettings.DEFAULT_NAME,
+      paramLabel = "NAME", description = "Name of the cluster of --members (the one the workers"
+          + " were started with); local workers get a fresh one. Default: ${DEFAULT-VALUE}.")
+  String clusterName;
+
   @Option(names = "--worker-threads", paramLabel = "N",
       description = "PyTorch threads of each local worker. Default: the processors divided"
           + " among the workers.")
@@ -119,8 +124,13 @@ final class ClusterOptions {
     if (secret == null) {
       secret = ClusterSecret.random();
     }
-    ClusterSettings settings = new ClusterSettings(bind, port, members == null ? List.of()
-        : members);
+    ClusterSettings settings;
+    try {
+      settings = new ClusterSettings(bind, port, members == null ? List.of() : members,
+          local ? ClusterSettings.uniqueName() : clusterName);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
     ClusterExecutor executor = ClusterExecutor.start(settings, secret, spec,
         DjlWorkerEvaluators.fingerprint(evaluator), 3);
     Optional<LocalWorkers> started = Optional.empty();
@@ -135,7 +145,7 @@ final class ClusterOptions {
           options.add(new WorkerNode.Options("worker-" + i, threads, Optional.empty(),
               workerMaxTrials, workerMaxRssMb));
         }
-        started = Optional.of(LocalWorkers.start(options, new ClusterSettings(bind, port + 1,
+        started = Optional.of(LocalWorkers.start(options, settings.joining(port + 1,
             List.of(executor.address())), secret, new LocalWorkers.Launch(1024,
             dir.resolve("workers"), Map.of("ai.djl.offline",
                 System.getProperty("ai.djl.offline", "true")))));

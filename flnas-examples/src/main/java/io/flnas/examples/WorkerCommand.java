@@ -36,6 +36,11 @@ final class WorkerCommand implements Callable<Integer> {
       description = "First port to try. Default: ${DEFAULT-VALUE}.")
   int port;
 
+  @Option(names = "--cluster-name", defaultValue = ClusterSettings.DEFAULT_NAME,
+      paramLabel = "NAME", description = "Name of the cluster to join; the search's"
+          + " --cluster-name. Default: ${DEFAULT-VALUE}.")
+  String clusterName;
+
   @Option(names = "--data", paramLabel = "SOURCE",
       description = "Where the data is on this machine: synthetic or isic:<dir>. Default: what"
           + " the search says.")
@@ -88,7 +93,7 @@ final class WorkerCommand implements Callable<Integer> {
     try {
       options = new WorkerNode.Options(workerName, threads, Optional.ofNullable(data),
           maxTrials, maxRssMb);
-      settings = new ClusterSettings(bind, port, members);
+      settings = new ClusterSettings(bind, port, members, clusterName);
     } catch (IllegalArgumentException e) {
       throw new UsageException("worker: " + e.getMessage());
     }

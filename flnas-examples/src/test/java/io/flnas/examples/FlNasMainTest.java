@@ -89,7 +89,8 @@ class FlNasMainTest {
         "--port", "21701"));
 
     assertThat(run.code()).as(run.err()).isZero();
-    assertThat(run.out()).contains("cluster: 2 worker(s) ready: worker-1 (127.0.0.1:",
+    assertThat(run.out()).contains("cluster: 2 worker(s) ready: ", "worker-1 (127.0.0.1:",
+        "worker-2 (127.0.0.1:",
         "2 trials in flight", "running on worker-1 (127.0.0.1:", "running on worker-2 (",
         "Table I (synthetic");
     List<io.flnas.search.Trial> trials = Journal.readTrials(out.resolve("journal.jsonl"));
@@ -168,9 +169,9 @@ class FlNasMainTest {
     ByteArrayOutputStream quiet = new ByteArrayOutputStream();
     ByteArrayOutputStream verbose = new ByteArrayOutputStream();
 
-    int quietCode = FlNasMain.report(failure, false, new PrintStream(quiet, true,
+    int quietCode = Failures.report(failure, false, new PrintStream(quiet, true,
         StandardCharsets.UTF_8));
-    int verboseCode = FlNasMain.report(failure, true, new PrintStream(verbose, true,
+    int verboseCode = Failures.report(failure, true, new PrintStream(verbose, true,
         StandardCharsets.UTF_8));
 
     assertThat(quietCode).isEqualTo(1);

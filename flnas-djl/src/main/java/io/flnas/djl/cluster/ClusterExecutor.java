@@ -1,7 +1,6 @@
 package io.flnas.djl.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.base.Preconditions;
 import com.hazelcast.cluster.Member;
@@ -10,10 +9,7 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.IExecutorService;
-import com.hazelcast.core.MemberLeftException;
-import com.hazelcast.spi.exception.TargetNotMemberException;
 import io.flnas.FlNasException;
 import io.flnas.arch.ArchitectureJson;
 import io.flnas.arch.Cost;
@@ -22,7 +18,6 @@ import io.flnas.metrics.EvaluationJson;
 import io.flnas.metrics.HardwareReport;
 import io.flnas.search.Attempt;
 import io.flnas.search.TrialExecutor;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,9 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +45,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterExecutor implements TrialExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterExecutor.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HazelcastInstance member;
   private final IExecutorService trials;
@@ -80,13 +71,13 @@ public final class ClusterExecutor implements TrialExecutor {
     member.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
-        LOG.info("{} joined", describe(event.getMember()));
+        LOG.info("{} joined", Protocol.describe(event.getMember()));
         dispatch();
       }
 
       @Override
       public void memberRemoved(MembershipEvent event) {
-        LOG.info("{} left", describe(event.getMember()));
+        LOG.info("{} left", Protocol.describe(event.getMember()));
       }
     });
   }
@@ -113,6 +104,11 @@ public final class ClusterExecutor implements TrialExecutor {
     return address.getHost() + ":" + address.getPort();
   }
 
+  /** The name of the cluster this coordinator is in; workers must use the same. */
+  public String clusterName() {
+    return member.getConfig().getClusterName();
+  }
+
   /** The {@code host:port} of each worker now, e.g. for another coordinator to join. */
   public List<String> workerAddresses() {
     return workerMembers().stream()
@@ -129,7 +125,7 @@ public final class ClusterExecutor implements TrialExecutor {
 
   /** Workers in the cluster now (recycling and refusing ones included). */
   public List<String> workers() {
-    return workerMembers().stream().map(ClusterExecutor::describe).toList();
+    return workerMembers().stream().map(Protocol::describe).toList();
   }
 
   /**
@@ -148,25 +144,8 @@ public final class ClusterExecutor implements TrialExecutor {
     }
     List<String> refusals = new ArrayList<>();
     for (Member worker : workerMembers()) {
-      String nonce = UUID.randomUUID().toString();
-      ObjectNode request = request("check", nonce);
-      try {
-        String reply = trials.submitToMember(new TrialCall(Signed.by(secret, request.toString())),
-            worker).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        JsonNode node = readReply(TrialCall.parseReply(reply), nonce, describe(worker));
-        if (node.hasNonNull("refused")) {
-          refusals.add(describe(worker) + " refused: " + node.get("refused").asText());
-        }
-      } catch (ExecutionException e) {
-        refusals.add(describe(worker) + " refused: " + rootMessage(e));
-      } catch (TimeoutException e) {
-        refusals.add(describe(worker) + " did not answer within " + timeout.toSeconds() + " s");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new FlNasException("interrupted while checking workers", e);
-      } catch (FlNasException e) {
-        refusals.add(e.getMessage());
-      }
+      Protocol.check(trials, worker, secret, spec, fingerprint, timeout)
+          .ifPresent(refusals::add);
     }
     if (!refusals.isEmpty()) {
       throw new ClusterException("the cluster cannot run this search: " + String.join("; ",
@@ -242,11 +221,11 @@ public final class ClusterExecutor implements TrialExecutor {
 
   private void send(Job job, Member worker) {
     String nonce = UUID.randomUUID().toString();
-    ObjectNode request = request("trial", nonce);
+    ObjectNode request = Protocol.request("trial", nonce, spec, fingerprint);
     request.put("trial", job.task.trial());
     request.set("architecture", ArchitectureJson.toNode(job.task.architecture(), true));
     long start = System.nanoTime();
-    String where = describe(worker);
+    String where = Protocol.describe(worker);
     job.task.events().placed(where);
     try {
       trials.submitToMember(new TrialCall(Signed.by(secret, request.toString())), worker,
@@ -267,10 +246,16 @@ public final class ClusterExecutor implements TrialExecutor {
   }
 
   private void answered(Job job, Member worker, String nonce, String reply, double seconds) {
-    String where = describe(worker);
+    String where = Protocol.describe(worker);
     JsonNode node;
     try {
       node = readReply(TrialCall.parseReply(reply), nonce, where);
+    } catch (StaleReplyException e) {
+      // Our own reply will find no caller; send the trial again.
+      release(worker, false);
+      job.attempts.add(new Attempt(where, "stale reply: " + e.getMessage(), seconds));
+      retryOrFail(job, e.getMessage());
+      return;
     } catch (FlNasException e) {
       release(worker, false);
       job.attempts.add(new Attempt(where, "rejected: " + e.getMessage(), seconds));
@@ -295,17 +280,17 @@ public final class ClusterExecutor implements TrialExecutor {
   }
 
   private void failed(Job job, Member worker, Throwable error, double seconds) {
-    String where = describe(worker);
-    boolean lost = isLost(error);
+    String where = Protocol.describe(worker);
+    boolean lost = Protocol.isLost(error);
     release(worker, false);
     if (!lost) {
-      job.attempts.add(new Attempt(where, "failed: " + rootMessage(error), seconds));
+      job.attempts.add(new Attempt(where, "failed: " + Protocol.rootMessage(error), seconds));
       job.result.completeExceptionally(new FlNasException("trial " + job.task.trial() + " on "
-          + where + " failed: " + rootMessage(error), error));
+          + where + " failed: " + Protocol.rootMessage(error), error));
       return;
     }
     job.lost++;
-    job.attempts.add(new Attempt(where, "worker lost: " + rootMessage(error), seconds));
+    job.attempts.add(new Attempt(where, "worker lost: " + Protocol.rootMessage(error), seconds));
     LOG.warn("{} was lost while evaluating trial {} (attempt {} of {})", where, job.task.trial(),
         job.attempts.size(), maxAttempts);
     retryOrFail(job, "lost " + job.lost + " workers while evaluating it, the last: " + where);
@@ -336,68 +321,8 @@ public final class ClusterExecutor implements TrialExecutor {
     dispatch();
   }
 
-  private ObjectNode request(String kind, String nonce) {
-    ObjectNode request = JSON.createObjectNode();
-    request.put("kind", kind);
-    request.put("nonce", nonce);
-    try {
-      request.set("spec", JSON.readTree(spec.toJson()));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    ObjectNode fp = request.putObject("fingerprint");
-    fingerprint.forEach(fp::put);
-    return request;
-  }
-
-  /**
-   * Reads a worker's reply after checking its signature and that it answers this request (its
-   * nonce), so a forged or replayed result is rejected.
-   */
-  static JsonNode readReply(Signed reply, String nonce, ClusterSecret secret, String where) {
-    if (!reply.verifiedBy(secret)) {
-      throw new FlNasException("the reply of " + where + " has a missing or wrong HMAC signature;"
-          + " it was rejected (is the worker using another cluster secret?)");
-    }
-    try {
-      JsonNode node = JSON.readTree(reply.message());
-      if (!nonce.equals(node.path("nonce").asText())) {
-        throw new FlNasException("the reply of " + where + " answers another request; rejected");
-      }
-      return node;
-    } catch (IOException e) {
-      throw new FlNasException("the reply of " + where + " is not JSON: " + e.getMessage(), e);
-    }
-  }
-
   private JsonNode readReply(Signed reply, String nonce, String where) {
-    return readReply(reply, nonce, secret, where);
-  }
-
-  static boolean isLost(Throwable error) {
-    for (Throwable e = error; e != null; e = e.getCause()) {
-      if (e instanceof MemberLeftException || e instanceof TargetNotMemberException
-          || e instanceof HazelcastInstanceNotActiveException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  static String describe(Member member) {
-    String name = member.getAttribute(ClusterSettings.NAME);
-    var address = member.getAddress();
-    return (name == null ? "member" : name) + " (" + address.getHost() + ":" + address.getPort()
-        + ")";
-  }
-
-  private static String rootMessage(Throwable error) {
-    Throwable root = error;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage();
-    return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+    return Protocol.readReply(reply, nonce, secret, where);
   }
 
   private static double seconds(long startNanos) {
@@ -410,18 +335,6 @@ public final class ClusterExecutor implements TrialExecutor {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FlNasException("interrupted while waiting for workers", e);
-    }
-  }
-
-  /** A trial and its attempts so far. */
-  private static final class Job {
-    final TrialTask task;
-    final CompletableFuture<Execution> result = new CompletableFuture<>();
-    final List<Attempt> attempts = new ArrayList<>();
-    int lost;
-
-    Job(TrialTask task) {
-      this.task = task;
     }
   }
 }

@@ -14,16 +14,25 @@ import java.util.List;
  * @param bind the address this member binds to and announces
  * @param port the first port to try; the next free one up to 100 further is taken
  * @param members {@code host:port} addresses of members to join (may be empty for the first one)
+ * @param name the cluster's name: members of differently named clusters never join each other, so
+ *     two searches on one machine stay apart
  */
-public record ClusterSettings(String bind, int port, List<String> members) {
-  /** The cluster name members must share. */
-  static final String CLUSTER_NAME = "flnas";
+public record ClusterSettings(String bind, int port, List<String> members, String name) {
+  /** The cluster name of {@code flnas worker} and {@code --members} unless told otherwise. */
+  public static final String DEFAULT_NAME = "flnas";
   /** The executor service trials run on; one thread per worker (one trial at a time). */
   static final String TRIALS = "flnas-trials";
   static final String ROLE = "flnas.role";
   static final String NAME = "flnas.name";
 
+  /** Settings of the default cluster name. */
+  public ClusterSettings(String bind, int port, List<String> members) {
+    this(bind, port, members, DEFAULT_NAME);
+  }
+
   public ClusterSettings {
+    Preconditions.checkArgument(name != null && name.matches("[A-Za-z0-9._-]+"),
+        "a cluster name is letters, digits, '.', '_' or '-', but was '%s'", name);
     Preconditions.checkArgument(bind != null && !bind.isBlank(), "bind must not be blank");
     Preconditions.checkArgument(port > 0 && port < 65536, "port must be in 1..65535, but was %s",
         port);
@@ -39,18 +48,23 @@ public record ClusterSettings(String bind, int port, List<String> members) {
     return new ClusterSettings("127.0.0.1", 5701, List.of());
   }
 
-  /** Joins the given members, binding to {@code bind}. */
-  public ClusterSettings joining(List<String> value) {
-    return new ClusterSettings(bind, port, value);
+  /** The same settings joining other members from another port. */
+  public ClusterSettings joining(int newPort, List<String> value) {
+    return new ClusterSettings(bind, newPort, value, name);
+  }
+
+  /** A fresh cluster name, {@code flnas-<8 hex>}, for a cluster this process starts. */
+  public static String uniqueName() {
+    return "flnas-" + java.util.UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** The Hazelcast configuration of one member. */
-  Config config(String role, String name, boolean lite) {
+  Config config(String role, String memberName, boolean lite) {
     Config config = new Config();
-    config.setClusterName(CLUSTER_NAME);
-    config.setInstanceName(name + "-" + ProcessHandle.current().pid());
+    config.setClusterName(this.name);
+    config.setInstanceName(memberName + "-" + ProcessHandle.current().pid());
     config.setLiteMember(lite);
-    config.getMemberAttributeConfig().setAttribute(ROLE, role).setAttribute(NAME, name);
+    config.getMemberAttributeConfig().setAttribute(ROLE, role).setAttribute(NAME, memberName);
     // No telemetry (nothing may leave the machine), our own shutdown, our own logging.
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");

@@ -29,7 +29,8 @@ public final class WorkerMain {
     ObjectNode node = JSON.createObjectNode();
     node.put("name", options.name()).put("threads", options.threads())
         .put("max_trials", options.maxTrials()).put("max_resident_mb", options.maxResidentMb())
-        .put("bind", settings.bind()).put("port", settings.port()).put("parent_pid", parentPid);
+        .put("bind", settings.bind()).put("port", settings.port()).put("parent_pid", parentPid)
+        .put("cluster", settings.name());
     options.data().ifPresent(d -> node.put("data", d));
     settings.members().forEach(node.putArray("members")::add);
     return node.toString();
@@ -48,7 +49,8 @@ public final class WorkerMain {
     List<String> members = new ArrayList<>();
     node.path("members").forEach(m -> members.add(m.asText()));
     ClusterSettings settings = new ClusterSettings(node.path("bind").asText(),
-        node.path("port").asInt(), members);
+        node.path("port").asInt(), members,
+        node.path("cluster").asText(ClusterSettings.DEFAULT_NAME));
     ClusterSecret secret = ClusterSecret.fromEnvironment(System.getenv()).orElse(null);
     if (secret == null) {
       System.err.println(options.name() + ": no cluster secret: set " + ClusterSecret.ENV + " or "

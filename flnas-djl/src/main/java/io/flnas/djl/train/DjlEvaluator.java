@@ -4,17 +4,11 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import com.google.common.base.Preconditions;
 import io.flnas.arch.Architecture;
 import io.flnas.arch.Cost;
@@ -29,7 +23,6 @@ import io.flnas.metrics.HardwareReport;
 import io.flnas.metrics.SplitMetrics;
 import io.flnas.search.Evaluator;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +37,12 @@ import java.util.Random;
  * returns, and freed native memory is then given back to the system ({@code malloc_trim}), so the
  * resident set does not grow with the variety of candidates; the dataset's tensors live on the
  * device once for the evaluator's lifetime, so close the evaluator after the search.
+ *
+ * <p>Two settings are unavoidably process-wide, because libtorch keeps them per process: the
+ * intra-op thread count ({@link Builder#threads}), and the random generator that initializes
+ * weights, which each evaluation seeds from {@link Hyperparameters#seed()} at its start (so an
+ * evaluation is reproducible; two evaluators training at once in one process would disturb each
+ * other's draws, which is why the command line trains one model at a time per process).
  *
  * <p>Each evaluation also carries its test predictions and seeded bootstrap 95% intervals of the
  * test figures ({@link Bootstrap}, {@code bootstrapResamples} resamples, the training seed), and
@@ -64,6 +63,9 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
   private final int throughputBatch;
   private final int bootstrapResamples;
   private final DeviceData data;
+  private final TrainingLoop loop;
+  private final SpeedProbe speed;
+  private final boolean resetProcessPeak;
 
   private DjlEvaluator(Builder b) {
     this.dataset = b.dataset;
@@ -77,6 +79,9 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
     }
     this.device = b.device != null ? b.device : engine.defaultDevice();
     this.data = new DeviceData(dataset, device);
+    this.loop = new TrainingLoop(data, hyper);
+    this.speed = new SpeedProbe(latencyRuns, throughputBatch);
+    this.resetProcessPeak = b.resetProcessPeak;
   }
 
   public static Builder builder(ImageDataset dataset) {
@@ -131,19 +136,15 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
       Path exportTo) {
     Cost cost = Cost.of(architecture);
     HardwareReport analytic = HardwareReport.analytic(cost);
-    Memory.resetPeak();
+    if (resetProcessPeak) {
+      Memory.resetPeak();
+    }
     long started = System.nanoTime();
     Engine.getEngine("PyTorch").setRandomSeed((int) hyper.seed());
     try (Model model = Model.newInstance("candidate", device, "PyTorch")) {
       Block block = ArchitectureBlocks.toBlock(architecture);
       model.setBlock(block);
-      Optimizer optimizer = "sgd".equals(hyper.optimizer())
-          ? Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) hyper.learningRate()))
-              .optMomentum(0.9f).build()
-          : Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) hyper.learningRate()))
-              .build();
-      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-          .optOptimizer(optimizer).optDevices(new Device[] {device});
+      DefaultTrainingConfig config = TrainingLoop.config(hyper, device);
       try (Trainer trainer = model.newTrainer(config);
           NDManager snapshots = NDManager.newBaseManager(device)) {
         io.flnas.arch.Shape in = architecture.input();
@@ -155,78 +156,52 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
         int sinceBest = 0;
         Random order = new Random(hyper.seed());
         for (int epoch = 1; epoch <= hyper.maxEpochs(); epoch++) {
-          SplitMetrics trainMetrics = trainEpoch(trainer, order);
+          SplitMetrics trainMetrics = loop.trainEpoch(trainer, order);
           epochsRun = epoch;
           if (!Double.isFinite(trainMetrics.loss())) {
             return Evaluation.failed("training loss became " + trainMetrics.loss() + " at epoch "
                 + epoch, analytic);
           }
-          Scored validation = score(trainer, data.validation);
-          if (!Double.isFinite(validation.metrics.loss())) {
-            return Evaluation.failed("validation loss became " + validation.metrics.loss()
+          TrainingLoop.Scored validation = loop.score(trainer, data.validation);
+          if (!Double.isFinite(validation.metrics().loss())) {
+            return Evaluation.failed("validation loss became " + validation.metrics().loss()
                 + " at epoch " + epoch, analytic);
           }
-          epochs.epochFinished(epoch, hyper.maxEpochs(), validation.metrics.loss());
-          if (validation.metrics.loss() < bestLoss) {
-            bestLoss = validation.metrics.loss();
+          epochs.epochFinished(epoch, hyper.maxEpochs(), validation.metrics().loss());
+          if (validation.metrics().loss() < bestLoss) {
+            bestLoss = validation.metrics().loss();
             bestTrain = trainMetrics;
-            best = snapshot(block, snapshots, best);
+            best = TrainingLoop.snapshot(block, snapshots, best);
             sinceBest = 0;
           } else if (++sinceBest >= hyper.patience()) {
             break;
           }
         }
-        restore(block, best);
+        TrainingLoop.restore(block, best);
         double trainingSeconds = (System.nanoTime() - started) / 1e9;
-        Scored validation = score(trainer, data.validation);
-        Scored test = score(trainer, data.test);
+        TrainingLoop.Scored validation = loop.score(trainer, data.validation);
+        TrainingLoop.Scored test = loop.score(trainer, data.test);
         int classes = dataset.numClasses();
         FairnessReport validationFairness = FairnessMetrics.compute(classes,
-            data.validation.split.labels(), validation.predictions,
+            data.validation.split.labels(), validation.predictions(),
             data.validation.split.groups());
         FairnessReport testFairness = FairnessMetrics.compute(classes, data.test.split.labels(),
-            test.predictions, data.test.split.groups());
+            test.predictions(), data.test.split.groups());
         FairnessIntervals testIntervals = Bootstrap.intervals(classes,
-            data.test.split.labels(), test.predictions, data.test.split.groups(),
+            data.test.split.labels(), test.predictions(), data.test.split.groups(),
             bootstrapResamples, hyper.seed());
-        double latency = latencyMs(trainer, in);
-        double throughput = throughput(trainer, in);
-        double modelMemory = ModelMemory.measureMb(trainer, block, in, LATENCY_BATCH, device);
+        double latency = speed.latencyMs(trainer, in);
+        double throughput = speed.throughput(trainer, in);
+        double modelMemory = ModelMemory.measureMb(trainer, block, in, SpeedProbe.LATENCY_BATCH,
+            device);
         if (exportTo != null) {
           ModelExport.save(model, architecture, exportTo);
         }
         HardwareReport hardware = new HardwareReport(cost.parameters(), cost.macs(),
             cost.memoryMb(), latency, throughput, modelMemory, Memory.peakMb(), deviceName());
-        return new Evaluation(bestTrain, validation.metrics, test.metrics, epochsRun,
+        return new Evaluation(bestTrain, validation.metrics(), test.metrics(), epochsRun,
             trainingSeconds, validationFairness, testFairness, hardware, Optional.empty(),
-            Arrays.stream(test.predictions).boxed().toList(), Optional.of(testIntervals));
-      }
-    }
-  }
-
-  /**
-   * Images per second of this evaluator's own training path (the code {@link #evaluate} trains
-   * with: seeded shuffled batches, loss and accuracy per batch), over {@code epochs} epochs after
-   * one warm-up epoch, excluding validation. For benchmarks.
-   */
-  public double trainingThroughput(Architecture architecture, int epochs) {
-    Engine.getEngine("PyTorch").setRandomSeed((int) hyper.seed());
-    try (Model model = Model.newInstance("benchmark", device, "PyTorch")) {
-      model.setBlock(ArchitectureBlocks.toBlock(architecture));
-      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-          .optOptimizer(Optimizer.adam().optLearningRateTracker(
-              Tracker.fixed((float) hyper.learningRate())).build())
-          .optDevices(new Device[] {device});
-      try (Trainer trainer = model.newTrainer(config)) {
-        io.flnas.arch.Shape in = architecture.input();
-        trainer.initialize(new Shape(hyper.batchSize(), in.channels(), in.height(), in.width()));
-        Random order = new Random(hyper.seed());
-        trainEpoch(trainer, order);
-        long start = System.nanoTime();
-        for (int i = 0; i < epochs; i++) {
-          trainEpoch(trainer, order);
-        }
-        return (double) data.train.count() * epochs / ((System.nanoTime() - start) / 1e9);
+            Arrays.stream(test.predictions()).boxed().toList(), Optional.of(testIntervals));
       }
     }
   }
@@ -245,147 +220,6 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
   public String deviceName() {
     return device.isGpu() ? device.toString()
         : "cpu(" + ai.djl.pytorch.jni.JniUtils.getNumThreads() + " threads)";
-  }
-
-  /** One pass over the training split in a seeded random order; mean loss and accuracy. */
-  private SplitMetrics trainEpoch(Trainer trainer, Random order) {
-    DeviceData.Tensors train = data.train;
-    int n = train.count();
-    long[] permutation = toLongs(io.flnas.djl.data.Permutations.random(n, order));
-    double lossSum = 0;
-    long correct = 0;
-    int seen = 0;
-    for (int start = 0; start < n; start += hyper.batchSize()) {
-      int end = Math.min(n, start + hyper.batchSize());
-      if (end - start < 2 && n > 1) {
-        break; // batch norm cannot train on a single sample
-      }
-      try (NDManager batch = trainer.getManager().newSubManager()) {
-        // While the batch lives, the shared tensors belong to it, so every array an indexing op
-        // creates is freed with the batch instead of piling up in the dataset's manager.
-        batch.tempAttachAll(train.images, train.labels);
-        NDArray index = batch.create(Arrays.copyOfRange(permutation, start, end));
-        NDArray x = train.images.get(index);
-        NDArray y = train.labels.get(index);
-        try (GradientCollector collector = trainer.newGradientCollector()) {
-          NDList predictions = trainer.forward(new NDList(x));
-          NDArray loss = trainer.getLoss().evaluate(new NDList(y), predictions);
-          float value = loss.getFloat();
-          if (!Float.isFinite(value)) {
-            return new SplitMetrics(value, Double.NaN);
-          }
-          collector.backward(loss);
-          lossSum += (double) value * (end - start);
-          correct += predictions.singletonOrThrow().argMax(1).toType(
-              ai.djl.ndarray.types.DataType.FLOAT32, false).eq(y).sum().getLong();
-          seen += end - start;
-        }
-        trainer.step();
-      }
-    }
-    return seen == 0 ? SplitMetrics.UNKNOWN : new SplitMetrics(lossSum / seen, (double) correct / seen);
-  }
-
-  /** Loss, accuracy and predictions on a split, in inference mode. */
-  private Scored score(Trainer trainer, DeviceData.Tensors split) {
-    int n = split.count();
-    int[] predictions = new int[n];
-    double lossSum = 0;
-    long correct = 0;
-    int step = 256;
-    for (int start = 0; start < n; start += step) {
-      int end = Math.min(n, start + step);
-      try (NDManager batch = trainer.getManager().newSubManager()) {
-        batch.tempAttachAll(split.images, split.labels);
-        NDArray x = split.images.get(start + ":" + end);
-        NDArray y = split.labels.get(start + ":" + end);
-        NDList output = trainer.evaluate(new NDList(x));
-        lossSum += (double) trainer.getLoss().evaluate(new NDList(y), output).getFloat()
-            * (end - start);
-        long[] predicted = output.singletonOrThrow().argMax(1).toLongArray();
-        for (int i = 0; i < predicted.length; i++) {
-          predictions[start + i] = (int) predicted[i];
-          correct += predicted[i] == split.split.labels()[start + i] ? 1 : 0;
-        }
-      }
-    }
-    return new Scored(new SplitMetrics(lossSum / n, (double) correct / n), predictions);
-  }
-
-  private record Scored(SplitMetrics metrics, int[] predictions) {}
-
-  /** The paper's deployment batch size: latency and model memory are measured at it. */
-  static final int LATENCY_BATCH = 2;
-
-  /** Median latency per image of a batch-2 forward pass, output copied to the host. */
-  private double latencyMs(Trainer trainer, io.flnas.arch.Shape in) {
-    double[] times = timeForward(trainer, in, LATENCY_BATCH, latencyRuns);
-    return times[times.length / 2] / LATENCY_BATCH;
-  }
-
-  /** Images per second at the throughput batch size (median of 5 runs). */
-  private double throughput(Trainer trainer, io.flnas.arch.Shape in) {
-    double[] times = timeForward(trainer, in, throughputBatch, 5);
-    return throughputBatch / (times[times.length / 2] / 1000);
-  }
-
-  private double[] timeForward(Trainer trainer, io.flnas.arch.Shape in, int batchSize, int runs) {
-    try (NDManager manager = trainer.getManager().newSubManager()) {
-      NDArray x = manager.randomNormal(new Shape(batchSize, in.channels(), in.height(),
-          in.width()));
-      for (int i = 0; i < 3; i++) {
-        try (NDManager step = manager.newSubManager()) {
-          NDList out = trainer.evaluate(new NDList(x));
-          out.attach(step);
-          out.singletonOrThrow().toFloatArray();
-        }
-      }
-      double[] times = new double[runs];
-      for (int i = 0; i < runs; i++) {
-        try (NDManager step = manager.newSubManager()) {
-          long start = System.nanoTime();
-          NDList out = trainer.evaluate(new NDList(x));
-          out.singletonOrThrow().toFloatArray();
-          times[i] = (System.nanoTime() - start) / 1e6;
-          out.attach(step);
-        }
-      }
-      Arrays.sort(times);
-      return times;
-    }
-  }
-
-  /** Copies every parameter (running statistics too) into {@code manager}, replacing the last. */
-  private static List<NDArray> snapshot(Block block, NDManager manager, List<NDArray> previous) {
-    if (previous != null) {
-      previous.forEach(NDArray::close);
-    }
-    List<NDArray> copies = new ArrayList<>();
-    for (var pair : block.getParameters()) {
-      NDArray copy = pair.getValue().getArray().duplicate();
-      copy.attach(manager);
-      copies.add(copy);
-    }
-    return copies;
-  }
-
-  private static void restore(Block block, List<NDArray> snapshot) {
-    if (snapshot == null) {
-      return;
-    }
-    int i = 0;
-    for (var pair : block.getParameters()) {
-      Parameter parameter = pair.getValue();
-      snapshot.get(i++).copyTo(parameter.getArray());
-    }
-  }
-
-  private static long[] toLongs(int[] values) {
-    long[] out = new long[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = values[i];
-    }
-    return out;
   }
 
   /** The device tensors, for tests that check they survive every trial unchanged. */
@@ -408,6 +242,7 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
     private int latencyRuns = 20;
     private int throughputBatch = 32;
     private int bootstrapResamples = Bootstrap.DEFAULT_RESAMPLES;
+    private boolean resetProcessPeak;
 
     private Builder(ImageDataset dataset) {
       Preconditions.checkArgument(dataset != null, "dataset must not be null");
@@ -457,10 +292,25 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
       return this;
     }
 
-    /** PyTorch intra-op threads; default the engine's choice (0). */
+    /**
+     * PyTorch intra-op threads; default the engine's choice (0). Unavoidably process-wide:
+     * libtorch has one intra-op pool per process, so the evaluator built last with a non-zero
+     * value sets it for every evaluator in the process.
+     */
     public Builder threads(int value) {
       Preconditions.checkArgument(value >= 0, "threads must be >= 0, but was %s", value);
       this.threads = value;
+      return this;
+    }
+
+    /**
+     * Whether each evaluation first resets the process's resident high-water mark (Linux {@code
+     * /proc/self/clear_refs}), so {@code process_peak_mb} is that trial's peak; default false,
+     * because the mark belongs to the whole process: the figure is then the process's peak so far.
+     * Programs that own their process (the command line, a worker) turn it on.
+     */
+    public Builder resetProcessPeak(boolean value) {
+      this.resetProcessPeak = value;
       return this;
     }
 

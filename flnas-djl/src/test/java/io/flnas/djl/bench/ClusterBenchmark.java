@@ -93,13 +93,13 @@ public final class ClusterBenchmark {
       int workers, int threads, int trials) throws Exception {
     Path logs = Files.createTempDirectory("flnas-bench-workers");
     try (ClusterExecutor coordinator = ClusterExecutor.start(new ClusterSettings("127.0.0.1",
-        19701, List.of()), SECRET, spec, fingerprint, 3)) {
+        19701, List.of(), ClusterSettings.uniqueName()), SECRET, spec, fingerprint, 3)) {
       List<WorkerNode.Options> options = new ArrayList<>();
       for (int i = 1; i <= workers; i++) {
         options.add(new WorkerNode.Options("worker-" + i, threads, Optional.empty(), 0, 0));
       }
       try (LocalWorkers local = LocalWorkers.start(options, new ClusterSettings("127.0.0.1",
-          19801, List.of(coordinator.address())), SECRET,
+          19801, List.of(coordinator.address()), coordinator.clusterName()), SECRET,
           new LocalWorkers.Launch(1024, logs, Map.of("ai.djl.offline", "true")))) {
         coordinator.awaitWorkers(workers, Duration.ofMinutes(3));
         long start = System.nanoTime();

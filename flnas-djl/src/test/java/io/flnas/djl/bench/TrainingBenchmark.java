@@ -64,7 +64,7 @@ public final class TrainingBenchmark {
     try (DjlEvaluator evaluator = DjlEvaluator.builder(data).batchSize(64).build()) {
       for (int r = 0; r < rounds; r++) {
         bare[r] = bareLoop(data, cnn, epochs);
-        ours[r] = evaluator.trainingThroughput(cnn, epochs);
+        ours[r] = io.flnas.djl.train.TrainingSpeed.imagesPerSecond(evaluator, cnn, epochs);
         ratio[r] = ours[r] / bare[r];
         System.out.printf("  round %d: (a) %.1f, (b) %.1f images/s%n", r + 1, bare[r], ours[r]);
       }

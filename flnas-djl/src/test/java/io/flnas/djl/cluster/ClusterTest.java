@@ -39,7 +39,8 @@ class ClusterTest {
 
   private ClusterExecutor coordinator(int port, WorkSpec spec) {
     ClusterExecutor coordinator = ClusterExecutor.start(new ClusterSettings("127.0.0.1", port,
-        List.of()), SECRET, spec, SleepyEvaluators.fingerprint(spec), 3);
+        List.of(), ClusterSettings.uniqueName()), SECRET, spec, SleepyEvaluators.fingerprint(spec),
+        3);
     members.add(coordinator);
     return coordinator;
   }
@@ -47,7 +48,8 @@ class ClusterTest {
   private WorkerNode worker(ClusterExecutor coordinator, String name, ClusterSecret secret,
       Optional<String> data) {
     WorkerNode worker = WorkerNode.start(new WorkerNode.Options(name, 1, data, 0, 0), secret,
-        new ClusterSettings("127.0.0.1", 5801, List.of(coordinator.address())));
+        new ClusterSettings("127.0.0.1", 5801, List.of(coordinator.address()),
+            coordinator.clusterName()));
     members.add(0, worker);
     return worker;
   }
@@ -96,7 +98,8 @@ class ClusterTest {
     WorkSpec spec = SleepyEvaluators.spec(30);
     ClusterExecutor coordinator = coordinator(18901, spec);
     WorkerNode tired = WorkerNode.start(new WorkerNode.Options("worker-1", 1, Optional.empty(),
-        2, 0), SECRET, new ClusterSettings("127.0.0.1", 5801, List.of(coordinator.address())));
+        2, 0), SECRET, new ClusterSettings("127.0.0.1", 5801, List.of(coordinator.address()),
+            coordinator.clusterName()));
     members.add(0, tired);
     worker(coordinator, "worker-2", SECRET, Optional.empty());
     coordinator.awaitWorkers(2, Duration.ofSeconds(30));
@@ -145,14 +148,14 @@ class ClusterTest {
     String reply = "{\"nonce\":\"n-1\",\"worker\":\"worker-1\"}";
     Signed forged = Signed.by(ClusterSecret.of("not the cluster's secret at all"), reply);
 
-    assertThatThrownBy(() -> ClusterExecutor.readReply(forged, "n-1", SECRET, "worker-1"))
+    assertThatThrownBy(() -> Protocol.readReply(forged, "n-1", SECRET, "worker-1"))
         .hasMessage("the reply of worker-1 has a missing or wrong HMAC signature; it was rejected"
             + " (is the worker using another cluster secret?)");
-    assertThatThrownBy(() -> ClusterExecutor.readReply(new Signed(reply, ""), "n-1", SECRET,
+    assertThatThrownBy(() -> Protocol.readReply(new Signed(reply, ""), "n-1", SECRET,
         "worker-1")).hasMessageContaining("missing or wrong HMAC signature");
-    assertThatThrownBy(() -> ClusterExecutor.readReply(Signed.by(SECRET, reply), "n-2", SECRET,
+    assertThatThrownBy(() -> Protocol.readReply(Signed.by(SECRET, reply), "n-2", SECRET,
         "worker-1")).hasMessage("the reply of worker-1 answers another request; rejected");
-    assertThat(ClusterExecutor.readReply(Signed.by(SECRET, reply), "n-1", SECRET, "worker-1")
+    assertThat(Protocol.readReply(Signed.by(SECRET, reply), "n-1", SECRET, "worker-1")
         .path("worker").asText()).isEqualTo("worker-1");
   }
 

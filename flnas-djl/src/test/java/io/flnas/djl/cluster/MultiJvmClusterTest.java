@@ -41,8 +41,9 @@ class MultiJvmClusterTest {
     SearchResult expected = ClusterTest.search(Search.builder(ClusterTest.PROBLEM,
         SleepyEvaluators.evaluator(spec))).maxIterations(8).build().run();
     List<AutoCloseable> coordinators = new ArrayList<>();
+    String cluster = ClusterSettings.uniqueName();
     ClusterExecutor first = ClusterExecutor.start(new ClusterSettings("127.0.0.1", 18701,
-        List.of()), SECRET, spec, SleepyEvaluators.fingerprint(spec), 3);
+        List.of(), cluster), SECRET, spec, SleepyEvaluators.fingerprint(spec), 3);
     coordinators.add(first);
     LocalWorkers workers = null;
     try {
@@ -51,7 +52,7 @@ class MultiJvmClusterTest {
         options.add(new WorkerNode.Options("worker-" + i, 1, Optional.empty(), 0, 0));
       }
       workers = LocalWorkers.start(options, new ClusterSettings("127.0.0.1", 18801,
-          List.of(first.address())), SECRET,
+          List.of(first.address()), cluster), SECRET,
           new LocalWorkers.Launch(192, dir.resolve("logs"), Map.of()));
       first.awaitWorkers(3, Duration.ofSeconds(90));
 
@@ -80,21 +81,28 @@ class MultiJvmClusterTest {
       assertThat(second.attempts().get(1).worker()).doesNotStartWith(killed.get() + " ");
       List<String> survivors = first.workerAddresses();
 
-      // a coordinator that crashes with trials in flight ...
+      // a coordinator that crashes with trials in flight (the crash phase staggers its trials,
+      // so trials 2 and 3 surely run on when trial 1 ends) ...
+      first.close();
+      WorkSpec staggered = SleepyEvaluators.staggered(600);
+      ClusterExecutor crashing = ClusterExecutor.start(new ClusterSettings("127.0.0.1", 18701,
+          survivors, cluster), SECRET, staggered, SleepyEvaluators.fingerprint(staggered), 3);
+      coordinators.add(crashing);
+      crashing.awaitWorkers(2, Duration.ofSeconds(90));
       Path journal = dir.resolve("journal.jsonl");
-      ClusterExecutor crashing = first;
       try (Stream<Trial> trials = ClusterTest.search(Search.builder(ClusterTest.PROBLEM, crashing))
-          .maxIterations(8).journal(journal).build().stream()) {
-        assertThat(trials.limit(2).count()).isEqualTo(2);
+          .maxIterations(8).parallelism(3).journal(journal).build().stream()) {
+        assertThat(trials.limit(1).count()).isEqualTo(1);
       }
       crashing.crash();
       List<Trial> running = Journal.open(journal, ClusterTest.search(Search.builder(
-          ClusterTest.PROBLEM, SleepyEvaluators.evaluator(spec))).build().fingerprint()).running();
-      assertThat(running).isNotEmpty();
+          ClusterTest.PROBLEM, SleepyEvaluators.evaluator(staggered))).build().fingerprint())
+          .running();
+      assertThat(running).extracting(Trial::iteration).containsExactly(2, 3);
 
       // ... and another that resumes with the workers that outlived it
       ClusterExecutor second2 = ClusterExecutor.start(new ClusterSettings("127.0.0.1", 18701,
-          survivors), SECRET, spec, SleepyEvaluators.fingerprint(spec), 3);
+          survivors, cluster), SECRET, staggered, SleepyEvaluators.fingerprint(staggered), 3);
       coordinators.add(second2);
       second2.awaitWorkers(2, Duration.ofSeconds(90));
       SearchResult resumed = ClusterTest.search(Search.builder(ClusterTest.PROBLEM, second2))

@@ -19,19 +19,32 @@ public final class SleepyEvaluators implements WorkerEvaluators {
         Long.toString(millis));
   }
 
+  /**
+   * Like {@link #spec(long)}, but trials 2, 3, 5, 6, ... sleep three times as long as trials 1,
+   * 4, 7, ..., so when the first trial of a round of three ends the others surely run on.
+   */
+  public static WorkSpec staggered(long millis) {
+    return new WorkSpec("synthetic", 100, 8, 1, 1, 1, SleepyEvaluators.class.getName(),
+        millis + ":staggered");
+  }
+
   /** The fingerprint a coordinator expects of workers on this spec. */
   public static Map<String, String> fingerprint(WorkSpec spec) {
     return Map.of("evaluator", evaluator(spec).name(), "data", spec.data());
   }
 
   static Evaluator evaluator(WorkSpec spec) {
-    long millis = Long.parseLong(spec.factoryArgument());
+    String[] argument = spec.factoryArgument().split(":");
+    long millis = Long.parseLong(argument[0]);
+    boolean staggered = argument.length > 1;
     CheapEvaluator cheap = new CheapEvaluator();
     return new Evaluator() {
       @Override
       public Evaluation evaluate(Architecture architecture) {
         try {
-          Thread.sleep(millis);
+          int trial = architecture.name().startsWith("trial-")
+              ? Integer.parseInt(architecture.name().substring(6)) : 1;
+          Thread.sleep(staggered && trial % 3 != 1 ? 3 * millis : millis);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted", e);
@@ -41,7 +54,7 @@ public final class SleepyEvaluators implements WorkerEvaluators {
 
       @Override
       public String name() {
-        return "sleepy(" + cheap.name() + ", " + millis + " ms)";
+        return "sleepy(" + cheap.name() + ", " + spec.factoryArgument() + " ms)";
       }
     };
   }

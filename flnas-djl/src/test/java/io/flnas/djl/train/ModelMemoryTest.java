@@ -12,15 +12,25 @@ class ModelMemoryTest {
 
   @Test
   void the_c_heap_in_use_grows_by_a_native_allocation_and_falls_back_when_it_is_freed() {
-    long before = NativeMemory.inUseBytes().orElseThrow();
-    com.sun.jna.Memory block = new com.sun.jna.Memory(8 << 20); // malloc, as PyTorch's CPU tensors
-    block.clear(); // touch it
-    long during = NativeMemory.inUseBytes().orElseThrow();
-    block.close();
-    long after = NativeMemory.inUseBytes().orElseThrow();
+    // Other threads of this JVM (the engine's, a cluster test's) allocate and free too, so the
+    // median of five measurements is taken.
+    long[] grown = new long[5];
+    long[] left = new long[5];
+    for (int i = 0; i < 5; i++) {
+      long before = NativeMemory.inUseBytes().orElseThrow();
+      com.sun.jna.Memory block = new com.sun.jna.Memory(8 << 20); // malloc, as PyTorch's tensors
+      block.clear(); // touch it
+      long during = NativeMemory.inUseBytes().orElseThrow();
+      block.close();
+      long after = NativeMemory.inUseBytes().orElseThrow();
+      grown[i] = during - before;
+      left[i] = Math.abs(after - before);
+    }
+    java.util.Arrays.sort(grown);
+    java.util.Arrays.sort(left);
 
-    assertThat(during - before).isBetween(8L << 20, 9L << 20);
-    assertThat(Math.abs(after - before)).isLessThan(1L << 20);
+    assertThat(grown[2]).isBetween(8L << 20, 9L << 20);
+    assertThat(left[2]).isLessThan(1L << 20);
   }
 
   @Test

@@ -1,0 +1,143 @@
+package io.flnas.djl.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.flnas.metrics.SplitMetrics;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The training loop's steps, on the dataset's device tensors: one seeded epoch, scoring a split,
+ * and the best epoch's weights kept and restored. {@link DjlEvaluator} composes them.
+ */
+final class TrainingLoop {
+  private final DeviceData data;
+  private final Hyperparameters hyper;
+
+  /** The training configuration of every candidate: softmax cross-entropy, the optimizer. */
+  static DefaultTrainingConfig config(Hyperparameters hyper, Device device) {
+    Tracker rate = Tracker.fixed((float) hyper.learningRate());
+    Optimizer optimizer = "sgd".equals(hyper.optimizer())
+        ? Optimizer.sgd().setLearningRateTracker(rate).optMomentum(0.9f).build()
+        : Optimizer.adam().optLearningRateTracker(rate).build();
+    return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer)
+        .optDevices(new Device[] {device});
+  }
+
+  TrainingLoop(DeviceData data, Hyperparameters hyper) {
+    this.data = data;
+    this.hyper = hyper;
+  }
+
+  /** One pass over the training split in a seeded random order; mean loss and accuracy. */
+  SplitMetrics trainEpoch(Trainer trainer, Random order) {
+    DeviceData.Tensors train = data.train;
+    int n = train.count();
+    long[] permutation = toLongs(io.flnas.djl.data.Permutations.random(n, order));
+    double lossSum = 0;
+    long correct = 0;
+    int seen = 0;
+    for (int start = 0; start < n; start += hyper.batchSize()) {
+      int end = Math.min(n, start + hyper.batchSize());
+      if (end - start < 2 && n > 1) {
+        break; // batch norm cannot train on a single sample
+      }
+      try (NDManager batch = trainer.getManager().newSubManager()) {
+        // While the batch lives, the shared tensors belong to it, so every array an indexing op
+        // creates is freed with the batch instead of piling up in the dataset's manager.
+        batch.tempAttachAll(train.images, train.labels);
+        NDArray index = batch.create(Arrays.copyOfRange(permutation, start, end));
+        NDArray x = train.images.get(index);
+        NDArray y = train.labels.get(index);
+        try (GradientCollector collector = trainer.newGradientCollector()) {
+          NDList predictions = trainer.forward(new NDList(x));
+          NDArray loss = trainer.getLoss().evaluate(new NDList(y), predictions);
+          float value = loss.getFloat();
+          if (!Float.isFinite(value)) {
+            return new SplitMetrics(value, Double.NaN);
+          }
+          collector.backward(loss);
+          lossSum += (double) value * (end - start);
+          correct += predictions.singletonOrThrow().argMax(1).toType(
+              ai.djl.ndarray.types.DataType.FLOAT32, false).eq(y).sum().getLong();
+          seen += end - start;
+        }
+        trainer.step();
+      }
+    }
+    return seen == 0 ? SplitMetrics.UNKNOWN : new SplitMetrics(lossSum / seen, (double) correct / seen);
+  }
+
+  /** Loss, accuracy and predictions on a split, in inference mode. */
+  Scored score(Trainer trainer, DeviceData.Tensors split) {
+    int n = split.count();
+    int[] predictions = new int[n];
+    double lossSum = 0;
+    long correct = 0;
+    int step = 256;
+    for (int start = 0; start < n; start += step) {
+      int end = Math.min(n, start + step);
+      try (NDManager batch = trainer.getManager().newSubManager()) {
+        batch.tempAttachAll(split.images, split.labels);
+        NDArray x = split.images.get(start + ":" + end);
+        NDArray y = split.labels.get(start + ":" + end);
+        NDList output = trainer.evaluate(new NDList(x));
+        lossSum += (double) trainer.getLoss().evaluate(new NDList(y), output).getFloat()
+            * (end - start);
+        long[] predicted = output.singletonOrThrow().argMax(1).toLongArray();
+        for (int i = 0; i < predicted.length; i++) {
+          predictions[start + i] = (int) predicted[i];
+          correct += predicted[i] == split.split.labels()[start + i] ? 1 : 0;
+        }
+      }
+    }
+    return new Scored(new SplitMetrics(lossSum / n, (double) correct / n), predictions);
+  }
+
+  record Scored(SplitMetrics metrics, int[] predictions) {}
+
+  /** Copies every parameter (running statistics too) into {@code manager}, replacing the last. */
+  static List<NDArray> snapshot(Block block, NDManager manager, List<NDArray> previous) {
+    if (previous != null) {
+      previous.forEach(NDArray::close);
+    }
+    List<NDArray> copies = new ArrayList<>();
+    for (var pair : block.getParameters()) {
+      NDArray copy = pair.getValue().getArray().duplicate();
+      copy.attach(manager);
+      copies.add(copy);
+    }
+    return copies;
+  }
+
+  static void restore(Block block, List<NDArray> snapshot) {
+    if (snapshot == null) {
+      return;
+    }
+    int i = 0;
+    for (var pair : block.getParameters()) {
+      Parameter parameter = pair.getValue();
+      snapshot.get(i++).copyTo(parameter.getArray());
+    }
+  }
+
+  private static long[] toLongs(int[] values) {
+    long[] out = new long[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
+  }
+}

@@ -1,0 +1,125 @@
+package io.flnas.examples;
+
+import io.flnas.JournalMismatchException;
+import io.flnas.llm.ChatModels;
+import io.flnas.llm.ConfiguredModel;
+import io.flnas.llm.LlmDesigner;
+import io.flnas.llm.ReplayChatModel;
+import io.flnas.search.Designer;
+import io.flnas.search.Designers;
+import io.flnas.search.Fingerprints;
+import io.flnas.search.Journal;
+import io.flnas.search.Search;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The command line's designer options, and the designer they name. */
+final class DesignerOptions {
+  static final List<String> DESIGNERS = List.of("llm", "evolution", "random", "replay:<journal>");
+
+  @Option(names = "--designer", paramLabel = "DESIGNER",
+      description = "llm (GPT-4 family through LangChain4j; needs OPENAI_API_KEY or an Ollama"
+          + " --model), evolution (regularized evolution), random, or replay:<journal> (re-run the"
+          + " model replies recorded in a journal). Default: llm when OPENAI_API_KEY is set,"
+          + " otherwise evolution.")
+  String designer;
+
+  @Option(names = "--model", defaultValue = ChatModels.DEFAULT_OPENAI_MODEL, paramLabel = "NAME",
+      description = "Chat model of the llm designer: an OpenAI model name, or ollama:<name> for a"
+          + " local Ollama model. Default: ${DEFAULT-VALUE}.")
+  String model;
+
+  @Option(names = "--base-url", paramLabel = "URL",
+      description = "Endpoint of the model: an OpenAI-compatible base URL (Azure, a proxy) or the"
+          + " Ollama URL. Default: the provider's own.")
+  String baseUrl;
+
+  @Option(names = "--provider-retries", defaultValue = "4", paramLabel = "N",
+      description = "Retries of a model request that hit a rate limit, a server error, a timeout"
+          + " or an unreachable endpoint, with exponential backoff from 2 s. Default:"
+          + " ${DEFAULT-VALUE}.")
+  int providerRetries;
+
+  /** Checks the options where they enter. */
+  void validate() {
+    if (providerRetries < 0) {
+      throw new UsageException("--provider-retries must be >= 0, but was " + providerRetries);
+    }
+    if (designer != null && !List.of("llm", "evolution", "random").contains(designer)
+        && !designer.startsWith("replay:")) {
+      throw new UsageException("unknown --designer '" + designer + "'; expected one of "
+          + DESIGNERS);
+    }
+  }
+
+  /** The designer the options name; says on {@code out} which it chose by default and why. */
+  Designer create(PrintStream out) {
+    String key = System.getenv("OPENAI_API_KEY");
+    String choice = designer;
+    if (choice == null) {
+      boolean hasKey = key != null && !key.isBlank();
+      choice = hasKey || model.startsWith("ollama:") ? "llm" : "evolution";
+      out.println("designer: " + choice + (hasKey ? " (OPENAI_API_KEY is set)"
+          : model.startsWith("ollama:") ? " (an Ollama model was named)"
+          : " (OPENAI_API_KEY is not set; set it, or pass --model ollama:<name>, to design with"
+              + " a language model)"));
+    }
+    switch (choice) {
+      case "evolution":
+        return Designers.evolution();
+      case "random":
+        return Designers.random();
+      case "llm": {
+        ConfiguredModel configured;
+        if (model.startsWith("ollama:")) {
+          var ollama = ChatModels.ollama().modelName(model.substring("ollama:".length()));
+          configured = (baseUrl == null ? ollama : ollama.baseUrl(baseUrl)).build();
+        } else {
+          var openAi = ChatModels.openAi().modelName(model);
+          configured = (baseUrl == null ? openAi : openAi.baseUrl(baseUrl)).build();
+        }
+        return LlmDesigner.builder(configured).maxProviderRetries(providerRetries).build();
+      }
+      default: {
+        Path recorded = Path.of(choice.substring("replay:".length()));
+        if (!Files.isRegularFile(recorded)) {
+          throw new UsageException("--designer replay: journal " + recorded + " does not exist");
+        }
+        replayJournal = recorded;
+        try {
+          return LlmDesigner.builder(ReplayChatModel.fromJournal(recorded, false).configured())
+              .build();
+        } catch (io.flnas.DesignerException | JournalMismatchException e) {
+          throw new UsageException("--designer replay: " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private Path replayJournal;
+
+  /** A replay must come from a search with the same data, seed, space, template and target. */
+  void checkReplay(Search search) {
+    if (replayJournal == null) {
+      return;
+    }
+    Map<String, String> recorded = new LinkedHashMap<>();
+    Map<String, String> current = new LinkedHashMap<>();
+    Map<String, String> journalFingerprint = Journal.readFingerprint(replayJournal);
+    for (String key : List.of("problem", "seed", "search_space", "template", "target",
+        "objective")) {
+      recorded.put(key, String.valueOf(journalFingerprint.get(key)));
+      current.put(key, search.fingerprint().get(key));
+    }
+    String differences = Fingerprints.differences(recorded, "journal", current, "this run");
+    if (!differences.isEmpty()) {
+      throw new UsageException("replay journal " + replayJournal + " comes from another"
+          + " configuration: " + differences);
+    }
+  }
+}
