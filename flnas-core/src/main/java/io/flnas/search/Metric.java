@@ -15,9 +15,10 @@ import java.util.function.ToDoubleFunction;
  * <p>The built-in figures are constants. A figure of your own is either read by a function ({@link
  * #of}) or, when your evaluator adds it as a named value ({@link Evaluation#withExtra}), read from
  * there ({@link #extra}); nothing in the library needs to change. The direction of a named value
- * is known only through a {@code Metric}: reports learn it from the metrics they are given (the
- * search's {@code paretoMetrics}, say), and show a value whose direction they were not told
- * without marking which model is better.
+ * is known only through a {@code Metric}: objectives and Pareto fronts take the {@code Metric}
+ * itself; reports (Table I, the plots) show every extra value present in the evaluations and learn
+ * directions from the metrics they are given, showing a value whose direction they were not told
+ * without marking which model is better. There is no global registry of metrics.
  *
  * <pre>{@code
  * Metric energy = Metric.extra("energy_mj", Metric.Direction.LOWER_IS_BETTER);
