@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Loads ISIC 2019 in its published layout: {@code ISIC_2019_Training_GroundTruth.csv} (one-hot
@@ -85,7 +86,13 @@ public final class Isic2019 {
     try {
       return decode(splits, pool);
     } finally {
+      // scoped: no decoding thread outlives the load
       pool.shutdownNow();
+      try {
+        pool.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
