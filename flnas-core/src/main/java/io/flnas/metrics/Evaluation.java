@@ -1,7 +1,9 @@
 package io.flnas.metrics;
 
 import com.google.common.base.Preconditions;
+import com.google.common.collect.ImmutableSortedMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,6 +15,17 @@ import java.util.Optional;
  * <p>An evaluator that knows the test split's labels may also give its per-sample test predictions
  * (so reports can compare models on the same samples with a paired bootstrap) and the bootstrap
  * intervals of the test figures; both are empty otherwise.
+ *
+ * <p>An evaluator may add named values of its own ({@code energy_mj}, say) as {@link #extras()}:
+ * objectives read them through {@code Metric.extra(name, direction)}, and the journal, the
+ * prompt's metrics paragraph, Table I and the report's plots carry every one present. NaN means
+ * not measured.
+ *
+ * <pre>{@code
+ * Evaluation withEnergy = evaluation.withExtra("energy_mj", 12.5);
+ * }</pre>
+ *
+ * @param extras named values beyond the built-in figures, sorted by name; empty by default
  */
 public record Evaluation(
     SplitMetrics train,
@@ -25,9 +38,22 @@ public record Evaluation(
     HardwareReport hardware,
     Optional<String> failure,
     List<Integer> testPredictions,
-    Optional<FairnessIntervals> testIntervals) {
+    Optional<FairnessIntervals> testIntervals,
+    Map<String, Double> extras) {
 
-  /** An evaluation without test predictions or intervals. */
+  /** What an extra value's name must look like: a letter, then letters, digits, {@code _.-}. */
+  public static final String EXTRA_NAME = "[A-Za-z][A-Za-z0-9_.-]*";
+
+  /** An evaluation without extra values. */
+  public Evaluation(SplitMetrics train, SplitMetrics validation, SplitMetrics test, int epochs,
+      double trainingSeconds, FairnessReport validationFairness, FairnessReport testFairness,
+      HardwareReport hardware, Optional<String> failure, List<Integer> testPredictions,
+      Optional<FairnessIntervals> testIntervals) {
+    this(train, validation, test, epochs, trainingSeconds, validationFairness, testFairness,
+        hardware, failure, testPredictions, testIntervals, Map.of());
+  }
+
+  /** An evaluation without test predictions, intervals or extra values. */
   public Evaluation(SplitMetrics train, SplitMetrics validation, SplitMetrics test, int epochs,
       double trainingSeconds, FairnessReport validationFairness, FairnessReport testFairness,
       HardwareReport hardware, Optional<String> failure) {
@@ -45,6 +71,32 @@ public record Evaluation(
     testPredictions = List.copyOf(testPredictions);
     Preconditions.checkArgument(testIntervals != null,
         "testIntervals must not be null (use Optional.empty())");
+    Preconditions.checkArgument(extras != null, "extras must not be null (use Map.of())");
+    extras.forEach((name, value) -> {
+      Preconditions.checkArgument(name != null && name.matches(EXTRA_NAME),
+          "extra value name must match %s, but was '%s'", EXTRA_NAME, name);
+      Preconditions.checkArgument(value != null && !Double.isInfinite(value),
+          "extra value %s must be a finite number or NaN, but was %s", name, value);
+    });
+    extras = ImmutableSortedMap.copyOf(extras);
+  }
+
+  /** The extra value named {@code name}, if the evaluator added it. */
+  public Optional<Double> extra(String name) {
+    return Optional.ofNullable(extras.get(name));
+  }
+
+  /** A copy with one more extra value (replacing one of the same name). */
+  public Evaluation withExtra(String name, double value) {
+    Map<String, Double> more = new java.util.TreeMap<>(extras);
+    more.put(name, value);
+    return withExtras(more);
+  }
+
+  /** A copy whose extra values are {@code values}. */
+  public Evaluation withExtras(Map<String, Double> values) {
+    return new Evaluation(train, validation, test, epochs, trainingSeconds, validationFairness,
+        testFairness, hardware, failure, testPredictions, testIntervals, values);
   }
 
   /** The test predictions as an array, one per test sample; empty when not recorded. */
@@ -75,7 +127,8 @@ public record Evaluation(
 
   /**
    * The one-paragraph metrics text the prompt carries: losses, accuracies, unfairness, EODD, EOPP1,
-   * EOPP2, per-group accuracy and count, latency, throughput, model memory. The process's resident
+   * EOPP2, per-group accuracy and count (of every attribute), latency, throughput, model memory,
+   * then the extra values by name. The process's resident
    * high-water mark never appears here: it is not the model's memory.
    */
   public String metricsParagraph() {
@@ -103,6 +156,13 @@ public record Evaluation(
         ? String.format("model memory %.1f MB (analytic, batch 2).", hardware.analyticMemoryMb())
         : String.format("model memory %.1f MB (measured, batch 2; analytic %.1f MB).",
             hardware.modelMemoryMb(), hardware.analyticMemoryMb()));
+    if (!extras.isEmpty()) {
+      StringBuilder other = new StringBuilder();
+      extras.forEach((name, value) -> other.append(other.isEmpty() ? "" : ", ").append(name)
+          .append(' ').append(Double.isNaN(value) ? "not measured"
+              : String.format("%.4g", value)));
+      text.append(" Other metrics: ").append(other).append('.');
+    }
     return text.toString();
   }
 }

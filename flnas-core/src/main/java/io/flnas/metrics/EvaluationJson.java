@@ -8,11 +8,15 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * JSON form of an {@link Evaluation}, both ways: "architecture JSON in, evaluation JSON out", so
  * trials can be farmed out and journaled. {@code NaN} (not measured) is written as {@code null}.
+ * An evaluator's extra values go under {@code "extras"} by name; JSON written before they existed
+ * (no {@code "extras"}) reads as an evaluation without them.
  */
 public final class EvaluationJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -64,6 +68,10 @@ public final class EvaluationJson {
       e.testPredictions().forEach(predictions::add);
     }
     e.testIntervals().ifPresent(ci -> node.set("test_intervals", intervals(ci)));
+    if (!e.extras().isEmpty()) {
+      ObjectNode extras = node.putObject("extras");
+      e.extras().forEach((name, value) -> number(extras, name, value));
+    }
     return node;
   }
 
@@ -82,7 +90,15 @@ public final class EvaluationJson {
         split(node.get("test")), node.path("epochs").asInt(), number(node, "training_seconds"),
         fairness(node.get("validation_fairness")), fairness(node.get("test_fairness")), hardware,
         node.hasNonNull("failure") ? Optional.of(node.get("failure").asText()) : Optional.empty(),
-        predictions, intervals(node.get("test_intervals")));
+        predictions, intervals(node.get("test_intervals")), extras(node.get("extras")));
+  }
+
+  private static Map<String, Double> extras(JsonNode node) {
+    Map<String, Double> extras = new TreeMap<>();
+    if (node != null) {
+      node.fieldNames().forEachRemaining(name -> extras.put(name, number(node, name)));
+    }
+    return extras;
   }
 
   /** {@code {"level":0.95,"resamples":1000,"accuracy":[lower,upper],...}}. */

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Computes a {@link FairnessReport} from labels, predictions and group memberships, exactly as
- * DESIGN.md defines it:
+ * DESIGN.md defines it, over any number of {@link GroupColumn}s:
  *
  * <ul>
  *   <li>A sample whose attribute value is unknown counts in the overall figures but in no group of
@@ -22,7 +22,7 @@ import java.util.List;
  *
  * <pre>{@code
  * FairnessReport report = FairnessMetrics.compute(8, labels, predictions,
- *     List.of(new GroupColumn("sex", GroupColumn.SEX, sex)));
+ *     List.of(new GroupColumn("sex", List.of("male", "female"), sex)));
  * }</pre>
  */
 public final class FairnessMetrics {

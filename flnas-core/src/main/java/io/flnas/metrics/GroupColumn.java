@@ -6,6 +6,15 @@ import java.util.List;
 /**
  * One sensitive attribute of a labelled split: its name ({@code "sex"}), the names of its groups
  * ({@code male, female}), and for each sample the index of its group, or {@link #UNKNOWN}.
+ *
+ * <p>Attributes are data: a dataset brings whichever columns it has (the paper's sex and age bands
+ * live with the ISIC and synthetic datasets in {@code flnas-djl}; a user's dataset may bring skin
+ * type or site), and the fairness metrics, tables and plots work over all of them.
+ *
+ * <pre>{@code
+ * GroupColumn skinType = new GroupColumn("skin_type",
+ *     List.of("I", "II", "III", "IV", "V", "VI"), fitzpatrick);
+ * }</pre>
  */
 public record GroupColumn(String attribute, List<String> groups, int[] membership) {
   /** Group index of a sample whose attribute value is unknown. */
@@ -38,17 +47,12 @@ public record GroupColumn(String attribute, List<String> groups, int[] membershi
     return membership.length;
   }
 
-  /** The paper's sex attribute: male (0), female (1). */
-  public static final List<String> SEX = List.of("male", "female");
-
-  /** The paper's age attribute: young (&lt; 30), middle (30-65), old (&gt; 65). */
-  public static final List<String> AGE = List.of("young", "middle", "old");
-
-  /** Age group index of an age in years: young &lt; 30 &lt;= middle &lt;= 65 &lt; old. */
-  public static int ageGroup(double age) {
-    if (Double.isNaN(age)) {
-      return UNKNOWN;
+  /** The column of the chosen samples, in the order given (for taking a split's rows). */
+  public GroupColumn select(int[] samples) {
+    int[] chosen = new int[samples.length];
+    for (int i = 0; i < samples.length; i++) {
+      chosen[i] = membership[samples[i]];
     }
-    return age < 30 ? 0 : age <= 65 ? 1 : 2;
+    return new GroupColumn(attribute, groups, chosen);
   }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -72,7 +73,8 @@ public final class Objectives {
   /**
    * Highest weighted sum wins: {@code sum of weight x value}, values turned so higher is better
    * (accuracy as is; unfairness, EODD, EOPP1/2 negated; parameters in millions, latency in ms and
-   * memory in MB negated). Budgets are not enforced beyond ranking over-budget trials last.
+   * memory in MB negated; any other metric, an evaluator's extra value included, as its {@link
+   * Metric#cost} negated). Budgets are not enforced beyond ranking over-budget trials last.
    */
   public static Objective weighted(Map<Metric, Double> weights) {
     Preconditions.checkArgument(!weights.isEmpty(), "weights must not be empty");
@@ -91,7 +93,7 @@ public final class Objectives {
         double score = 0;
         for (Map.Entry<Metric, Double> w : copy.entrySet()) {
           double value = -w.getKey().cost(e);
-          if (w.getKey() == Metric.PARAMETERS) {
+          if (w.getKey().equals(Metric.PARAMETERS)) {
             value /= 1e6;
           }
           score += w.getValue() * value;
@@ -101,7 +103,9 @@ public final class Objectives {
 
       @Override
       public String name() {
-        return "weighted" + copy;
+        return "weighted" + copy.entrySet().stream()
+            .map(w -> label(w.getKey()) + "=" + w.getValue())
+            .collect(Collectors.joining(", ", "{", "}"));
       }
     };
   }
@@ -123,7 +127,8 @@ public final class Objectives {
 
       @Override
       public String name() {
-        return "lexicographic" + metrics;
+        return "lexicographic" + metrics.stream().map(Objectives::label)
+            .collect(Collectors.joining(", ", "[", "]"));
       }
     };
   }
@@ -171,8 +176,19 @@ public final class Objectives {
         e.hardware().latencyMs());
   }
 
-  /** Completed trials, each evaluated architecture once (duplicates of it left out). */
-  static List<Trial> distinctCompleted(List<Trial> trials) {
+  /**
+   * A metric as an objective's name shows it: upper case, as the names were when metrics were an
+   * enum, so the configuration fingerprint of journals written then still matches.
+   */
+  private static String label(Metric metric) {
+    return metric.name().toUpperCase(Locale.ROOT);
+  }
+
+  /**
+   * Completed trials, each evaluated architecture once (duplicates of it left out), in the order
+   * given: what every ranking, front, table and plot compares. The one place this rule lives.
+   */
+  public static List<Trial> distinctCompleted(List<Trial> trials) {
     return trials.stream().filter(Trial::completed).filter(t -> t.duplicateOf().isEmpty())
         .collect(Collectors.toList());
   }

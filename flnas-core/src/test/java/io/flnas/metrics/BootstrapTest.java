@@ -10,8 +10,8 @@ class BootstrapTest {
   private static final int[] LABELS = {0, 1, 0, 1, 0, 1, 0, 1, 0, 1};
   /** Right on the first five samples, wrong on the last five. */
   private static final int[] HALF = {0, 1, 0, 1, 0, 0, 1, 0, 1, 0};
-  private static final List<GroupColumn> SEX = List.of(new GroupColumn("sex", GroupColumn.SEX,
-      new int[] {0, 1, 0, 1, 0, 1, 0, 1, 0, 1}));
+  private static final List<GroupColumn> SEX = List.of(new GroupColumn("sex",
+      List.of("male", "female"), new int[] {0, 1, 0, 1, 0, 1, 0, 1, 0, 1}));
 
   @Test
   void percentile_interpolates_between_order_statistics_as_computed_by_hand() {

@@ -77,4 +77,33 @@ class ObjectivesTest {
     assertThat(Objectives.paretoFront(List.of(a, b, dominated, middle), Metric.ACCURACY,
         Metric.UNFAIRNESS)).containsExactly(a, b, middle);
   }
+
+  @Test
+  void an_extra_value_ranks_and_fronts_like_a_built_in_metric() {
+    Metric energy = Metric.extra("energy_mj", Metric.Direction.LOWER_IS_BETTER);
+    Trial hungry = withEnergy(trial(1, 0.9, 0.1, 1, 100), 30);
+    Trial frugal = withEnergy(trial(2, 0.9, 0.1, 1, 100), 10);
+    Trial unmeasured = trial(3, 0.9, 0.1, 1, 100);
+
+    assertThat(Objectives.lexicographic(Metric.ACCURACY, energy)
+        .rank(List.of(hungry, frugal, unmeasured), ANY)).containsExactly(frugal, hungry, unmeasured);
+    assertThat(Objectives.paretoFront(List.of(hungry, frugal), Metric.ACCURACY, energy))
+        .containsExactly(frugal);
+    assertThat(Metric.find("energy_mj", List.of(energy))).contains(energy);
+    assertThat(Metric.find("unfairness", List.of())).contains(Metric.UNFAIRNESS);
+  }
+
+  @Test
+  void objective_names_spell_metrics_as_journals_written_before_did() {
+    assertThat(Objectives.weighted(Map.of(Metric.ACCURACY, 1.0)).name())
+        .isEqualTo("weighted{ACCURACY=1.0}");
+    assertThat(Objectives.lexicographic(Metric.UNFAIRNESS, Metric.ACCURACY).name())
+        .isEqualTo("lexicographic[UNFAIRNESS, ACCURACY]");
+  }
+
+  private static Trial withEnergy(Trial t, double energyMj) {
+    return new Trial(t.iteration(), t.designer(), t.architecture(), t.status(),
+        t.evaluation().map(e -> e.withExtra("energy_mj", energyMj)), t.reason(),
+        t.duplicateOf(), t.exchanges(), t.seconds());
+  }
 }

@@ -57,7 +57,8 @@ public final class CheapEvaluator implements Evaluator {
       predictions[i] = random.nextDouble() < p ? labels[i] : random.nextInt(classes);
     }
     FairnessReport fairness = FairnessMetrics.compute(classes, labels, predictions, List.of(
-        new GroupColumn("sex", GroupColumn.SEX, sex), new GroupColumn("age", GroupColumn.AGE, age)));
+        new GroupColumn("sex", List.of("male", "female"), sex),
+        new GroupColumn("age", List.of("young", "middle", "old"), age)));
     double accuracy = fairness.accuracy();
     return new Evaluation(new SplitMetrics(1 - accuracy, Math.min(1, accuracy + 0.05)),
         new SplitMetrics(1.1 - accuracy, accuracy), new SplitMetrics(1.1 - accuracy, accuracy),

@@ -88,7 +88,7 @@ class DjlEvaluatorTest {
     java.util.Arrays.fill(poisoned, 0, train.imageSize() * 40, Float.NaN);
     ImageDataset bad = new ImageDataset("poisoned", "poisoned", data.classes(),
         new Split(train.count(), train.channels(), train.height(), train.width(), poisoned,
-            train.labels(), train.sex(), train.age()), data.validation(), data.test(), 0);
+            train.labels(), train.groups()), data.validation(), data.test(), 0);
     try (DjlEvaluator nan = DjlEvaluator.builder(bad).maxEpochs(2).build()) {
       Evaluation e = nan.evaluate(ReferenceArchitectures.smallCnn(bad.input(), 8));
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flnas.djl.data.DataException;
 import io.flnas.djl.data.ImageDataset;
 import io.flnas.djl.data.Isic2019;
+import io.flnas.djl.data.Split;
 import io.flnas.metrics.GroupColumn;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -93,11 +94,14 @@ class Isic2019Test {
     assertThat(a.train().pixels()).isNotEqualTo(c.train().pixels());
     assertThat(IntStream.of(a.train().labels()).distinct().count()).isEqualTo(8);
     assertThat(a.test().count()).isEqualTo(8);
-    int[] allSex = IntStream.concat(IntStream.of(a.train().sex()),
-        IntStream.concat(IntStream.of(a.validation().sex()), IntStream.of(a.test().sex())))
+    int[] allSex = IntStream.concat(IntStream.of(sex(a.train())),
+        IntStream.concat(IntStream.of(sex(a.validation())), IntStream.of(sex(a.test()))))
         .toArray();
     assertThat(IntStream.of(allSex).filter(s -> s == GroupColumn.UNKNOWN).count()).isEqualTo(16);
-    assertThat(IntStream.of(a.train().age()).boxed()).contains(0, 1, 2, GroupColumn.UNKNOWN);
+    assertThat(IntStream.of(a.train().group("age").orElseThrow().membership()).boxed())
+        .contains(0, 1, 2, GroupColumn.UNKNOWN);
+    assertThat(a.train().groups()).extracting(GroupColumn::attribute)
+        .containsExactly("sex", "age");
     assertThat(a.input().height()).isEqualTo(12);
     assertThat(a.description()).contains("ISIC 2019", "MEL");
   }
@@ -182,5 +186,26 @@ class Isic2019Test {
     assertThatThrownBy(() -> Isic2019.builder(dir.resolve("nope")).load())
         .isInstanceOf(DataException.class).hasMessageContaining("nope")
         .hasMessageContaining("does not exist");
+  }
+
+  private static int[] sex(Split split) {
+    return split.group("sex").orElseThrow().membership();
+  }
+
+  @Test
+  void images_decode_alike_on_the_hosts_executor_and_on_the_loaders_own_pool() {
+    java.util.concurrent.ExecutorService host =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      ImageDataset own = Isic2019.builder(dir).subsetSize(40).imageSize(8).seed(3)
+          .decodeThreads(1).load();
+      ImageDataset onHost = Isic2019.builder(dir).subsetSize(40).imageSize(8).seed(3)
+          .executor(host).load();
+
+      assertThat(onHost.train().pixels()).isEqualTo(own.train().pixels());
+      assertThat(host.isShutdown()).as("the host's executor stays the host's").isFalse();
+    } finally {
+      host.shutdownNow();
+    }
   }
 }

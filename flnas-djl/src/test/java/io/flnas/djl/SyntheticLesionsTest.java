@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flnas.arch.ReferenceArchitectures;
 import io.flnas.djl.data.ImageDataset;
+import io.flnas.djl.data.PaperAttributes;
 import io.flnas.djl.data.Split;
 import io.flnas.djl.data.SyntheticLesions;
 import io.flnas.djl.train.DjlEvaluator;
@@ -42,14 +43,15 @@ class SyntheticLesionsTest {
     double[] sum = new double[2];
     int[] count = new int[2];
     int per = s.imageSize();
+    int[] sex = s.group(PaperAttributes.SEX).orElseThrow().membership();
     for (int i = 0; i < s.count(); i++) {
-      if (s.sex()[i] < 0) {
+      if (sex[i] < 0) {
         continue;
       }
       for (int p = 0; p < per; p++) {
-        sum[s.sex()[i]] += s.pixels()[i * per + p];
+        sum[sex[i]] += s.pixels()[i * per + p];
       }
-      count[s.sex()[i]] += per;
+      count[sex[i]] += per;
     }
     return sum[0] / count[0] - sum[1] / count[1];
   }

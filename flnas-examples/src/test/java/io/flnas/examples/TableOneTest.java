@@ -31,7 +31,7 @@ class TableOneTest {
       LABELS[i] = i % 2;
       sex[i] = (i / 2) % 2;
     }
-    GROUPS = List.of(new GroupColumn("sex", GroupColumn.SEX, sex));
+    GROUPS = List.of(new GroupColumn("sex", List.of("male", "female"), sex));
   }
 
   /** Predictions right on the first {@code right} samples, wrong on the rest. */

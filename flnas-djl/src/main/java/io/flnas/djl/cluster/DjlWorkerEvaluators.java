@@ -2,6 +2,7 @@ package io.flnas.djl.cluster;
 
 import io.flnas.djl.data.ImageDataset;
 import io.flnas.djl.data.Split;
+import io.flnas.metrics.GroupColumn;
 import io.flnas.djl.train.DjlEvaluator;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -41,7 +42,8 @@ public final class DjlWorkerEvaluators implements WorkerEvaluators {
         ByteBuffer pixels = ByteBuffer.allocate(split.pixels().length * 4);
         pixels.asFloatBuffer().put(split.pixels());
         digest.update(pixels);
-        for (int[] column : new int[][] {split.labels(), split.sex(), split.age()}) {
+        for (int[] column : java.util.stream.Stream.concat(java.util.stream.Stream.of(
+            split.labels()), split.groups().stream().map(GroupColumn::membership)).toList()) {
           ByteBuffer ints = ByteBuffer.allocate(column.length * 4);
           ints.asIntBuffer().put(column);
           digest.update(ints);

@@ -63,33 +63,30 @@ public final class SyntheticLesions {
       double hardness = bias * ((sex[i] == 1 ? 0.5 : 0) + (old ? 0.5 : 0));
       images.add(draw(random, labels[i], hardness));
     }
+    List<GroupColumn> groups = List.of(PaperAttributes.sex(sex), PaperAttributes.age(age));
     int[] order = Permutations.random(n, random);
     int trainEnd = (int) Math.round(n * 0.7);
     int validationEnd = (int) Math.round(n * 0.9);
     return new ImageDataset("synthetic",
         "synthetic dermoscopy-like skin-lesion images (" + imageSize + "x" + imageSize
             + " RGB), classified into 8 lesion classes " + CLASSES
-            + "; sensitive attributes sex (male, female) and age (young < 30, middle 30-65,"
-            + " old > 65)",
+            + "; " + PaperAttributes.DESCRIPTION,
         CLASSES,
-        select(order, 0, trainEnd, images, labels, sex, age),
-        select(order, trainEnd, validationEnd, images, labels, sex, age),
-        select(order, validationEnd, n, images, labels, sex, age), 0);
+        select(order, 0, trainEnd, images, labels, groups),
+        select(order, trainEnd, validationEnd, images, labels, groups),
+        select(order, validationEnd, n, images, labels, groups), 0);
   }
 
   private Split select(int[] order, int from, int to, List<float[]> images, int[] labels,
-      int[] sex, int[] age) {
+      List<GroupColumn> groups) {
+    int[] rows = java.util.Arrays.copyOfRange(order, from, to);
     List<float[]> chosen = new ArrayList<>();
-    int[] l = new int[to - from];
-    int[] s = new int[to - from];
-    int[] a = new int[to - from];
-    for (int i = from; i < to; i++) {
-      chosen.add(images.get(order[i]));
-      l[i - from] = labels[order[i]];
-      s[i - from] = sex[order[i]];
-      a[i - from] = age[order[i]];
+    int[] l = new int[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      chosen.add(images.get(rows[i]));
+      l[i] = labels[rows[i]];
     }
-    return Split.of(3, imageSize, chosen, l, s, a);
+    return Split.of(3, imageSize, chosen, l, groups.stream().map(c -> c.select(rows)).toList());
   }
 
   /** One normalized CHW image of class {@code label}; {@code hardness} in [0, 1]. */

@@ -1,8 +1,8 @@
 /**
- * Image data with sensitive attributes: the ISIC 2019 loader ({@link io.flnas.djl.data.Isic2019},
- * the paper's balanced subset and split, decoded once) and the embedded synthetic lesions ({@link
- * io.flnas.djl.data.SyntheticLesions}), both as an {@link io.flnas.djl.data.ImageDataset} of three
- * {@link io.flnas.djl.data.Split}s. Bad input fails with a {@link io.flnas.djl.data.DataException}
- * naming the file, row and field.
+ * Labelled image datasets with sensitive attributes, held on the host: the {@link
+ * io.flnas.djl.data.Split} (pixels, labels, group columns), the ISIC 2019 loader ({@link
+ * io.flnas.djl.data.Isic2019}) with its CSV reading, balanced subset and image decoding, the
+ * seeded {@link io.flnas.djl.data.SyntheticLesions} generator, and the paper's sex and age
+ * attributes ({@link io.flnas.djl.data.PaperAttributes}).
  */
 package io.flnas.djl.data;

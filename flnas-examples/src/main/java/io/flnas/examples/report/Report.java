@@ -85,6 +85,9 @@ public final class Report {
     md.append("## Plots\n\n")
         .append("![Accuracy vs unfairness](").append(Plots.SCATTER).append(")\n\n")
         .append("![Best so far](").append(Plots.PROGRESS).append(")\n\n");
+    for (String name : Plots.extraNames(c.result().history())) {
+      md.append("![").append(name).append("](").append(Plots.metricFile(name)).append(")\n\n");
+    }
     if (c.result().best().isPresent()) {
       md.append("![Per-group accuracy](").append(Plots.GROUPS).append(")\n\n");
     }

@@ -3,6 +3,7 @@ package io.flnas.examples.report;
 import io.flnas.arch.ArchitectureJson;
 import io.flnas.metrics.Bootstrap;
 import io.flnas.search.Baselines;
+import io.flnas.search.Metric;
 import io.flnas.search.Search;
 import io.flnas.search.SearchListener;
 import io.flnas.search.SearchResult;
@@ -34,15 +35,25 @@ public final class RunReport implements SearchListener {
   private final Search search;
   private final TableOne.TestSplit split;
   private final Clock clock;
+  private final List<Metric> metrics;
   private final List<Trial> history = new ArrayList<>();
+
+  /** A report that knows no extra metric's direction: extra values are shown unmarked. */
+  public RunReport(Path dir, Map<String, String> configuration,
+      List<Baselines.Baseline> baselines, Search search, TableOne.TestSplit split, Clock clock) {
+    this(dir, configuration, baselines, search, split, clock, List.of());
+  }
 
   /**
    * @param search the search whose trials this report follows (its objective, target, Pareto
    *     metrics and iteration count); a copy built with this report as a listener runs them
    * @param split the test split for Table I's significance markers; null for none
+   * @param metrics metrics whose direction Table I and the extra values' plots should know
+   *     (an evaluator's {@code energy_mj}, say); every extra value is shown either way
    */
   public RunReport(Path dir, Map<String, String> configuration,
-      List<Baselines.Baseline> baselines, Search search, TableOne.TestSplit split, Clock clock) {
+      List<Baselines.Baseline> baselines, Search search, TableOne.TestSplit split, Clock clock,
+      List<Metric> metrics) {
     this.dir = dir;
     // in the order given: the report lists it as it comes
     this.configuration = java.util.Collections.unmodifiableMap(
@@ -51,6 +62,7 @@ public final class RunReport implements SearchListener {
     this.search = search;
     this.split = split;
     this.clock = clock;
+    this.metrics = List.copyOf(metrics);
   }
 
   @Override
@@ -82,7 +94,8 @@ public final class RunReport implements SearchListener {
   public TableOne table(SearchResult result) {
     List<Trial> top = search.objective().rank(result.history(), search.target()).stream()
         .limit(3).toList();
-    return split == null ? TableOne.of(baselines, top) : TableOne.of(baselines, top, split);
+    return (split == null ? TableOne.of(baselines, top) : TableOne.of(baselines, top, split))
+        .withMetrics(metrics);
   }
 
   /** Writes the final report of a finished search, with its Table I ({@link #table}). */
@@ -95,6 +108,7 @@ public final class RunReport implements SearchListener {
       String elapsed) throws IOException {
     Plots.scatter(dir, result.history(), baselines);
     Plots.progress(dir, result.history(), search.objective(), search.target());
+    Plots.extras(dir, result.history(), metrics);
     Optional<Baselines.Baseline> bestBaseline = baselines.stream()
         .filter(b -> b.evaluation().succeeded())
         .max(Comparator.comparingDouble(b -> b.evaluation().test().accuracy()));

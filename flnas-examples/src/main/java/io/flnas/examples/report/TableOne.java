@@ -4,14 +4,21 @@ import io.flnas.metrics.Bootstrap;
 import io.flnas.metrics.Evaluation;
 import io.flnas.metrics.FairnessIntervals;
 import io.flnas.metrics.FairnessReport;
+import io.flnas.metrics.GroupAccuracy;
 import io.flnas.metrics.GroupColumn;
 import io.flnas.metrics.Interval;
 import io.flnas.search.Baselines;
+import io.flnas.search.Metric;
 import io.flnas.search.Trial;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /**
  * The paper's Table I: one row per baseline and per top searched model, with test accuracy, the
@@ -22,6 +29,13 @@ import java.util.function.ToDoubleFunction;
  * on the better side (see {@link Bootstrap#differences}), which needs the {@link TestSplit}: a
  * model significantly worse than every baseline gets no mark, so {@code *} never reads as praise
  * it has not earned.
+ *
+ * <p>The table is open to what the evaluations carry: after latency comes one column per extra
+ * value ({@link Evaluation#extras()}) present in any row, by name, then the worst-served group of
+ * the test split over every sensitive attribute the data has. An extra column gets the arrow only
+ * where the table knows the metric's direction, from the {@link Metric}s given to {@link
+ * #withMetrics} (a run's report gives the metrics it was built with); without it the values stand
+ * unmarked.
  */
 public final class TableOne {
   /**
@@ -32,19 +46,21 @@ public final class TableOne {
    */
   public record Row(String model, boolean searched, double accuracy, double unfairness,
       double eodd, double eopp1, double eopp2, long parameters, double memoryMb,
-      double latencyMs, Optional<FairnessIntervals> intervals, int[] predictions) {
+      double latencyMs, Optional<FairnessIntervals> intervals, int[] predictions,
+      Map<String, Double> extras, Optional<GroupAccuracy> worstGroup) {
 
     static Row of(String model, boolean searched, Evaluation e) {
       if (!e.succeeded()) {
         long params = e.hardware() == null ? 0 : e.hardware().parameters();
         return new Row(model + " (failed)", searched, Double.NaN, Double.NaN, Double.NaN,
             Double.NaN, Double.NaN, params, Double.NaN, Double.NaN, Optional.empty(),
-            new int[0]);
+            new int[0], Map.of(), Optional.empty());
       }
       FairnessReport f = e.testFairness();
       return new Row(model, searched, e.test().accuracy(), f.unfairness(), f.eodd(), f.eopp1(),
           f.eopp2(), e.hardware().parameters(), e.hardware().memoryMb(),
-          e.hardware().latencyMs(), e.testIntervals(), e.testPredictionArray());
+          e.hardware().latencyMs(), e.testIntervals(), e.testPredictionArray(), e.extras(),
+          f.worstGroup());
     }
   }
 
@@ -55,9 +71,12 @@ public final class TableOne {
   public record TestSplit(int numClasses, int[] labels, List<GroupColumn> groups, int resamples,
       long seed) {}
 
-  private static final String[] HEADER = {"Model", "Accuracy % [95% CI]", "Unfairness [95% CI]",
-      "EODD [95% CI]", "EOPP1 [95% CI]", "EOPP2 [95% CI]", "Params (M)", "Memory (MB)",
-      "Latency (ms)"};
+  private static final List<String> FIXED = List.of("Model", "Accuracy % [95% CI]",
+      "Unfairness [95% CI]", "EODD [95% CI]", "EOPP1 [95% CI]", "EOPP2 [95% CI]", "Params (M)",
+      "Memory (MB)", "Latency (ms)");
+
+  /** Header of the last column: the worst-served group over all sensitive attributes. */
+  public static final String WORST_GROUP = "Worst group (test)";
 
   /** The five columns that carry intervals: 1 to 5, as in {@link FairnessIntervals#FIGURES}. */
   private static final int FIGURE_COLUMNS = 5;
@@ -70,11 +89,43 @@ public final class TableOne {
 
   private final List<Row> rows;
   private final boolean[][] significant;
+  /** Names of the extra values present in any row, sorted: the columns after latency. */
+  private final List<String> extras;
+  /** The metrics whose direction the table knows, by name. */
+  private final Map<String, Metric> metrics;
 
   private TableOne(List<Row> rows, Optional<TestSplit> split) {
     this.rows = List.copyOf(rows);
     this.significant = new boolean[rows.size()][FIGURE_COLUMNS + 1];
+    this.extras = List.copyOf(rows.stream().flatMap(r -> r.extras().keySet().stream())
+        .collect(Collectors.toCollection(TreeSet::new)));
+    this.metrics = Map.of();
     split.ifPresent(this::compareWithBaselines);
+  }
+
+  private TableOne(TableOne table, Map<String, Metric> metrics) {
+    this.rows = table.rows;
+    this.significant = table.significant;
+    this.extras = table.extras;
+    this.metrics = Map.copyOf(metrics);
+  }
+
+  /**
+   * A copy that knows the direction of these metrics, so extra columns of theirs get the arrow
+   * where a searched model beats every baseline.
+   */
+  public TableOne withMetrics(Collection<? extends Metric> known) {
+    Map<String, Metric> byName = new HashMap<>(metrics);
+    known.forEach(m -> byName.put(m.name(), m));
+    return new TableOne(this, byName);
+  }
+
+  /** The column headers: the paper's, one per extra value, then {@link #WORST_GROUP}. */
+  public List<String> header() {
+    List<String> header = new ArrayList<>(FIXED);
+    header.addAll(extras);
+    header.add(WORST_GROUP);
+    return header;
   }
 
   /** Baselines first, then the searched trials given (best first); no significance markers. */
@@ -144,13 +195,14 @@ public final class TableOne {
     if (!row.searched() || baselines.isEmpty()) {
       return false;
     }
+    Optional<Boolean> higherIsBetter = higherIsBetter(column);
     double value = value(row, column);
-    if (Double.isNaN(value)) {
+    if (Double.isNaN(value) || higherIsBetter.isEmpty()) {
       return false;
     }
     for (Row b : baselines) {
       double other = value(b, column);
-      boolean better = column == 1 ? value > other : value < other;
+      boolean better = higherIsBetter.get() ? value > other : value < other;
       if (!better && !Double.isNaN(other)) {
         return false;
       }
@@ -168,10 +220,26 @@ public final class TableOne {
     return i >= 0 && column >= 1 && column <= FIGURE_COLUMNS && significant[i][column];
   }
 
-  private static double value(Row r, int column) {
+  private double value(Row r, int column) {
     List<ToDoubleFunction<Row>> getters = List.of(x -> 0, Row::accuracy, Row::unfairness,
         Row::eodd, Row::eopp1, Row::eopp2, x -> x.parameters(), Row::memoryMb, Row::latencyMs);
-    return getters.get(column).applyAsDouble(r);
+    if (column < getters.size()) {
+      return getters.get(column).applyAsDouble(r);
+    }
+    int extra = column - getters.size();
+    return extra < extras.size() ? r.extras().getOrDefault(extras.get(extra), Double.NaN)
+        : Double.NaN;
+  }
+
+  /** Which way is better on a column: accuracy up, gaps and costs down, extras as told. */
+  private Optional<Boolean> higherIsBetter(int column) {
+    if (column >= 1 && column < FIXED.size()) {
+      return Optional.of(column == 1);
+    }
+    int extra = column - FIXED.size();
+    return extra >= 0 && extra < extras.size()
+        ? Optional.ofNullable(metrics.get(extras.get(extra))).map(Metric::higherIsBetter)
+        : Optional.empty();
   }
 
   private String[] cells(Row r) {
@@ -184,9 +252,14 @@ public final class TableOne {
         fraction(r.eopp2(), ci.isEmpty() ? null : ci.get(4)),
         String.format("%.2f", r.parameters() / 1e6), number(r.memoryMb(), "%.1f"),
         number(r.latencyMs(), "%.2f")};
-    for (int c = 1; c < cells.length; c++) {
+    List<String> all = new ArrayList<>(List.of(cells));
+    extras.forEach(name -> all.add(number(r.extras().getOrDefault(name, Double.NaN), "%.4g")));
+    all.add(r.worstGroup().map(g -> String.format("%s=%s %.1f%%", g.attribute(), g.group(),
+        100 * g.accuracy())).orElse("-"));
+    cells = all.toArray(String[]::new);
+    for (int c = 1; c < cells.length - 1; c++) {
       if (beatsEveryBaseline(r, c)) {
-        cells[c] += c == 1 ? " ↑" : " ↓";
+        cells[c] += higherIsBetter(c).orElse(false) ? " ↑" : " ↓";
       }
       if (differsFromEveryBaseline(r, c)) {
         cells[c] += " *";
@@ -198,9 +271,9 @@ public final class TableOne {
   /** Aligned plain text for the terminal. */
   public String toText() {
     List<String[]> lines = new ArrayList<>();
-    lines.add(HEADER);
+    lines.add(header().toArray(String[]::new));
     rows.forEach(r -> lines.add(cells(r)));
-    int[] width = new int[HEADER.length];
+    int[] width = new int[lines.get(0).length];
     for (String[] line : lines) {
       for (int c = 0; c < line.length; c++) {
         width[c] = Math.max(width[c], line[c].length());
@@ -229,8 +302,9 @@ public final class TableOne {
 
   /** A GitHub-flavoured Markdown table. */
   public String toMarkdown() {
-    StringBuilder text = new StringBuilder("| " + String.join(" | ", HEADER) + " |\n|");
-    for (int c = 0; c < HEADER.length; c++) {
+    List<String> header = header();
+    StringBuilder text = new StringBuilder("| " + String.join(" | ", header) + " |\n|");
+    for (int c = 0; c < header.size(); c++) {
       text.append(c == 0 ? "---|" : "---:|");
     }
     text.append('\n');
