@@ -43,26 +43,12 @@ final class Replies {
       throw new TemplateParseException("no '" + open + "' found in the reply; answer with the"
           + " architecture in the required format");
     }
-    int depth = 0;
-    char quote = 0;
-    for (int i = start; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (quote != 0) {
-        if (c == '\\') {
-          i++;
-        } else if (c == quote) {
-          quote = 0;
-        }
-      } else if (c == '"' || c == '\'') {
-        quote = c;
-      } else if (c == open) {
-        depth++;
-      } else if (c == close && --depth == 0) {
-        return text.substring(start, i + 1);
-      }
+    int end = close(text, start);
+    if (end < 0) {
+      throw new TemplateParseException("the reply is cut off: '" + open + "' at character "
+          + start + " is never closed with '" + close + "'");
     }
-    throw new TemplateParseException("the reply is cut off: '" + open + "' at character " + start
-        + " is never closed with '" + close + "'");
+    return text.substring(start, end + 1);
   }
 
   /** The contents of every terminated fenced block, in order. */

@@ -19,7 +19,6 @@ import io.flnas.DesignerException;
 import io.flnas.FlNasException;
 import io.flnas.TemplateParseException;
 import io.flnas.arch.Architecture;
-import io.flnas.arch.Violation;
 import io.flnas.search.DesignContext;
 import io.flnas.search.Designer;
 import io.flnas.search.DesignerFailure;
@@ -27,7 +26,6 @@ import io.flnas.search.Exchange;
 import io.flnas.search.PromptMessage;
 import io.flnas.search.PromptStrategy;
 import io.flnas.search.Proposal;
-import io.flnas.search.Trial;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,7 +104,7 @@ public final class LlmDesigner implements Designer {
             context.problem().input(), context.problem().numClasses());
         DesignContext.Check check = context.check(architecture);
         outcome = check.problem();
-        feedback = feedback(check);
+        feedback = Feedback.of(check);
         if (check.accepted()) {
           accepted = architecture;
         }
@@ -139,25 +137,6 @@ public final class LlmDesigner implements Designer {
   }
 
   /** What the model is told about a candidate that the core check refused. */
-  private static String feedback(DesignContext.Check check) {
-    if (check.accepted()) {
-      return null;
-    }
-    if (!check.violations().isEmpty()) {
-      return "The architecture breaks these rules: " + Violation.join(check.violations())
-          + ". Fix every one of them and answer again with the whole architecture in the"
-          + " same format.";
-    }
-    Trial earlier = check.duplicateOf().orElseThrow();
-    if (earlier.status() == Trial.Status.RUNNING) {
-      return "This architecture is being evaluated right now in iteration " + earlier.iteration()
-          + ". Propose a different one.";
-    }
-    return "This architecture was already evaluated in iteration " + earlier.iteration() + " ("
-        + earlier.evaluation().map(e -> e.metricsParagraph()).orElse("")
-        + "). Propose a different one.";
-  }
-
   /** A reply and what it cost. */
   record Answer(String reply, String model, int inputTokens, int outputTokens,
       long latencyMillis) {}
