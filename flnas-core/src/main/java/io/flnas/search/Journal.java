@@ -13,6 +13,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import io.flnas.metrics.Evaluation;
+import io.flnas.metrics.EvaluationJson;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -39,11 +41,13 @@ public final class Journal {
   private final Path path;
   private final List<Trial> restored;
   private final List<Trial> running;
+  private final List<RungRecord> rungs;
 
   private Journal(Path path, Records records) {
     this.path = path;
     this.restored = List.copyOf(records.ended);
     this.running = List.copyOf(records.running);
+    this.rungs = List.copyOf(records.rungs);
   }
 
   public Path path() {
@@ -53,6 +57,15 @@ public final class Journal {
   /** Ended trials read back when the journal was opened, in trial order. */
   public List<Trial> restored() {
     return restored;
+  }
+
+  /**
+   * The rungs of {@link Halving} of trials that went past rung 0 (rung 0 first, from the trial's
+   * own line), in the order they started; a rung without an evaluation started and never ended.
+   * {@link #restored()} trials carry the evaluation of the last rung they ended.
+   */
+  public List<RungRecord> rungs() {
+    return rungs;
   }
 
   /** Trials that started and never ended (status RUNNING), in trial order. */
@@ -72,7 +85,7 @@ public final class Journal {
       }
       if (!Files.exists(path) || Files.size(path) == 0) {
         writeHeader(path, fingerprint);
-        return new Journal(path, new Records(List.of(), List.of()));
+        return new Journal(path, new Records(List.of(), List.of(), List.of()));
       }
       return new Journal(path, restore(path, fingerprint));
     } catch (IOException e) {
@@ -101,7 +114,13 @@ public final class Journal {
     return restore(path, null).ended;
   }
 
-  private record Records(List<Trial> ended, List<Trial> running) {}
+  private record Records(List<Trial> ended, List<Trial> running, List<RungRecord> rungs) {}
+
+  /**
+   * A rung of {@link Halving} past rung 0 as the journal holds it: started, and ended with its
+   * evaluation unless the run stopped during it.
+   */
+  public record RungRecord(int trial, int rung, Optional<Evaluation> evaluation) {}
 
   private static void writeHeader(Path path, Map<String, String> fingerprint) throws IOException {
     ObjectNode header = MAPPER.createObjectNode();
@@ -129,7 +148,19 @@ public final class Journal {
     }
     TreeMap<Integer, Trial> ended = new TreeMap<>();
     TreeMap<Integer, Trial> started = new TreeMap<>();
+    java.util.LinkedHashMap<String, RungRecord> rungs = new java.util.LinkedHashMap<>();
     for (JsonLines.Line line : lines.subList(1, lines.size())) {
+      String type = line.node().path("type").asText();
+      if (type.equals("rung_started") || type.equals("rung")) {
+        RungRecord rung = rungRecord(path, line, ended);
+        // The trial line holds rung 0; keep it before the evaluation of a later rung replaces it.
+        rungs.putIfAbsent(rung.trial() + "/0", new RungRecord(rung.trial(), 0,
+            ended.get(rung.trial()).evaluation()));
+        rungs.put(rung.trial() + "/" + rung.rung(), rung);
+        rung.evaluation().ifPresent(e -> ended.put(rung.trial(), ended.get(rung.trial())
+            .withEvaluation(e)));
+        continue;
+      }
       Trial trial;
       try {
         trial = TrialJson.fromNode(line.node());
@@ -163,7 +194,38 @@ public final class Journal {
             trial.duplicateOf(), trial.seconds(), trial.attempts()));
       }
     });
-    return new Records(new ArrayList<>(ended.values()), running);
+    return new Records(new ArrayList<>(ended.values()), running, new ArrayList<>(rungs.values()));
+  }
+
+  private static RungRecord rungRecord(Path path, JsonLines.Line line, Map<Integer, Trial> ended) {
+    int trial = line.node().path("iteration").asInt();
+    if (!ended.containsKey(trial)) {
+      throw new JournalMismatchException("journal " + path + " line " + line.number()
+          + " records a rung of trial " + trial + ", which has not ended");
+    }
+    try {
+      Optional<Evaluation> evaluation = line.node().hasNonNull("evaluation")
+          ? Optional.of(EvaluationJson.fromNode(line.node().get("evaluation"))) : Optional.empty();
+      return new RungRecord(trial, line.node().path("rung").asInt(), evaluation);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new JournalMismatchException("journal " + path + " line " + line.number()
+          + " is corrupt: " + e.getMessage(), e);
+    }
+  }
+
+  /** Appends the line of a rung handed to an executor. */
+  public void appendRungStarted(int trial, int rung) {
+    JsonLines.append(path, "{\"type\":\"rung_started\",\"iteration\":" + trial
+        + ",\"rung\":" + rung + "}");
+  }
+
+  /** Appends the line of a rung that ended, with its evaluation. */
+  public void appendRung(int trial, int rung, Evaluation evaluation) {
+    com.fasterxml.jackson.databind.node.ObjectNode node =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    node.put("type", "rung").put("iteration", trial).put("rung", rung);
+    node.set("evaluation", EvaluationJson.toNode(evaluation));
+    JsonLines.append(path, node.toString());
   }
 
   private static Map<String, String> fingerprintOf(Path path, JsonNode header) {

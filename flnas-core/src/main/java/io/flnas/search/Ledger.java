@@ -72,6 +72,33 @@ final class Ledger {
     }
   }
 
+  /** The ended trial of this number. */
+  Trial trial(int number) {
+    return ended.get(number);
+  }
+
+  /** Journals a rung of {@link Halving} handed to an executor. */
+  void rungStarted(int trial, int rung) {
+    if (journal != null) {
+      journal.appendRungStarted(trial, rung);
+    }
+  }
+
+  /**
+   * Records the end of a later rung: the trial now carries that rung's evaluation; journals it,
+   * tells the listeners (a trial ends again) and asks the stop rules.
+   */
+  void endRung(Trial updated, int rung) {
+    ended.put(updated.iteration(), updated);
+    if (journal != null) {
+      journal.appendRung(updated.iteration(), rung, updated.evaluation().orElseThrow());
+    }
+    best = settings.objective().best(history(), settings.target());
+    Optional<Trial> newBest = best;
+    tell(l -> l.trialFinished(updated, newBest));
+    checkStopRules();
+  }
+
   /** Records an ended trial, journals it, tells the listeners and asks the stop rules. */
   void end(Trial trial) {
     record(trial);
@@ -103,6 +130,18 @@ final class Ledger {
         LOG.info("search stops: {}", reason.get());
         return;
       }
+    }
+  }
+
+  /** Throws when every trial so far failed to be designed and nothing stopped the search. */
+  void checkSomeDesigned() {
+    List<Trial> history = history();
+    if (!history.isEmpty() && stopReason.isEmpty()
+        && history.stream().allMatch(t -> t.status() == Trial.Status.DESIGN_FAILED)) {
+      throw new io.flnas.DesignerException("every one of the " + history.size() + " trials"
+          + " failed to design a valid proposal; the last error: "
+          + history.get(history.size() - 1).reason().orElse("unknown")
+          + settings.journal().map(p -> " (journal kept at " + p + ")").orElse(""));
     }
   }
 

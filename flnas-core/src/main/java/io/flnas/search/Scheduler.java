@@ -1,13 +1,11 @@
 package io.flnas.search;
 
 import io.flnas.BudgetExhaustedException;
-import io.flnas.DesignerException;
 import io.flnas.SearchAbortedException;
 import io.flnas.arch.Architecture;
 import io.flnas.arch.Cost;
 import io.flnas.arch.Violation;
 import io.flnas.metrics.Evaluation;
-import io.flnas.metrics.HardwareReport;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +16,6 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +37,7 @@ final class Scheduler {
   private final TrialExecutor executor;
   private final boolean ownsExecutor;
   private final Ledger ledger;
+  private final Rungs rungs;
   private final Map<Integer, InFlight> running = new LinkedHashMap<>();
   /** Trials whose architecture duplicates a running trial: they end when it ends. */
   private final Map<Integer, List<Waiting>> waitingFor = new HashMap<>();
@@ -54,7 +52,7 @@ final class Scheduler {
   private record Waiting(Trial trial, long startMillis) {}
 
   private record InFlight(Trial trial, CompletableFuture<TrialExecutor.Execution> future,
-      long startMillis, Cost cost) {}
+      long startMillis, Cost cost, int rung) {}
 
   Scheduler(Search search, Search.Settings settings) {
     this.search = search;
@@ -76,8 +74,12 @@ final class Scheduler {
     nextNumber = restored.size() + again.size() + 1;
     round = java.util.stream.Stream.concat(restored.stream(), again.stream())
         .mapToInt(Trial::round).max().orElse(0);
+    rungs = settings.halving().map(h -> new Rungs(h, settings.journal())).orElse(null);
     ledger.restore(restored);
+    List<Journal.RungRecord> unfinished = rungs == null || opened == null ? List.of()
+        : rungs.restore(opened, ledger::trial);
     ledger.tell(l -> l.searchStarted(settings.maxIterations(), restored));
+    unfinished.forEach(r -> startRung(r.trial(), r.rung()));
     for (Trial trial : again) {
       LOG.info("trial {} was running when the search stopped; running it again", trial.iteration());
       dispatch(trial, settings.clock().millis(), false);
@@ -85,7 +87,30 @@ final class Scheduler {
   }
 
   boolean hasNext() {
-    return !ready.isEmpty() || canDesign() || !running.isEmpty();
+    return !ready.isEmpty() || canDesign() || !running.isEmpty() || promote();
+  }
+
+  /**
+   * Under {@link Halving}, once every trial is designed and nothing runs: hands the next rung's
+   * promotions to the executor; false when there are none.
+   */
+  private boolean promote() {
+    if (rungs == null || ledger.stopReason().isPresent() || canDesign() || !running.isEmpty()) {
+      return false;
+    }
+    List<Integer> next = rungs.promotions(settings.objective(), settings.target());
+    for (int number : next) {
+      int rung = rungs.nextRung(number);
+      ledger.rungStarted(number, rung);
+      startRung(number, rung);
+    }
+    return !next.isEmpty();
+  }
+
+  private void startRung(int number, int rung) {
+    Trial trial = ledger.trial(number);
+    start(trial, settings.clock().millis(), Cost.of(trial.architecture().orElseThrow()),
+        Optional.of(rungs.rung(number, rung)));
   }
 
   /** The next trial to end: designs and hands off trials until one ends. */
@@ -102,7 +127,7 @@ final class Scheduler {
         designRound();
       } else if (!running.isEmpty()) {
         awaitEvent();
-      } else {
+      } else if (!promote()) {
         throw new NoSuchElementException();
       }
     }
@@ -134,30 +159,15 @@ final class Scheduler {
           Search.iterationRandom(settings.seed(), number), round, runningTrials));
     }
     List<Proposal> proposals;
-    String designer = settings.designer().name();
     try {
-      proposals = settings.designer().propose(slots);
-      if (proposals == null || proposals.size() != free) {
-        throw new IllegalStateException("designer " + designer + " answered "
-            + (proposals == null ? "null" : proposals.size() + " proposals") + " for " + free
-            + " slots");
-      }
+      proposals = Outcomes.ask(settings.designer(), slots);
     } catch (BudgetExhaustedException e) {
       ledger.stop(e.getMessage());
       LOG.info("search stopped at trial {}: {}", nextNumber, e.getMessage());
-      end(new Trial(nextNumber++, designer, Optional.empty(), Trial.Status.DESIGN_FAILED,
-          Optional.empty(), Optional.of(e.getMessage()), OptionalInt.empty(), List.of(),
-          seconds(start), round, List.of()));
+      end(new Trial(nextNumber++, settings.designer().name(), Optional.empty(),
+          Trial.Status.DESIGN_FAILED, Optional.empty(), Optional.of(e.getMessage()),
+          OptionalInt.empty(), List.of(), seconds(start), round, List.of()));
       return;
-    } catch (SearchAbortedException e) {
-      // Not journaled: a resumed run designs these trials again once the cause is fixed.
-      throw e;
-    } catch (RuntimeException e) {
-      List<Exchange> exchanges = e instanceof DesignerFailure f ? f.exchanges() : List.of();
-      proposals = new ArrayList<>();
-      for (int i = 0; i < free; i++) {
-        proposals.add(Proposal.failed(describe(e), i == 0 ? exchanges : List.of()));
-      }
     }
     for (Proposal proposal : proposals) {
       handOff(nextNumber++, proposal, start);
@@ -214,6 +224,11 @@ final class Scheduler {
   }
 
   private void start(Trial trial, long start, Cost cost) {
+    start(trial, start, cost, rungs == null ? Optional.empty()
+        : Optional.of(rungs.first(trial.iteration())));
+  }
+
+  private void start(Trial trial, long start, Cost cost, Optional<RungEvaluator.Rung> rung) {
     int number = trial.iteration();
     Architecture architecture = trial.architecture().orElseThrow();
     ledger.tell(l -> l.evaluationStarted(number, architecture));
@@ -230,11 +245,12 @@ final class Scheduler {
     };
     CompletableFuture<TrialExecutor.Execution> future;
     try {
-      future = executor.submit(new TrialExecutor.TrialTask(number, architecture, progress));
+      future = executor.submit(new TrialExecutor.TrialTask(number, architecture, progress, rung));
     } catch (RuntimeException e) {
       future = CompletableFuture.failedFuture(e);
     }
-    running.put(number, new InFlight(trial, future, start, cost));
+    running.put(number, new InFlight(trial, future, start, cost,
+        rung.map(RungEvaluator.Rung::index).orElse(0)));
     future.whenComplete((execution, error) -> events.add(() -> evaluated(number, execution,
         error)));
   }
@@ -253,30 +269,24 @@ final class Scheduler {
     if (flight == null) {
       return;
     }
-    Evaluation evaluation;
-    List<Attempt> attempts = List.of();
-    if (error == null && execution != null && execution.evaluation() != null) {
-      evaluation = execution.evaluation();
-      attempts = execution.attempts();
-    } else {
-      Throwable cause = error instanceof CompletionException && error.getCause() != null
-          ? error.getCause() : error;
-      cause = cause != null ? cause
-          : new IllegalStateException("evaluator " + executor.evaluatorName() + " returned null");
-      if (cause instanceof Error fatal) {
-        // Out of memory or worse: the process is not fit to go on. The trial stays RUNNING in
-        // the journal and a resume runs it again.
-        throw fatal;
-      }
-      LOG.warn("evaluation of trial {} failed", number, cause);
-      evaluation = Evaluation.failed("evaluation failed: " + describe(cause),
-          HardwareReport.analytic(flight.cost()));
+    Evaluation evaluation = Outcomes.evaluation(number, execution, error, flight.cost(),
+        executor.evaluatorName());
+    List<Attempt> attempts = execution != null && error == null ? execution.attempts() : List.of();
+    if (flight.rung() > 0) {
+      Trial updated = flight.trial().withEvaluation(evaluation);
+      rungs.ended(updated, flight.rung());
+      ledger.endRung(updated, flight.rung());
+      ready.add(updated);
+      return;
     }
     Trial trial = flight.trial().ended(
         evaluation.succeeded() ? Trial.Status.COMPLETED : Trial.Status.FAILED,
         Optional.of(evaluation), evaluation.failure(), OptionalInt.empty(),
         seconds(flight.startMillis()), attempts);
     end(trial);
+    if (rungs != null) {
+      rungs.ended(trial, 0);
+    }
     waitingFor.getOrDefault(number, List.of())
         .forEach(waiting -> end(waiting.trial().reusing(trial, seconds(waiting.startMillis()))));
     waitingFor.remove(number);
@@ -314,13 +324,8 @@ final class Scheduler {
     }
     closeExecutor();
     List<Trial> history = ledger.history();
-    boolean allFailed = complete && !history.isEmpty()
-        && history.stream().allMatch(t -> t.status() == Trial.Status.DESIGN_FAILED);
-    if (allFailed && ledger.stopReason().isEmpty()) {
-      throw new DesignerException("every one of the " + history.size() + " trials failed"
-          + " to design a valid proposal; the last error: "
-          + history.get(history.size() - 1).reason().orElse("unknown")
-          + settings.journal().map(p -> " (journal kept at " + p + ")").orElse(""));
+    if (complete) {
+      ledger.checkSomeDesigned();
     }
     result = search.result(history, ledger.stopReason());
     ledger.tell(l -> l.searchFinished(result));
@@ -335,10 +340,5 @@ final class Scheduler {
 
   private double seconds(long start) {
     return (settings.clock().millis() - start) / 1000.0;
-  }
-
-  private static String describe(Throwable e) {
-    String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }
 }

@@ -10,17 +10,12 @@ import io.flnas.space.Templates;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * One FL-NAS search (the paper's Algorithm 1), as a scheduler of concurrent trials: while fewer
@@ -49,7 +44,8 @@ public final class Search {
   record Settings(Problem problem, Evaluator evaluator, TrialExecutor executor, int parallelism,
       Designer designer, SearchSpace space, Template template, DeploymentTarget target,
       Objective objective, int maxIterations, long seed, List<SearchListener> listeners,
-      Optional<Path> journal, List<Metric> paretoMetrics, List<StopRule> stopRules, Clock clock) {}
+      Optional<Path> journal, List<Metric> paretoMetrics, List<StopRule> stopRules, Clock clock,
+      Optional<Halving> halving) {}
 
   private Search(Builder b) {
     int parallelism = b.parallelism > 0 ? b.parallelism
@@ -57,7 +53,7 @@ public final class Search {
     this.settings = new Settings(b.problem, b.evaluator, b.executor, parallelism, b.designer,
         b.space, b.template, b.target, b.objective, b.maxIterations, b.seed,
         List.copyOf(b.listeners), Optional.ofNullable(b.journal), List.copyOf(b.paretoMetrics),
-        List.copyOf(b.stopRules), b.clock);
+        List.copyOf(b.stopRules), b.clock, Optional.ofNullable(b.halving));
   }
 
   /** Starts a builder with the two collaborators every search needs. */
@@ -78,7 +74,7 @@ public final class Search {
   /** Runs every remaining trial and returns the result: {@link #stream()} collected. */
   public SearchResult run() {
     Scheduler scheduler = new Scheduler(this, settings);
-    try (Stream<Trial> trials = stream(scheduler)) {
+    try (Stream<Trial> trials = TrialStream.of(scheduler)) {
       trials.forEach(trial -> { });
     }
     return scheduler.finish(true);
@@ -94,51 +90,7 @@ public final class Search {
    * cancelled and stay RUNNING in the journal, for a resume to run again.
    */
   public Stream<Trial> stream() {
-    return stream(new Scheduler(this, settings));
-  }
-
-  private Stream<Trial> stream(Scheduler scheduler) {
-    Iterator<Trial> iterator = new Iterator<>() {
-      private int restoredIndex;
-
-      @Override
-      public boolean hasNext() {
-        if (restoredIndex < scheduler.restored.size()) {
-          return true;
-        }
-        boolean more = guarded(scheduler::hasNext);
-        if (!more) {
-          scheduler.finish(true);
-        }
-        return more;
-      }
-
-      @Override
-      public Trial next() {
-        if (restoredIndex < scheduler.restored.size()) {
-          return scheduler.restored.get(restoredIndex++);
-        }
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return guarded(scheduler::next);
-      }
-
-      private <T> T guarded(java.util.function.Supplier<T> step) {
-        try {
-          return step.get();
-        } catch (RuntimeException | Error e) {
-          try {
-            scheduler.finish(false);
-          } catch (RuntimeException suppressed) {
-            e.addSuppressed(suppressed);
-          }
-          throw e;
-        }
-      }
-    };
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator,
-        Spliterator.ORDERED | Spliterator.NONNULL), false).onClose(() -> scheduler.finish(false));
+    return TrialStream.of(new Scheduler(this, settings));
   }
 
   /**
@@ -170,6 +122,7 @@ public final class Search {
     fp.put("template", settings.template().name());
     fp.put("target", settings.target().toString());
     fp.put("objective", settings.objective().name());
+    settings.halving().ifPresent(h -> fp.put("halving", h.toString()));
     return fp;
   }
 
@@ -221,6 +174,7 @@ public final class Search {
     private final Evaluator evaluator;
     private final TrialExecutor executor;
     private int parallelism;
+    private Halving halving;
     private final List<StopRule> stopRules = new ArrayList<>();
     private Designer designer = Designers.evolution();
     private SearchSpace space = SearchSpaces.paperCnn();
@@ -294,6 +248,19 @@ public final class Search {
     public Builder objective(Objective value) {
       Preconditions.checkArgument(value != null, "objective must not be null");
       this.objective = value;
+      return this;
+    }
+
+    /**
+     * Trains candidates by successive halving ({@link Halving}); none by default (every trial
+     * trains fully). The evaluator must be a {@link RungEvaluator}; trials run in this process.
+     */
+    public Builder halving(Halving value) {
+      Preconditions.checkArgument(value != null, "halving must not be null");
+      Preconditions.checkArgument(evaluator instanceof RungEvaluator,
+          "successive halving needs a RungEvaluator, which %s is not",
+          evaluator == null ? "an executor's evaluator" : evaluator.name());
+      this.halving = value;
       return this;
     }
 

@@ -81,6 +81,12 @@ public record Trial(
         newDuplicateOf, exchanges, newSeconds, round, newAttempts);
   }
 
+  /** This trial with the evaluation of a later rung of {@link Halving}. */
+  public Trial withEvaluation(Evaluation newEvaluation) {
+    return ended(newEvaluation.succeeded() ? Status.COMPLETED : Status.FAILED,
+        Optional.of(newEvaluation), newEvaluation.failure(), duplicateOf, seconds, attempts);
+  }
+
   /**
    * This trial ended with the evaluation of an identical earlier one ({@code duplicateOf} it), not
    * trained again.

@@ -39,8 +39,15 @@ public interface TrialExecutor extends AutoCloseable {
    * @param trial the trial number
    * @param architecture what to evaluate
    * @param events where to report placement and progress
+   * @param rung the rung to train, under {@link Halving}; empty for a whole training
    */
-  record TrialTask(int trial, Architecture architecture, Events events) {}
+  record TrialTask(int trial, Architecture architecture, Events events,
+      java.util.Optional<RungEvaluator.Rung> rung) {
+    /** A whole training, without rungs. */
+    public TrialTask(int trial, Architecture architecture, Events events) {
+      this(trial, architecture, events, java.util.Optional.empty());
+    }
+  }
 
   /** Progress of a running trial; may be called from any thread. */
   interface Events {

@@ -41,8 +41,10 @@ public final class TrialExecutors {
       Future<?> running = pool.submit(() -> {
         try {
           task.events().placed("in-process");
-          result.complete(new Execution(evaluator.evaluate(task.architecture(),
-              task.events()::epochFinished), List.of()));
+          result.complete(new Execution(task.rung().isPresent()
+              ? ((RungEvaluator) evaluator).evaluate(task.architecture(), task.rung().get(),
+                  task.events()::epochFinished)
+              : evaluator.evaluate(task.architecture(), task.events()::epochFinished), List.of()));
         } catch (Throwable e) {
           result.completeExceptionally(e);
         }

@@ -156,6 +156,11 @@ public final class ClusterExecutor implements TrialExecutor {
   @Override
   public CompletableFuture<Execution> submit(TrialTask task) {
     Job job = new Job(task);
+    if (task.rung().isPresent()) {
+      job.result.completeExceptionally(new ClusterException("successive halving runs in-process:"
+          + " its rungs continue from weights kept on the coordinator's disk"));
+      return job.result;
+    }
     synchronized (lock) {
       Preconditions.checkState(!closed, "the cluster executor is closed");
       queue.add(job);

@@ -17,11 +17,10 @@ import io.flnas.djl.model.ArchitectureBlocks;
 import io.flnas.metrics.Bootstrap;
 import io.flnas.metrics.Evaluation;
 import io.flnas.metrics.FairnessIntervals;
-import io.flnas.metrics.FairnessMetrics;
 import io.flnas.metrics.FairnessReport;
 import io.flnas.metrics.HardwareReport;
 import io.flnas.metrics.SplitMetrics;
-import io.flnas.search.Evaluator;
+import io.flnas.search.RungEvaluator;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -29,25 +28,22 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * The default {@link Evaluator}: trains a candidate with DJL on the PyTorch engine and measures
- * it. Training uses one fixed set of {@link Hyperparameters} for every candidate, stops when the
- * validation loss has not improved for {@code patience} epochs and restores the best epoch's
- * weights; a NaN or infinite loss fails the trial with that reason. Every native resource of a
- * trial (model, trainer, batch arrays, weight snapshots) is closed before {@code evaluate}
- * returns, and freed native memory is then given back to the system ({@code malloc_trim}), so the
- * resident set does not grow with the variety of candidates; the dataset's tensors live on the
- * device once for the evaluator's lifetime, so close the evaluator after the search.
+ * The default evaluator: trains a candidate with DJL on the PyTorch engine and measures it, with
+ * one fixed set of {@link Hyperparameters}, early stopping on the validation loss ({@code
+ * patience}) and the best epoch's weights restored; a NaN or infinite loss fails the trial. It is
+ * a {@link RungEvaluator}: under successive halving it trains a rung's epochs from the weights of
+ * the rung before ({@link Checkpoints}). Every native resource of a trial is closed before it
+ * returns and freed native memory goes back to the system ({@code malloc_trim}); the dataset's
+ * tensors live on the device for the evaluator's lifetime, so close it after the search.
  *
  * <p>Two settings are unavoidably process-wide, because libtorch keeps them per process: the
- * intra-op thread count ({@link Builder#threads}), and the random generator that initializes
- * weights, which each evaluation seeds from {@link Hyperparameters#seed()} at its start (so an
- * evaluation is reproducible; two evaluators training at once in one process would disturb each
- * other's draws, which is why the command line trains one model at a time per process).
+ * intra-op thread count ({@link Builder#threads}), and the generator that initializes weights,
+ * seeded from {@link Hyperparameters#seed()} at the start of each evaluation (so two evaluators
+ * training at once in one process would disturb each other: the command line trains one model at
+ * a time per process).
  *
- * <p>Each evaluation also carries its test predictions and seeded bootstrap 95% intervals of the
- * test figures ({@link Bootstrap}, {@code bootstrapResamples} resamples, the training seed), and
- * the model's own memory ({@link ModelMemory}); the process high-water mark is
- * recorded beside it under its own name.
+ * <p>Each evaluation carries its test predictions, seeded bootstrap 95% intervals ({@link
+ * Bootstrap}) and the model's own memory ({@link ModelMemory}).
  *
  * <pre>{@code
  * try (DjlEvaluator evaluator = DjlEvaluator.builder(dataset).maxEpochs(5).build()) {
@@ -55,7 +51,7 @@ import java.util.Random;
  * }
  * }</pre>
  */
-public final class DjlEvaluator implements Evaluator, AutoCloseable {
+public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
   private final ImageDataset dataset;
   private final Hyperparameters hyper;
   private final Device device;
@@ -113,7 +109,7 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
 
   @Override
   public Evaluation evaluate(Architecture architecture, EpochListener epochs) {
-    return train(architecture, epochs, null);
+    return train(architecture, epochs, null, null);
   }
 
   /**
@@ -121,19 +117,27 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
    * architecture JSON into {@code directory} (see {@link ModelExport}).
    */
   public Evaluation evaluateAndExport(Architecture architecture, Path directory) {
-    return train(architecture, EpochListener.NONE, directory);
+    return train(architecture, EpochListener.NONE, directory, null);
   }
 
-  private Evaluation train(Architecture architecture, EpochListener epochs, Path exportTo) {
+  /** One rung of successive halving: {@code rung.epochs()} more, from the rung before. */
+  @Override
+  public Evaluation evaluate(Architecture architecture, Rung rung, EpochListener epochs) {
+    return train(architecture, epochs, null, rung);
+  }
+
+  private Evaluation train(Architecture architecture, EpochListener epochs, Path exportTo,
+      Rung rung) {
     try {
-      return trainAndMeasure(architecture, epochs, exportTo);
+      return trainAndMeasure(architecture, epochs, exportTo, rung);
     } finally {
       NativeMemory.trim();
     }
   }
 
   private Evaluation trainAndMeasure(Architecture architecture, EpochListener epochs,
-      Path exportTo) {
+      Path exportTo, Rung rung) {
+    int maxEpochs = rung == null ? hyper.maxEpochs() : rung.epochs();
     Cost cost = Cost.of(architecture);
     HardwareReport analytic = HardwareReport.analytic(cost);
     if (resetProcessPeak) {
@@ -149,13 +153,16 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
           NDManager snapshots = NDManager.newBaseManager(device)) {
         io.flnas.arch.Shape in = architecture.input();
         trainer.initialize(new Shape(hyper.batchSize(), in.channels(), in.height(), in.width()));
+        if (rung != null && rung.from().isPresent()) {
+          Checkpoints.load(block, trainer.getManager(), rung.from().get());
+        }
         double bestLoss = Double.POSITIVE_INFINITY;
         SplitMetrics bestTrain = SplitMetrics.UNKNOWN;
         List<NDArray> best = null;
         int epochsRun = 0;
         int sinceBest = 0;
-        Random order = new Random(hyper.seed());
-        for (int epoch = 1; epoch <= hyper.maxEpochs(); epoch++) {
+        Random order = new Random(hyper.seed() + (rung == null ? 0 : rung.index()));
+        for (int epoch = 1; epoch <= maxEpochs; epoch++) {
           SplitMetrics trainMetrics = loop.trainEpoch(trainer, order);
           epochsRun = epoch;
           if (!Double.isFinite(trainMetrics.loss())) {
@@ -167,7 +174,7 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
             return Evaluation.failed("validation loss became " + validation.metrics().loss()
                 + " at epoch " + epoch, analytic);
           }
-          epochs.epochFinished(epoch, hyper.maxEpochs(), validation.metrics().loss());
+          epochs.epochFinished(epoch, maxEpochs, validation.metrics().loss());
           if (validation.metrics().loss() < bestLoss) {
             bestLoss = validation.metrics().loss();
             bestTrain = trainMetrics;
@@ -178,15 +185,15 @@ public final class DjlEvaluator implements Evaluator, AutoCloseable {
           }
         }
         TrainingLoop.restore(block, best);
+        if (rung != null) {
+          Checkpoints.save(block, rung.to());
+        }
         double trainingSeconds = (System.nanoTime() - started) / 1e9;
         TrainingLoop.Scored validation = loop.score(trainer, data.validation);
         TrainingLoop.Scored test = loop.score(trainer, data.test);
         int classes = dataset.numClasses();
-        FairnessReport validationFairness = FairnessMetrics.compute(classes,
-            data.validation.split.labels(), validation.predictions(),
-            data.validation.split.groups());
-        FairnessReport testFairness = FairnessMetrics.compute(classes, data.test.split.labels(),
-            test.predictions(), data.test.split.groups());
+        FairnessReport validationFairness = validation.fairness(classes, data.validation);
+        FairnessReport testFairness = test.fairness(classes, data.test);
         FairnessIntervals testIntervals = Bootstrap.intervals(classes,
             data.test.split.labels(), test.predictions(), data.test.split.groups(),
             bootstrapResamples, hyper.seed());

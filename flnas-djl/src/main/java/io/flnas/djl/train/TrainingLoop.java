@@ -106,7 +106,13 @@ final class TrainingLoop {
     return new Scored(new SplitMetrics(lossSum / n, (double) correct / n), predictions);
   }
 
-  record Scored(SplitMetrics metrics, int[] predictions) {}
+  record Scored(SplitMetrics metrics, int[] predictions) {
+    /** The fairness report of these predictions on the split they were made on. */
+    io.flnas.metrics.FairnessReport fairness(int classes, DeviceData.Tensors split) {
+      return io.flnas.metrics.FairnessMetrics.compute(classes, split.split.labels(), predictions,
+          split.split.groups());
+    }
+  }
 
   /** Copies every parameter (running statistics too) into {@code manager}, replacing the last. */
   static List<NDArray> snapshot(Block block, NDManager manager, List<NDArray> previous) {

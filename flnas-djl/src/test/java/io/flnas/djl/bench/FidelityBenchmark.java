@@ -1,0 +1,60 @@
+package io.flnas.djl.bench;
+
+import io.flnas.djl.data.ImageDataset;
+import io.flnas.djl.data.SyntheticLesions;
+import io.flnas.djl.train.DjlEvaluator;
+import io.flnas.search.Designers;
+import io.flnas.search.Halving;
+import io.flnas.search.Search;
+import io.flnas.search.SearchListener;
+import io.flnas.search.SearchResult;
+import io.flnas.space.DeploymentTargets;
+import io.flnas.space.SearchSpaces;
+import java.nio.file.Files;
+
+/**
+ * Successive halving against full training, as a part of {@link CostBenchmark}: the same 27 random
+ * candidates of the default space on the default synthetic data (1,400 images of 16x16, seed 42),
+ * once each trained fully (at most 9 epochs, early stopping with patience 3) and once by halving
+ * from 1 epoch by a factor of 3 up to 9 epochs. Prints the epochs each spent and the best
+ * validation accuracy each found (by the FL-NAS objective).
+ */
+public final class FidelityBenchmark {
+  static final int CANDIDATES = 27;
+
+  private FidelityBenchmark() {}
+
+  public static void run() throws Exception {
+    ImageDataset data = SyntheticLesions.builder().size(1400).imageSize(16).seed(42).generate();
+    try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(9).patience(3).seed(42)
+        .latencyRuns(5).bootstrapResamples(100).build()) {
+      int[] fullEpochs = {0};
+      SearchResult full = search(evaluator, data, fullEpochs).build().run();
+      int[] halvingEpochs = {0};
+      SearchResult halving = search(evaluator, data, halvingEpochs).halving(Halving.of(1, 3, 9)
+          .checkpoints(Files.createTempDirectory("flnas-fidelity"))).build().run();
+      System.out.printf("fidelity: full %d epochs best val %.1f; halving %d epochs best val"
+          + " %.1f%n", fullEpochs[0], best(full), halvingEpochs[0], best(halving));
+    }
+  }
+
+  /** A random search of the candidates, counting every epoch trained. */
+  private static Search.Builder search(DjlEvaluator evaluator, ImageDataset data, int[] epochs) {
+    return Search.builder(data.problem(), evaluator).designer(Designers.random())
+        .space(SearchSpaces.paperCnn()).target(DeploymentTargets.a10())
+        .maxIterations(CANDIDATES).seed(42).listener(new SearchListener() {
+          @Override
+          public void epochFinished(int iteration, int epoch, int maxEpochs, double loss) {
+            epochs[0]++;
+          }
+        });
+  }
+
+  private static double best(SearchResult result) {
+    return 100 * result.best().map(t -> t.result().accuracy()).orElse(Double.NaN);
+  }
+
+  public static void main(String[] args) throws Exception {
+    run();
+  }
+}
