@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * One run of a {@link Search}: a scheduler that keeps up to the search's parallelism trials in
  * flight. When slots are free it asks the designer for one proposal per free slot (one round),
  * checks each, hands the good ones to the executor, and records trials as they end, in whatever
- * order they end. Everything the listeners and the journal see happens on the thread that pulls
+ * order they end. With a {@link Prescreen} a round asks for more candidates and keeps the
+ * best-scoring ones. Everything the listeners and the journal see happens on the thread that pulls
  * the trials; executors report through a queue.
  *
  * <p>With one trial in flight this is the paper's sequential loop, trial for trial.
@@ -133,14 +135,16 @@ final class Scheduler {
           settings.space(), settings.template(), settings.target(), settings.objective(),
           Search.iterationRandom(settings.seed(), number), round, runningTrials));
     }
+    Optional<Prescreen> prescreen = settings.prescreen();
+    List<DesignContext> asked = prescreen.map(p -> p.expand(slots, settings.seed())).orElse(slots);
     List<Proposal> proposals;
     String designer = settings.designer().name();
     try {
-      proposals = settings.designer().propose(slots);
-      if (proposals == null || proposals.size() != free) {
+      proposals = settings.designer().propose(asked);
+      if (proposals == null || proposals.size() != asked.size()) {
         throw new IllegalStateException("designer " + designer + " answered "
-            + (proposals == null ? "null" : proposals.size() + " proposals") + " for " + free
-            + " slots");
+            + (proposals == null ? "null" : proposals.size() + " proposals") + " for "
+            + asked.size() + " slots");
       }
     } catch (BudgetExhaustedException e) {
       ledger.stop(e.getMessage());
@@ -155,17 +159,18 @@ final class Scheduler {
     } catch (RuntimeException e) {
       List<Exchange> exchanges = e instanceof DesignerFailure f ? f.exchanges() : List.of();
       proposals = new ArrayList<>();
-      for (int i = 0; i < free; i++) {
+      for (int i = 0; i < asked.size(); i++) {
         proposals.add(Proposal.failed(describe(e), i == 0 ? exchanges : List.of()));
       }
     }
-    for (Proposal proposal : proposals) {
-      handOff(nextNumber++, proposal, start);
-    }
+    List<Prescreen.Kept> kept = prescreen.isPresent()
+        ? prescreen.get().select(proposals, free, settings.space(), settings.target())
+        : proposals.stream().map(p -> new Prescreen.Kept(p, OptionalDouble.empty())).toList();
+    kept.forEach(k -> handOff(nextNumber++, k.proposal(), k.score(), start));
   }
 
   /** Records a failed design, a rejection or a reuse, or hands the trial to the executor. */
-  private void handOff(int number, Proposal proposal, long start) {
+  private void handOff(int number, Proposal proposal, OptionalDouble score, long start) {
     String designer = settings.designer().name();
     if (proposal.failure().isPresent()) {
       end(new Trial(number, designer, Optional.empty(), Trial.Status.DESIGN_FAILED,
@@ -176,7 +181,7 @@ final class Scheduler {
     Architecture architecture = proposal.architecture().withName("trial-" + number);
     Trial trial = new Trial(number, designer, Optional.of(architecture), Trial.Status.RUNNING,
         Optional.empty(), Optional.empty(), OptionalInt.empty(), proposal.exchanges(), 0, round,
-        List.of());
+        List.of(), score);
     List<Violation> violations = DesignContext.violations(architecture, settings.space(),
         settings.target());
     if (!violations.isEmpty()) {

@@ -10,17 +10,12 @@ import io.flnas.space.Templates;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * One FL-NAS search (the paper's Algorithm 1), as a scheduler of concurrent trials: while fewer
@@ -49,7 +44,8 @@ public final class Search {
   record Settings(Problem problem, Evaluator evaluator, TrialExecutor executor, int parallelism,
       Designer designer, SearchSpace space, Template template, DeploymentTarget target,
       Objective objective, int maxIterations, long seed, List<SearchListener> listeners,
-      Optional<Path> journal, List<Metric> paretoMetrics, List<StopRule> stopRules, Clock clock) {}
+      Optional<Path> journal, List<Metric> paretoMetrics, List<StopRule> stopRules, Clock clock,
+      Optional<Prescreen> prescreen) {}
 
   private Search(Builder b) {
     int parallelism = b.parallelism > 0 ? b.parallelism
@@ -57,7 +53,7 @@ public final class Search {
     this.settings = new Settings(b.problem, b.evaluator, b.executor, parallelism, b.designer,
         b.space, b.template, b.target, b.objective, b.maxIterations, b.seed,
         List.copyOf(b.listeners), Optional.ofNullable(b.journal), List.copyOf(b.paretoMetrics),
-        List.copyOf(b.stopRules), b.clock);
+        List.copyOf(b.stopRules), b.clock, Optional.ofNullable(b.prescreen));
   }
 
   /** Starts a builder with the two collaborators every search needs. */
@@ -98,47 +94,7 @@ public final class Search {
   }
 
   private Stream<Trial> stream(Scheduler scheduler) {
-    Iterator<Trial> iterator = new Iterator<>() {
-      private int restoredIndex;
-
-      @Override
-      public boolean hasNext() {
-        if (restoredIndex < scheduler.restored.size()) {
-          return true;
-        }
-        boolean more = guarded(scheduler::hasNext);
-        if (!more) {
-          scheduler.finish(true);
-        }
-        return more;
-      }
-
-      @Override
-      public Trial next() {
-        if (restoredIndex < scheduler.restored.size()) {
-          return scheduler.restored.get(restoredIndex++);
-        }
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return guarded(scheduler::next);
-      }
-
-      private <T> T guarded(java.util.function.Supplier<T> step) {
-        try {
-          return step.get();
-        } catch (RuntimeException | Error e) {
-          try {
-            scheduler.finish(false);
-          } catch (RuntimeException suppressed) {
-            e.addSuppressed(suppressed);
-          }
-          throw e;
-        }
-      }
-    };
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator,
-        Spliterator.ORDERED | Spliterator.NONNULL), false).onClose(() -> scheduler.finish(false));
+    return TrialStream.of(scheduler);
   }
 
   /**
@@ -170,6 +126,8 @@ public final class Search {
     fp.put("template", settings.template().name());
     fp.put("target", settings.target().toString());
     fp.put("objective", settings.objective().name());
+    // Only when set, so the journals of searches without a pre-screen keep their fingerprint.
+    settings.prescreen().ifPresent(p -> fp.put("prescreen", p.describe()));
     return fp;
   }
 
@@ -233,6 +191,7 @@ public final class Search {
     private Path journal;
     private List<Metric> paretoMetrics = List.of(Metric.ACCURACY, Metric.UNFAIRNESS);
     private Clock clock = Clock.systemUTC();
+    private Prescreen prescreen;
 
     private Builder(Problem problem, Evaluator evaluator, TrialExecutor executor) {
       Preconditions.checkArgument(problem != null, "problem must not be null");
@@ -338,6 +297,18 @@ public final class Search {
     public Builder clock(Clock value) {
       Preconditions.checkArgument(value != null, "clock must not be null");
       this.clock = value;
+      return this;
+    }
+
+    /**
+     * Pre-screens proposals with a zero-cost proxy; off by default. Each round then asks the
+     * designer for {@code candidatesPerSlot} proposals per free slot, scores the valid ones and
+     * trains only the best-scoring, one per slot; kept trials record their {@link
+     * Trial#proxyScore()}, screened-out candidates consume no trial numbers (see the numbering
+     * rules in the package's {@code Prescreen}). One candidate per slot scores without screening.
+     */
+    public Builder prescreen(ProxyScorer scorer, int candidatesPerSlot) {
+      this.prescreen = new Prescreen(scorer, candidatesPerSlot);
       return this;
     }
 
