@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * One run of a {@link Search}: a scheduler that keeps up to the search's parallelism trials in
  * flight. When slots are free it asks the designer for one proposal per free slot (one round),
  * checks each, hands the good ones to the executor, and records trials as they end, in whatever
- * order they end. Everything the listeners and the journal see happens on the thread that pulls
+ * order they end. With a {@link Prescreen} a round asks for more candidates and keeps the
+ * best-scoring ones. Everything the listeners and the journal see happens on the thread that pulls
  * the trials; executors report through a queue.
  *
  * <p>With one trial in flight this is the paper's sequential loop, trial for trial.
@@ -158,9 +160,11 @@ final class Scheduler {
           settings.space(), settings.template(), settings.target(), settings.objective(),
           Search.iterationRandom(settings.seed(), number), round, runningTrials));
     }
+    Optional<Prescreen> prescreen = settings.prescreen();
+    List<DesignContext> asked = prescreen.map(p -> p.expand(slots, settings.seed())).orElse(slots);
     List<Proposal> proposals;
     try {
-      proposals = Outcomes.ask(settings.designer(), slots);
+      proposals = Outcomes.ask(settings.designer(), asked);
     } catch (BudgetExhaustedException e) {
       ledger.stop(e.getMessage());
       LOG.info("search stopped at trial {}: {}", nextNumber, e.getMessage());
@@ -169,13 +173,14 @@ final class Scheduler {
           OptionalInt.empty(), List.of(), seconds(start), round, List.of()));
       return;
     }
-    for (Proposal proposal : proposals) {
-      handOff(nextNumber++, proposal, start);
-    }
+    List<Prescreen.Kept> kept = prescreen.isPresent()
+        ? prescreen.get().select(proposals, free, settings.space(), settings.target())
+        : proposals.stream().map(p -> new Prescreen.Kept(p, OptionalDouble.empty())).toList();
+    kept.forEach(k -> handOff(nextNumber++, k.proposal(), k.score(), start));
   }
 
   /** Records a failed design, a rejection or a reuse, or hands the trial to the executor. */
-  private void handOff(int number, Proposal proposal, long start) {
+  private void handOff(int number, Proposal proposal, OptionalDouble score, long start) {
     String designer = settings.designer().name();
     if (proposal.failure().isPresent()) {
       end(new Trial(number, designer, Optional.empty(), Trial.Status.DESIGN_FAILED,
@@ -186,7 +191,7 @@ final class Scheduler {
     Architecture architecture = proposal.architecture().withName("trial-" + number);
     Trial trial = new Trial(number, designer, Optional.of(architecture), Trial.Status.RUNNING,
         Optional.empty(), Optional.empty(), OptionalInt.empty(), proposal.exchanges(), 0, round,
-        List.of());
+        List.of(), score);
     List<Violation> violations = DesignContext.violations(architecture, settings.space(),
         settings.target());
     if (!violations.isEmpty()) {

@@ -45,7 +45,7 @@ public final class Search {
       Designer designer, SearchSpace space, Template template, DeploymentTarget target,
       Objective objective, int maxIterations, long seed, List<SearchListener> listeners,
       Optional<Path> journal, List<Metric> paretoMetrics, List<StopRule> stopRules, Clock clock,
-      Optional<Halving> halving) {}
+      Optional<Halving> halving, Optional<Prescreen> prescreen) {}
 
   private Search(Builder b) {
     int parallelism = b.parallelism > 0 ? b.parallelism
@@ -53,7 +53,8 @@ public final class Search {
     this.settings = new Settings(b.problem, b.evaluator, b.executor, parallelism, b.designer,
         b.space, b.template, b.target, b.objective, b.maxIterations, b.seed,
         List.copyOf(b.listeners), Optional.ofNullable(b.journal), List.copyOf(b.paretoMetrics),
-        List.copyOf(b.stopRules), b.clock, Optional.ofNullable(b.halving));
+        List.copyOf(b.stopRules), b.clock, Optional.ofNullable(b.halving),
+        Optional.ofNullable(b.prescreen));
   }
 
   /** Starts a builder with the two collaborators every search needs. */
@@ -122,7 +123,9 @@ public final class Search {
     fp.put("template", settings.template().name());
     fp.put("target", settings.target().toString());
     fp.put("objective", settings.objective().name());
+    // Only when set, so the journals of plain searches keep their fingerprint.
     settings.halving().ifPresent(h -> fp.put("halving", h.toString()));
+    settings.prescreen().ifPresent(p -> fp.put("prescreen", p.describe()));
     return fp;
   }
 
@@ -187,6 +190,7 @@ public final class Search {
     private Path journal;
     private List<Metric> paretoMetrics = List.of(Metric.ACCURACY, Metric.UNFAIRNESS);
     private Clock clock = Clock.systemUTC();
+    private Prescreen prescreen;
 
     private Builder(Problem problem, Evaluator evaluator, TrialExecutor executor) {
       Preconditions.checkArgument(problem != null, "problem must not be null");
@@ -305,6 +309,18 @@ public final class Search {
     public Builder clock(Clock value) {
       Preconditions.checkArgument(value != null, "clock must not be null");
       this.clock = value;
+      return this;
+    }
+
+    /**
+     * Pre-screens proposals with a zero-cost proxy; off by default. Each round then asks the
+     * designer for {@code candidatesPerSlot} proposals per free slot, scores the valid ones and
+     * trains only the best-scoring, one per slot; kept trials record their {@link
+     * Trial#proxyScore()}, screened-out candidates consume no trial numbers (see the numbering
+     * rules in the package's {@code Prescreen}). One candidate per slot scores without screening.
+     */
+    public Builder prescreen(ProxyScorer scorer, int candidatesPerSlot) {
+      this.prescreen = new Prescreen(scorer, candidatesPerSlot);
       return this;
     }
 

@@ -5,6 +5,7 @@ import io.flnas.arch.Architecture;
 import io.flnas.metrics.Evaluation;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
@@ -26,6 +27,8 @@ import java.util.OptionalInt;
  * @param round the 1-based designer round that proposed it
  * @param attempts the executions of its evaluation, when the executor reports them (a cluster
  *     records each attempt and the worker it ran on; a lost worker means another attempt)
+ * @param proxyScore the zero-cost proxy score of the architecture, when the search
+ *     {@linkplain Search.Builder#prescreen pre-screened} its proposals (higher is better)
  */
 public record Trial(
     int iteration,
@@ -38,7 +41,8 @@ public record Trial(
     List<Exchange> exchanges,
     double seconds,
     int round,
-    List<Attempt> attempts) {
+    List<Attempt> attempts,
+    OptionalDouble proxyScore) {
 
   /** What became of a proposal. */
   public enum Status {
@@ -62,7 +66,18 @@ public record Trial(
         seconds, iteration, List.of());
   }
 
+  /** A trial with no proxy score (a search that does not pre-screen). */
+  public Trial(int iteration, String designer, Optional<Architecture> architecture, Status status,
+      Optional<Evaluation> evaluation, Optional<String> reason, OptionalInt duplicateOf,
+      List<Exchange> exchanges, double seconds, int round, List<Attempt> attempts) {
+    this(iteration, designer, architecture, status, evaluation, reason, duplicateOf, exchanges,
+        seconds, round, attempts, OptionalDouble.empty());
+  }
+
   public Trial {
+    Preconditions.checkArgument(proxyScore != null, "proxyScore must not be null");
+    Preconditions.checkArgument(proxyScore.isEmpty() || !Double.isNaN(proxyScore.getAsDouble()),
+        "proxyScore must not be NaN (iteration %s)", iteration);
     Preconditions.checkArgument(iteration > 0, "iteration must be > 0, but was %s", iteration);
     Preconditions.checkArgument(status != null, "status must not be null");
     Preconditions.checkArgument(round > 0, "round must be > 0, but was %s", round);
@@ -78,7 +93,7 @@ public record Trial(
       Optional<String> newReason, OptionalInt newDuplicateOf, double newSeconds,
       List<Attempt> newAttempts) {
     return new Trial(iteration, designer, architecture, newStatus, newEvaluation, newReason,
-        newDuplicateOf, exchanges, newSeconds, round, newAttempts);
+        newDuplicateOf, exchanges, newSeconds, round, newAttempts, proxyScore);
   }
 
   /** This trial with the evaluation of a later rung of {@link Halving}. */
@@ -130,6 +145,7 @@ public record Trial(
     } else {
       reason.ifPresent(r -> text.append(" | ").append(r));
     }
+    proxyScore.ifPresent(p -> text.append(String.format(" [proxy %.2f]", p)));
     if (attempts.size() > 1) {
       text.append(" [").append(attempts.size()).append(" attempts: ");
       for (int i = 0; i < attempts.size(); i++) {

@@ -13,6 +13,7 @@ import io.flnas.metrics.EvaluationJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /** JSON form of a {@link Trial}, both ways, as the journal stores it. */
@@ -52,6 +53,14 @@ public final class TrialJson {
     trial.reason().ifPresent(r -> node.put("reason", r));
     trial.duplicateOf().ifPresent(d -> node.put("duplicate_of", d));
     node.put("seconds", trial.seconds());
+    // JSON has no infinities: a degenerate network's -Infinity is written as a string.
+    trial.proxyScore().ifPresent(p -> {
+      if (Double.isFinite(p)) {
+        node.put("proxy_score", p);
+      } else {
+        node.put("proxy_score", Double.toString(p));
+      }
+    });
     if (!trial.attempts().isEmpty()) {
       ArrayNode attempts = node.putArray("attempts");
       for (Attempt a : trial.attempts()) {
@@ -109,6 +118,15 @@ public final class TrialJson {
         node.hasNonNull("duplicate_of") ? OptionalInt.of(node.get("duplicate_of").asInt())
             : OptionalInt.empty(),
         exchanges, node.path("seconds").asDouble(), node.path("round").asInt(iteration),
-        attempts);
+        attempts, proxyScore(node.get("proxy_score")));
+  }
+
+  /** Absent in journals written before pre-screening, and in trials of searches without it. */
+  private static OptionalDouble proxyScore(JsonNode value) {
+    if (value == null || value.isNull()) {
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of(value.isTextual() ? Double.parseDouble(value.asText())
+        : value.asDouble());
   }
 }
