@@ -250,6 +250,8 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
     private int throughputBatch = 32;
     private int bootstrapResamples = Bootstrap.DEFAULT_RESAMPLES;
     private boolean resetProcessPeak;
+    private Precision precision = Precision.FP32;
+    private Bf16Support bf16Support = Bf16Support.ofThisMachine();
 
     private Builder(ImageDataset dataset) {
       Preconditions.checkArgument(dataset != null, "dataset must not be null");
@@ -343,7 +345,30 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
       return this;
     }
 
+    /**
+     * The number format of training and measurement; default {@link Precision#FP32}. {@link
+     * Precision#BF16} makes {@link #build()} throw a {@link PrecisionUnavailableException} that
+     * says why (the engine cannot express bfloat16 yet) and what this CPU's bfloat16 flags are;
+     * see {@link Precision#BF16}.
+     */
+    public Builder precision(Precision value) {
+      Preconditions.checkArgument(value != null, "precision must not be null");
+      this.precision = value;
+      return this;
+    }
+
+    /** The CPU's bfloat16 support; default this machine's. For tests. */
+    Builder bf16Support(Bf16Support value) {
+      this.bf16Support = value;
+      return this;
+    }
+
     public DjlEvaluator build() {
+      if (precision == Precision.BF16) {
+        throw new PrecisionUnavailableException("precision BF16 is not available: DJL "
+            + Engine.getDjlVersion() + "'s PyTorch JNI has no bfloat16 tensor type (a cast to"
+            + " BFLOAT16 aborts the JVM), and " + bf16Support.describe() + "; use Precision.FP32");
+      }
       return new DjlEvaluator(this);
     }
   }

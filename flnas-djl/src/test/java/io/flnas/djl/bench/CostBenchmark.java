@@ -1,0 +1,99 @@
+package io.flnas.djl.bench;
+
+import io.flnas.arch.Architecture;
+import io.flnas.arch.ReferenceArchitectures;
+import io.flnas.djl.data.ImageDataset;
+import io.flnas.djl.data.SyntheticLesions;
+import io.flnas.djl.train.DjlEvaluator;
+import io.flnas.djl.train.Precision;
+import io.flnas.djl.train.PrecisionUnavailableException;
+import io.flnas.djl.train.TrainingSpeed;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the levers of "Evaluation cost" (DESIGN.md) buy, as a plain main: one static method per
+ * part, each printing one line that starts with its name. Run every part with
+ * {@code ./mvnw -q -pl flnas-djl exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=io.flnas.djl.bench.CostBenchmark -Dexec.skip=false -Dai.djl.offline=true},
+ * or some of them by name with {@code -Dexec.args="speed bf16"}.
+ *
+ * <ul>
+ *   <li>{@code speed}: images/second of the evaluator's own training path on the reference small
+ *       CNN (64x64, batch 64, Adam 1e-3, 2 intra-op threads, fp32), median of {@value #ROUNDS}
+ *       rounds; compare with {@code flnas-djl/src/test/python/torch_speed.py}.
+ *   <li>{@code bf16}: {@link Precision#BF16} against fp32 (speed, and validation accuracy after
+ *       a few epochs on the same seed); for now the evaluator refuses bf16, and the line says why
+ *       ({@link Precision#BF16}).
+ * </ul>
+ */
+public final class CostBenchmark {
+  /** Intra-op threads of every part, so figures compare across machines with more cores. */
+  static final int THREADS = 2;
+  /** Rounds per timed figure; the median is printed (the machine is shared and noisy). */
+  static final int ROUNDS = 3;
+  /** Timed epochs per round, after one warm-up epoch. */
+  static final int EPOCHS = 2;
+
+  private CostBenchmark() {}
+
+  public static void main(String[] args) {
+    Map<String, Runnable> parts = new LinkedHashMap<>();
+    parts.put("speed", CostBenchmark::speed);
+    parts.put("bf16", CostBenchmark::bf16);
+    List<String> chosen = args.length == 0 ? new ArrayList<>(parts.keySet()) : Arrays.asList(args);
+    for (String name : chosen) {
+      Runnable part = parts.get(name);
+      if (part == null) {
+        throw new IllegalArgumentException("unknown part '" + name + "'; expected some of "
+            + parts.keySet());
+      }
+      part.run();
+    }
+  }
+
+  /** The 64x64 synthetic data every speed figure trains on (1400 training images). */
+  static ImageDataset speedData() {
+    return SyntheticLesions.builder().size(2000).imageSize(64).seed(1).generate();
+  }
+
+  /** {@code speed: evaluator <x> img/s}. */
+  static void speed() {
+    ImageDataset data = speedData();
+    Architecture cnn = ReferenceArchitectures.smallCnn(data.input(), data.numClasses());
+    try (DjlEvaluator evaluator = speedEvaluator(data, Precision.FP32)) {
+      double[] rounds = new double[ROUNDS];
+      for (int r = 0; r < ROUNDS; r++) {
+        rounds[r] = TrainingSpeed.imagesPerSecond(evaluator, cnn, EPOCHS);
+      }
+      System.out.printf("speed: evaluator %.1f img/s%n", median(rounds));
+    }
+  }
+
+  /**
+   * {@code bf16: <x> img/s fp32 <y> img/s val acc <a> vs <b>} (a and b bf16's and fp32's) where
+   * the evaluator can train in bf16; until then {@code bf16: unavailable (<why>)}.
+   */
+  static void bf16() {
+    ImageDataset data = speedData();
+    try (DjlEvaluator low = speedEvaluator(data, Precision.BF16)) {
+      throw new IllegalStateException("BF16 is available now: measure it here (" + low + ")");
+    } catch (PrecisionUnavailableException e) {
+      System.out.println("bf16: unavailable (" + e.getMessage() + ")");
+    }
+  }
+
+  private static DjlEvaluator speedEvaluator(ImageDataset data, Precision precision) {
+    return DjlEvaluator.builder(data).batchSize(64).learningRate(1e-3).threads(THREADS)
+        .precision(precision).build();
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+}
