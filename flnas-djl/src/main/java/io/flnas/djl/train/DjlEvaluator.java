@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
-import com.google.common.base.Preconditions;
 import io.flnas.arch.Architecture;
 import io.flnas.arch.Cost;
 import io.flnas.djl.data.ImageDataset;
@@ -37,7 +36,7 @@ import java.util.Random;
  * tensors live on the device for the evaluator's lifetime, so close it after the search.
  *
  * <p>Two settings are unavoidably process-wide, because libtorch keeps them per process: the
- * intra-op thread count ({@link Builder#threads}), and the generator that initializes weights,
+ * intra-op thread count ({@link DjlEvaluatorBuilder#threads}), and the generator that initializes weights,
  * seeded from {@link Hyperparameters#seed()} at the start of each evaluation (so two evaluators
  * training at once in one process would disturb each other: the command line trains one model at
  * a time per process).
@@ -63,7 +62,7 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
   private final SpeedProbe speed;
   private final boolean resetProcessPeak;
 
-  private DjlEvaluator(Builder b) {
+  DjlEvaluator(DjlEvaluatorBuilder b) {
     this.dataset = b.dataset;
     this.hyper = b.hyper;
     this.latencyRuns = b.latencyRuns;
@@ -80,8 +79,8 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
     this.resetProcessPeak = b.resetProcessPeak;
   }
 
-  public static Builder builder(ImageDataset dataset) {
-    return new Builder(dataset);
+  public static DjlEvaluatorBuilder builder(ImageDataset dataset) {
+    return new DjlEvaluatorBuilder(dataset);
   }
 
   public Hyperparameters hyperparameters() {
@@ -238,138 +237,5 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
   @Override
   public void close() {
     data.close();
-  }
-
-  /** Settings; each validated where it enters. */
-  public static final class Builder {
-    private final ImageDataset dataset;
-    private Hyperparameters hyper = Hyperparameters.defaults();
-    private Device device;
-    private int threads;
-    private int latencyRuns = 20;
-    private int throughputBatch = 32;
-    private int bootstrapResamples = Bootstrap.DEFAULT_RESAMPLES;
-    private boolean resetProcessPeak;
-    private Precision precision = Precision.FP32;
-    private Bf16Support bf16Support = Bf16Support.ofThisMachine();
-
-    private Builder(ImageDataset dataset) {
-      Preconditions.checkArgument(dataset != null, "dataset must not be null");
-      this.dataset = dataset;
-    }
-
-    /** All training settings at once; default {@link Hyperparameters#defaults()}. */
-    public Builder hyperparameters(Hyperparameters value) {
-      Preconditions.checkArgument(value != null, "hyperparameters must not be null");
-      this.hyper = value;
-      return this;
-    }
-
-    /** Upper bound on epochs; default 10. */
-    public Builder maxEpochs(int value) {
-      this.hyper = hyper.withMaxEpochs(value);
-      return this;
-    }
-
-    /** Epochs without improvement before stopping; default 3. */
-    public Builder patience(int value) {
-      this.hyper = hyper.withPatience(value);
-      return this;
-    }
-
-    /** Training batch size; default 64. */
-    public Builder batchSize(int value) {
-      this.hyper = hyper.withBatchSize(value);
-      return this;
-    }
-
-    /** Learning rate; default 1e-3. */
-    public Builder learningRate(double value) {
-      this.hyper = hyper.withLearningRate(value);
-      return this;
-    }
-
-    /** Seed of initialization and batch order; default 42. */
-    public Builder seed(long value) {
-      this.hyper = hyper.withSeed(value);
-      return this;
-    }
-
-    /** The device; default the engine's default (a GPU when present, else the CPU). */
-    public Builder device(Device value) {
-      this.device = value;
-      return this;
-    }
-
-    /**
-     * PyTorch intra-op threads; default the engine's choice (0). Unavoidably process-wide:
-     * libtorch has one intra-op pool per process, so the evaluator built last with a non-zero
-     * value sets it for every evaluator in the process.
-     */
-    public Builder threads(int value) {
-      Preconditions.checkArgument(value >= 0, "threads must be >= 0, but was %s", value);
-      this.threads = value;
-      return this;
-    }
-
-    /**
-     * Whether each evaluation first resets the process's resident high-water mark (Linux {@code
-     * /proc/self/clear_refs}), so {@code process_peak_mb} is that trial's peak; default false,
-     * because the mark belongs to the whole process: the figure is then the process's peak so far.
-     * Programs that own their process (the command line, a worker) turn it on.
-     */
-    public Builder resetProcessPeak(boolean value) {
-      this.resetProcessPeak = value;
-      return this;
-    }
-
-    /** Timed batch-2 forward passes for the latency median; default 20. */
-    public Builder latencyRuns(int value) {
-      Preconditions.checkArgument(value > 0, "latencyRuns must be > 0, but was %s", value);
-      this.latencyRuns = value;
-      return this;
-    }
-
-    /** Batch size of the throughput measurement; default 32. */
-    public Builder throughputBatch(int value) {
-      Preconditions.checkArgument(value > 0, "throughputBatch must be > 0, but was %s", value);
-      this.throughputBatch = value;
-      return this;
-    }
-
-    /** Bootstrap resamples of the test split for the intervals; default 1000. */
-    public Builder bootstrapResamples(int value) {
-      Preconditions.checkArgument(value > 0, "bootstrapResamples must be > 0, but was %s",
-          value);
-      this.bootstrapResamples = value;
-      return this;
-    }
-
-    /**
-     * The number format of training and measurement; default {@link Precision#FP32}. {@link
-     * Precision#BF16} makes {@link #build()} throw a {@link PrecisionUnavailableException} that
-     * says why (the engine cannot express bfloat16 yet) and what this CPU's bfloat16 flags are;
-     * see {@link Precision#BF16}.
-     */
-    public Builder precision(Precision value) {
-      Preconditions.checkArgument(value != null, "precision must not be null");
-      this.precision = value;
-      return this;
-    }
-
-    /** The CPU's bfloat16 support; default this machine's. For tests. */
-    Builder bf16Support(Bf16Support value) {
-      this.bf16Support = value;
-      return this;
-    }
-
-    public DjlEvaluator build() {
-      if (precision == Precision.BF16) {
-        throw new PrecisionUnavailableException("precision BF16 is not available: DJL "
-            + Engine.getDjlVersion() + "'s PyTorch JNI has no bfloat16 tensor type (a cast to"
-            + " BFLOAT16 aborts the JVM), and " + bf16Support.describe() + "; use Precision.FP32");
-      }
-      return new DjlEvaluator(this);
-    }
   }
 }

@@ -1,0 +1,140 @@
+package io.flnas.djl.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import com.google.common.base.Preconditions;
+import io.flnas.djl.data.ImageDataset;
+import io.flnas.metrics.Bootstrap;
+
+/** Settings of a {@link DjlEvaluator}; each validated where it enters. */
+public final class DjlEvaluatorBuilder {
+  final ImageDataset dataset;
+  Hyperparameters hyper = Hyperparameters.defaults();
+  Device device;
+  int threads;
+  int latencyRuns = 20;
+  int throughputBatch = 32;
+  int bootstrapResamples = Bootstrap.DEFAULT_RESAMPLES;
+  boolean resetProcessPeak;
+  Precision precision = Precision.FP32;
+  Bf16Support bf16Support = Bf16Support.ofThisMachine();
+
+  DjlEvaluatorBuilder(ImageDataset dataset) {
+    Preconditions.checkArgument(dataset != null, "dataset must not be null");
+    this.dataset = dataset;
+  }
+
+  /** All training settings at once; default {@link Hyperparameters#defaults()}. */
+  public DjlEvaluatorBuilder hyperparameters(Hyperparameters value) {
+    Preconditions.checkArgument(value != null, "hyperparameters must not be null");
+    this.hyper = value;
+    return this;
+  }
+
+  /** Upper bound on epochs; default 10. */
+  public DjlEvaluatorBuilder maxEpochs(int value) {
+    this.hyper = hyper.withMaxEpochs(value);
+    return this;
+  }
+
+  /** Epochs without improvement before stopping; default 3. */
+  public DjlEvaluatorBuilder patience(int value) {
+    this.hyper = hyper.withPatience(value);
+    return this;
+  }
+
+  /** Training batch size; default 64. */
+  public DjlEvaluatorBuilder batchSize(int value) {
+    this.hyper = hyper.withBatchSize(value);
+    return this;
+  }
+
+  /** Learning rate; default 1e-3. */
+  public DjlEvaluatorBuilder learningRate(double value) {
+    this.hyper = hyper.withLearningRate(value);
+    return this;
+  }
+
+  /** Seed of initialization and batch order; default 42. */
+  public DjlEvaluatorBuilder seed(long value) {
+    this.hyper = hyper.withSeed(value);
+    return this;
+  }
+
+  /** The device; default the engine's default (a GPU when present, else the CPU). */
+  public DjlEvaluatorBuilder device(Device value) {
+    this.device = value;
+    return this;
+  }
+
+  /**
+   * PyTorch intra-op threads; default the engine's choice (0). Unavoidably process-wide:
+   * libtorch has one intra-op pool per process, so the evaluator built last with a non-zero
+   * value sets it for every evaluator in the process.
+   */
+  public DjlEvaluatorBuilder threads(int value) {
+    Preconditions.checkArgument(value >= 0, "threads must be >= 0, but was %s", value);
+    this.threads = value;
+    return this;
+  }
+
+  /**
+   * Whether each evaluation first resets the process's resident high-water mark (Linux {@code
+   * /proc/self/clear_refs}), so {@code process_peak_mb} is that trial's peak; default false,
+   * because the mark belongs to the whole process: the figure is then the process's peak so far.
+   * Programs that own their process (the command line, a worker) turn it on.
+   */
+  public DjlEvaluatorBuilder resetProcessPeak(boolean value) {
+    this.resetProcessPeak = value;
+    return this;
+  }
+
+  /** Timed batch-2 forward passes for the latency median; default 20. */
+  public DjlEvaluatorBuilder latencyRuns(int value) {
+    Preconditions.checkArgument(value > 0, "latencyRuns must be > 0, but was %s", value);
+    this.latencyRuns = value;
+    return this;
+  }
+
+  /** Batch size of the throughput measurement; default 32. */
+  public DjlEvaluatorBuilder throughputBatch(int value) {
+    Preconditions.checkArgument(value > 0, "throughputBatch must be > 0, but was %s", value);
+    this.throughputBatch = value;
+    return this;
+  }
+
+  /** Bootstrap resamples of the test split for the intervals; default 1000. */
+  public DjlEvaluatorBuilder bootstrapResamples(int value) {
+    Preconditions.checkArgument(value > 0, "bootstrapResamples must be > 0, but was %s",
+        value);
+    this.bootstrapResamples = value;
+    return this;
+  }
+
+  /**
+   * The number format of training and measurement; default {@link Precision#FP32}. {@link
+   * Precision#BF16} makes {@link #build()} throw a {@link PrecisionUnavailableException} that
+   * says why (the engine cannot express bfloat16 yet) and what this CPU's bfloat16 flags are;
+   * see {@link Precision#BF16}.
+   */
+  public DjlEvaluatorBuilder precision(Precision value) {
+    Preconditions.checkArgument(value != null, "precision must not be null");
+    this.precision = value;
+    return this;
+  }
+
+  /** The CPU's bfloat16 support; default this machine's. For tests. */
+  DjlEvaluatorBuilder bf16Support(Bf16Support value) {
+    this.bf16Support = value;
+    return this;
+  }
+
+  public DjlEvaluator build() {
+    if (precision == Precision.BF16) {
+      throw new PrecisionUnavailableException("precision BF16 is not available: DJL "
+          + Engine.getDjlVersion() + "'s PyTorch JNI has no bfloat16 tensor type (a cast to"
+          + " BFLOAT16 aborts the JVM), and " + bf16Support.describe() + "; use Precision.FP32");
+    }
+    return new DjlEvaluator(this);
+  }
+}
