@@ -22,6 +22,10 @@ import java.util.Map;
  * or some of them by name with {@code -Dexec.args="speed bf16"}.
  *
  * <ul>
+ *   <li>{@code fidelity}: successive halving against full training on the same candidates
+ *       ({@link FidelityBenchmark});
+ *   <li>{@code proxy}: the rank correlation of the NASWOT score with trained accuracy ({@link
+ *       ProxyBenchmark});
  *   <li>{@code speed}: images/second of the evaluator's own training path on the reference small
  *       CNN (64x64, batch 64, Adam 1e-3, 2 intra-op threads, fp32), median of {@value #ROUNDS}
  *       rounds; compare with {@code flnas-djl/src/test/python/torch_speed.py}.
@@ -42,6 +46,14 @@ public final class CostBenchmark {
 
   public static void main(String[] args) {
     Map<String, Runnable> parts = new LinkedHashMap<>();
+    parts.put("fidelity", () -> {
+      try {
+        FidelityBenchmark.run();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    parts.put("proxy", ProxyBenchmark::run);
     parts.put("speed", CostBenchmark::speed);
     parts.put("bf16", CostBenchmark::bf16);
     List<String> chosen = args.length == 0 ? new ArrayList<>(parts.keySet()) : Arrays.asList(args);
