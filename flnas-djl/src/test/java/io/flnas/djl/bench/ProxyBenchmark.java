@@ -45,7 +45,8 @@ public final class ProxyBenchmark {
     List<Double> accuracies = new ArrayList<>();
     try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(4).patience(2).seed(42)
         .build()) {
-      for (int i = 0; i < ARCHITECTURES; i++) {
+      // Until ARCHITECTURES have trained: a sample whose training fails (a NaN loss) is replaced.
+      for (int tried = 0; scores.size() < ARCHITECTURES && tried < 2 * ARCHITECTURES; tried++) {
         Architecture architecture = space.sample(random, data.input(), data.numClasses());
         double score = scorer.score(architecture);
         Evaluation evaluation = evaluator.evaluate(architecture);
