@@ -4,8 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
@@ -43,66 +41,43 @@ final class TrainingLoop {
     this.hyper = hyper;
   }
 
-  /**
-   * One pass over the training split in a seeded random order; mean loss and accuracy.
-   *
-   * <p>Two things keep it at the engine's own speed. The images enter the network in channels-last
-   * memory order ({@link #channelsLast}), which oneDNN's convolutions (and PyTorch's batch norm and
-   * pooling after them) use without reordering every activation and gradient; the numbers are
-   * the same up to the order of floating-point sums. And the loss and accuracy are summed on the
-   * device and read once per epoch, so no batch waits for the host (a NaN or infinite loss shows
-   * in the epoch's mean, which the evaluator checks).
-   */
+  /** One pass over the training split in a seeded random order; mean loss and accuracy. */
   SplitMetrics trainEpoch(Trainer trainer, Random order) {
     DeviceData.Tensors train = data.train;
     int n = train.count();
     long[] permutation = toLongs(io.flnas.djl.data.Permutations.random(n, order));
+    double lossSum = 0;
+    long correct = 0;
     int seen = 0;
-    try (NDManager epoch = trainer.getManager().newSubManager()) {
-      NDArray lossSum = epoch.zeros(new Shape(), DataType.FLOAT64);
-      NDArray correct = epoch.zeros(new Shape(), DataType.INT64);
-      for (int start = 0; start < n; start += hyper.batchSize()) {
-        int end = Math.min(n, start + hyper.batchSize());
-        if (end - start < 2 && n > 1) {
-          break; // batch norm cannot train on a single sample
-        }
-        try (NDManager batch = epoch.newSubManager()) {
-          // While the batch lives, the shared tensors belong to it, so every array an indexing op
-          // creates is freed with the batch instead of piling up in the dataset's manager.
-          batch.tempAttachAll(train.images, train.labels);
-          NDArray index = batch.create(Arrays.copyOfRange(permutation, start, end));
-          NDArray x = channelsLast(train.images.get(index));
-          NDArray y = train.labels.get(index);
-          try (GradientCollector collector = trainer.newGradientCollector()) {
-            NDList predictions = trainer.forward(new NDList(x));
-            NDArray loss = trainer.getLoss().evaluate(new NDList(y), predictions);
-            collector.backward(loss);
-            lossSum.addi(loss.toType(DataType.FLOAT64, false).mul(end - start));
-            correct.addi(predictions.singletonOrThrow().argMax(1)
-                .toType(DataType.FLOAT32, false).eq(y).sum());
-            seen += end - start;
-          }
-          trainer.step();
-        }
+    for (int start = 0; start < n; start += hyper.batchSize()) {
+      int end = Math.min(n, start + hyper.batchSize());
+      if (end - start < 2 && n > 1) {
+        break; // batch norm cannot train on a single sample
       }
-      return seen == 0 ? SplitMetrics.UNKNOWN
-          : new SplitMetrics(lossSum.getDouble() / seen, (double) correct.getLong() / seen);
+      try (NDManager batch = trainer.getManager().newSubManager()) {
+        // While the batch lives, the shared tensors belong to it, so every array an indexing op
+        // creates is freed with the batch instead of piling up in the dataset's manager.
+        batch.tempAttachAll(train.images, train.labels);
+        NDArray index = batch.create(Arrays.copyOfRange(permutation, start, end));
+        NDArray x = train.images.get(index);
+        NDArray y = train.labels.get(index);
+        try (GradientCollector collector = trainer.newGradientCollector()) {
+          NDList predictions = trainer.forward(new NDList(x));
+          NDArray loss = trainer.getLoss().evaluate(new NDList(y), predictions);
+          float value = loss.getFloat();
+          if (!Float.isFinite(value)) {
+            return new SplitMetrics(value, Double.NaN);
+          }
+          collector.backward(loss);
+          lossSum += (double) value * (end - start);
+          correct += predictions.singletonOrThrow().argMax(1).toType(
+              ai.djl.ndarray.types.DataType.FLOAT32, false).eq(y).sum().getLong();
+          seen += end - start;
+        }
+        trainer.step();
+      }
     }
-  }
-
-  /**
-   * The same images in channels-last memory order (NCHW shape, NHWC strides), PyTorch's {@code
-   * x.contiguous(memory_format=torch.channels_last)} spelt in DJL's operations: a permuted view, a
-   * reshape that has to copy into NHWC order, and views back.
-   */
-  static NDArray channelsLast(NDArray images) {
-    Shape s = images.getShape();
-    long n = s.get(0);
-    long c = s.get(1);
-    long h = s.get(2);
-    long w = s.get(3);
-    return images.transpose(0, 2, 3, 1).reshape(n, h, w * c).reshape(n, h, w, c)
-        .transpose(0, 3, 1, 2);
+    return seen == 0 ? SplitMetrics.UNKNOWN : new SplitMetrics(lossSum / seen, (double) correct / seen);
   }
 
   /** Loss, accuracy and predictions on a split, in inference mode. */
