@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,19 +40,8 @@ final class ClusterOptions {
           + ClusterSecret.FILE_ENV + ".")
   List<String> members;
 
-  @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-      description = "Address this process binds to in the cluster. Default: ${DEFAULT-VALUE}.")
-  String bind;
-
-  @Option(names = "--port", defaultValue = "5701", paramLabel = "PORT",
-      description = "First cluster port to try; the next free one is taken. Default:"
-          + " ${DEFAULT-VALUE}.")
-  int port;
-
-  @Option(names = "--cluster-name", defaultValue = ClusterSettings.DEFAULT_NAME,
-      paramLabel = "NAME", description = "Name of the cluster of --members (the one the workers"
-          + " were started with); local workers get a fresh one. Default: ${DEFAULT-VALUE}.")
-  String clusterName;
+  @Mixin
+  MemberOptions member = new MemberOptions();
 
   @Option(names = "--worker-threads", paramLabel = "N",
       description = "PyTorch threads of each local worker. Default: the processors divided"
@@ -124,13 +114,8 @@ final class ClusterOptions {
     if (secret == null) {
       secret = ClusterSecret.random();
     }
-    ClusterSettings settings;
-    try {
-      settings = new ClusterSettings(bind, port, members == null ? List.of() : members,
-          local ? ClusterSettings.uniqueName() : clusterName);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
+    ClusterSettings settings = member.settings(members == null ? List.of() : members,
+        local ? ClusterSettings.uniqueName() : member.clusterName);
     ClusterExecutor executor = ClusterExecutor.start(settings, secret, spec,
         DjlWorkerEvaluators.fingerprint(evaluator), 3);
     Optional<LocalWorkers> started = Optional.empty();
@@ -145,7 +130,7 @@ final class ClusterOptions {
           options.add(new WorkerNode.Options("worker-" + i, threads, Optional.empty(),
               workerMaxTrials, workerMaxRssMb));
         }
-        started = Optional.of(LocalWorkers.start(options, settings.joining(port + 1,
+        started = Optional.of(LocalWorkers.start(options, settings.joining(member.port + 1,
             List.of(executor.address())), secret, new LocalWorkers.Launch(1024,
             dir.resolve("workers"), Map.of("ai.djl.offline",
                 System.getProperty("ai.djl.offline", "true")))));
@@ -166,6 +151,6 @@ final class ClusterOptions {
 
   @Override
   public String toString() {
-    return "ClusterOptions" + Arrays.asList(workers, parallel, members, bind, port);
+    return "ClusterOptions" + Arrays.asList(workers, parallel, members, member.bind, member.port);
   }
 }

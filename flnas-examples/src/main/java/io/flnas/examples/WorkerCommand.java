@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,18 +29,8 @@ final class WorkerCommand implements Callable<Integer> {
       description = "Cluster members to join: the search's coordinator or other workers.")
   List<String> members;
 
-  @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-      description = "Address to bind to and announce. Default: ${DEFAULT-VALUE}.")
-  String bind;
-
-  @Option(names = "--port", defaultValue = "5701", paramLabel = "PORT",
-      description = "First port to try. Default: ${DEFAULT-VALUE}.")
-  int port;
-
-  @Option(names = "--cluster-name", defaultValue = ClusterSettings.DEFAULT_NAME,
-      paramLabel = "NAME", description = "Name of the cluster to join; the search's"
-          + " --cluster-name. Default: ${DEFAULT-VALUE}.")
-  String clusterName;
+  @Mixin
+  MemberOptions member = new MemberOptions();
 
   @Option(names = "--data", paramLabel = "SOURCE",
       description = "Where the data is on this machine: synthetic or isic:<dir>. Default: what"
@@ -86,14 +77,14 @@ final class WorkerCommand implements Callable<Integer> {
       throw new UsageException("worker: unknown --data '" + data + "'; expected synthetic or"
           + " isic:<dir>");
     }
-    String workerName = name != null ? name : "worker-" + bind.replace(':', '_') + "-"
+    String workerName = name != null ? name : "worker-" + member.bind.replace(':', '_') + "-"
         + ProcessHandle.current().pid();
     WorkerNode.Options options;
     ClusterSettings settings;
     try {
       options = new WorkerNode.Options(workerName, threads, Optional.ofNullable(data),
           maxTrials, maxRssMb);
-      settings = new ClusterSettings(bind, port, members, clusterName);
+      settings = member.settings(members, member.clusterName);
     } catch (IllegalArgumentException e) {
       throw new UsageException("worker: " + e.getMessage());
     }

@@ -140,6 +140,10 @@ class FlNasMainTest {
         "--parallel 2 needs workers (--workers or --members)");
     assertBadInput(run(tiny(dir.resolve("h"), "--workers", "1", "--members", "127.0.0.1:5701")),
         "give one of them");
+    assertBadInput(run("worker", "--members", "127.0.0.1:5701"),
+        "worker: no cluster secret: set FLNAS_CLUSTER_SECRET or FLNAS_CLUSTER_SECRET_FILE");
+    assertBadInput(run(tiny(dir.resolve("i"), "--members", "127.0.0.1:5701")),
+        "--members needs the cluster secret the workers were started with");
     assertBadInput(run(tiny(dir.resolve("f"), "--designer",
         "replay:" + llmJournalFromAnotherSearch())),
         "comes from another configuration: problem: journal has 'toy [3x8x8] classes=2'");
