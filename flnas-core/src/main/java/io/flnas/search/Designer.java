@@ -33,7 +33,7 @@ public interface Designer {
       try {
         proposals.add(propose(slot));
       } catch (DesignerException e) {
-        proposals.add(Proposal.failed(describe(e), e instanceof DesignerFailure f
+        proposals.add(Proposal.failed(Outcomes.describe(e), e instanceof DesignerFailure f
             ? f.exchanges() : List.of()));
       }
     }
@@ -43,10 +43,5 @@ public interface Designer {
   /** A name for the journal and reports; part of the configuration fingerprint. */
   default String name() {
     return getClass().getSimpleName();
-  }
-
-  private static String describe(Throwable e) {
-    String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }
 }
