@@ -1,9 +1,12 @@
 package io.flnas.djl.model;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
@@ -67,6 +70,9 @@ public final class ArchitectureBlocks {
   private static Block layer(Layer layer, io.flnas.arch.Shape in, String path,
       Map<String, io.flnas.arch.Shape> inputs) {
     if (layer instanceof Layer.Conv2d c) {
+      if (c.kernel() == 1 && c.stride() > 1) {
+        return strided1x1(c.filters(), c.stride(), c.padding(), c.groups(), c.bias());
+      }
       return Conv2d.builder().setFilters(c.filters())
           .setKernelShape(new ai.djl.ndarray.types.Shape(c.kernel(), c.kernel()))
           .optStride(new ai.djl.ndarray.types.Shape(c.stride(), c.stride()))
@@ -111,11 +117,10 @@ public final class ArchitectureBlocks {
       } else {
         int stride = Shapes.projectionStride(r);
         int outChannels = outputChannels(r.body(), in.channels());
-        SequentialBlock projection = new SequentialBlock().add(Conv2d.builder()
-            .setFilters(outChannels)
-            .setKernelShape(new ai.djl.ndarray.types.Shape(1, 1))
-            .optStride(new ai.djl.ndarray.types.Shape(stride, stride))
-            .optBias(false).build());
+        SequentialBlock projection = new SequentialBlock().add(stride > 1
+            ? strided1x1(outChannels, stride, 0, 1, false)
+            : Conv2d.builder().setFilters(outChannels)
+                .setKernelShape(new ai.djl.ndarray.types.Shape(1, 1)).optBias(false).build());
         if (r.projectionNorm() != NormKind.NONE) {
           projection.add(norm(r.projectionNorm(), 1, outChannels));
         }
@@ -127,6 +132,37 @@ public final class ArchitectureBlocks {
           List.of(body, shortcut));
     }
     throw new IllegalStateException("unknown layer " + layer);
+  }
+
+  /**
+   * A 1x1 convolution with a stride above 1, computed as what it is: the input subsampled (every
+   * {@code stride}-th row and column, after zero padding) and a 1x1 convolution of stride 1,
+   * with the same weights, outputs and gradients. Not handed to libtorch as one strided
+   * convolution, because oneDNN's AVX2 1x1 backward-weights kernel (libtorch 2.7.1) computes it
+   * through a "reduce to unit stride" workspace that it overruns when the input has fewer
+   * channels than its channel block: the weight gradients come out wrong, or a thread spins
+   * forever, or the JVM dies with SIGSEGV (oneDNN issue 6035, {@code
+   * mb32ic4ih32oc8oh16kh1sh2ph0}). Seen here as trials that hung in {@code
+   * jit_avx2_1x1_convolution_bwd_weights_t} on 3-channel stride-2 projections, in NCHW and, more
+   * often, in channels-last order. Stride 1 never takes that path.
+   */
+  private static Block strided1x1(int filters, int stride, int padding, int groups,
+      boolean bias) {
+    return new SequentialBlock()
+        .add(new LambdaBlock(inputs -> new NDList(
+            subsample(inputs.singletonOrThrow(), stride, padding)), "subsample"))
+        .add(Conv2d.builder().setFilters(filters)
+            .setKernelShape(new ai.djl.ndarray.types.Shape(1, 1))
+            .optGroups(groups).optBias(bias).build());
+  }
+
+  /** Every {@code stride}-th row and column of {@code (N, C, H, W)} maps, after zero padding. */
+  static NDArray subsample(NDArray maps, int stride, int padding) {
+    NDArray padded = padding == 0 ? maps : maps.pad(
+        new ai.djl.ndarray.types.Shape(padding, padding, padding, padding), 0);
+    ai.djl.ndarray.types.Shape s = padded.getShape();
+    return padded.get(new NDIndex().addAllDim().addAllDim()
+        .addSliceDim(0, s.get(2), stride).addSliceDim(0, s.get(3), stride));
   }
 
   private static int outputChannels(List<Layer> body, int channels) {
