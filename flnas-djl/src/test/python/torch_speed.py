@@ -10,7 +10,10 @@ epochs in a seeded random order, the loss and accuracy of every batch read back 
 the evaluator does.
 
     /usr/bin/python3 flnas-djl/src/test/python/torch_speed.py [--images 1024] [--epochs 2]
-        [--rounds 3] [--threads 2]
+        [--rounds 3] [--threads 2] [--channels-last]
+
+By default the images and weights are PyTorch's default NCHW order; --channels-last trains with
+both in torch.channels_last, the memory order the DJL evaluator uses on the CPU.
 
 Prints one line per round and then `torch: <x> img/s`, the median of the rounds. Debian's
 `python3-torch` (1.13) is enough.
@@ -37,7 +40,7 @@ def small_cnn(classes):
     return nn.Sequential(*layers)
 
 
-def epoch(model, optimizer, loss_fn, images, labels, batch, generator):
+def epoch(model, optimizer, loss_fn, images, labels, batch, generator, memory_format=None):
     order = torch.randperm(images.shape[0], generator=generator)
     loss_sum = 0.0
     correct = 0
@@ -46,6 +49,8 @@ def epoch(model, optimizer, loss_fn, images, labels, batch, generator):
         if index.numel() < 2:
             break
         x = images[index]
+        if memory_format is not None:
+            x = x.contiguous(memory_format=memory_format)
         y = labels[index]
         optimizer.zero_grad(set_to_none=True)
         out = model(x)
@@ -65,28 +70,35 @@ def main():
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--channels-last", action="store_true")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(42)
     images = torch.rand(args.images, 3, args.size, args.size)
+    if args.channels_last:
+        images = images.contiguous(memory_format=torch.channels_last)
     labels = torch.randint(0, 8, (args.images,))
     generator = torch.Generator().manual_seed(42)
     rates = []
     for r in range(args.rounds):
         model = small_cnn(8)
+        if args.channels_last:
+            model = model.to(memory_format=torch.channels_last)
         model.train()
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
         loss_fn = nn.CrossEntropyLoss()
-        epoch(model, optimizer, loss_fn, images, labels, args.batch, generator)
+        memory_format = torch.channels_last if args.channels_last else None
+        epoch(model, optimizer, loss_fn, images, labels, args.batch, generator, memory_format)
         start = time.perf_counter()
         for _ in range(args.epochs):
-            epoch(model, optimizer, loss_fn, images, labels, args.batch, generator)
+            epoch(model, optimizer, loss_fn, images, labels, args.batch, generator, memory_format)
         rate = args.images * args.epochs / (time.perf_counter() - start)
         rates.append(rate)
         print(f"  round {r + 1}: {rate:.1f} img/s")
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.images} images "
-          f"{args.size}x{args.size}, batch {args.batch}, {args.epochs} epochs per round")
+          f"{args.size}x{args.size}, batch {args.batch}, {args.epochs} epochs per round, "
+          f"{'channels-last' if args.channels_last else 'NCHW'}")
     print(f"torch: {statistics.median(rates):.1f} img/s")
 
 

@@ -13,6 +13,7 @@ import io.flnas.arch.Architecture;
 import io.flnas.arch.Cost;
 import io.flnas.djl.data.ImageDataset;
 import io.flnas.djl.model.ArchitectureBlocks;
+import io.flnas.djl.model.MemoryFormat;
 import io.flnas.metrics.Bootstrap;
 import io.flnas.metrics.Evaluation;
 import io.flnas.metrics.FairnessIntervals;
@@ -73,8 +74,13 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
       ai.djl.pytorch.jni.JniUtils.setNumThreads(b.threads);
     }
     this.device = b.device != null ? b.device : engine.defaultDevice();
+    if (b.reuseFreedMemory) {
+      NativeMemory.reuseFreedMemory();
+    }
     this.data = new DeviceData(dataset, device);
-    this.loop = new TrainingLoop(data, hyper);
+    MemoryFormat format = b.memoryFormat != null ? b.memoryFormat
+        : device.isGpu() ? MemoryFormat.CHANNELS_FIRST : MemoryFormat.CHANNELS_LAST;
+    this.loop = new TrainingLoop(data, hyper, format);
     this.speed = new SpeedProbe(latencyRuns, throughputBatch);
     this.resetProcessPeak = b.resetProcessPeak;
   }
@@ -98,7 +104,7 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
   @Override
   public String name() {
     return "djl(" + dataset.name() + " " + dataset.size() + " images " + dataset.input() + ", "
-        + hyper + ")";
+        + hyper + (loop.format() == MemoryFormat.CHANNELS_LAST ? ", channels-last" : "") + ")";
   }
 
   @Override
@@ -226,6 +232,11 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
   public String deviceName() {
     return device.isGpu() ? device.toString()
         : "cpu(" + ai.djl.pytorch.jni.JniUtils.getNumThreads() + " threads)";
+  }
+
+  /** The memory order training batches enter the network in. */
+  public MemoryFormat memoryFormat() {
+    return loop.format();
   }
 
   /** The device tensors, for tests that check they survive every trial unchanged. */

@@ -7,8 +7,9 @@ import com.sun.jna.Structure;
 import java.util.OptionalLong;
 
 /**
- * The C heap, through glibc: how many bytes are in use ({@code mallinfo2}), and giving freed memory
- * back to the system after a trial ({@code malloc_trim}).
+ * The C heap, through glibc: how many bytes are in use ({@code mallinfo2}), reusing freed memory
+ * within a trial ({@code mallopt}), and giving it back to the system after a trial ({@code
+ * malloc_trim}).
  *
  * <p>Why trim: glibc keeps the memory of freed tensors in its arenas for reuse, and a search trains
  * differently shaped networks one after another, so without this the resident set grows with the
@@ -37,11 +38,22 @@ final class NativeMemory {
   private interface LibC extends Library {
     int malloc_trim(long pad);
 
+    int mallopt(int param, int value);
+
     MallInfo2 mallinfo2();
   }
 
   private static final LibC LIBC = load();
   private static final boolean HAS_MALLINFO2 = LIBC != null && probeMallinfo2();
+
+  /** glibc's {@code M_TRIM_THRESHOLD}, {@code M_TOP_PAD} and {@code M_MMAP_THRESHOLD}. */
+  private static final int M_TRIM_THRESHOLD = -1;
+  private static final int M_TOP_PAD = -2;
+  private static final int M_MMAP_THRESHOLD = -3;
+  /** Blocks below this come from the arenas and are reused; trimming waits until this is free. */
+  static final int KEEP_BYTES = 1 << 30;
+
+  private static volatile boolean reusing;
 
   private NativeMemory() {}
 
@@ -77,6 +89,39 @@ final class NativeMemory {
   }
 
   /**
+   * Makes glibc keep freed tensor memory for the next allocation instead of unmapping it; whether
+   * it could. Once per process; a no-op where glibc is missing.
+   *
+   * <p>Why: by default glibc serves every block above a threshold (at most 32 MB, adjusted as it
+   * goes) with its own {@code mmap} and unmaps it on free, and gives the top of its heaps back
+   * whenever more than twice that is free. A training step allocates and frees hundreds of
+   * megabytes of activations and gradients (the 64x64 small CNN's first block alone has 33 MB
+   * tensors), so every step faulted fresh zeroed pages in: a third of the CPU time of the speed
+   * benchmark was the kernel's ({@code sys} 44 s against 213 s {@code user}; 2 s with this). With
+   * the mmap threshold and the trim threshold at 1 GiB the blocks stay in the arenas and are
+   * reused step after step. What it costs: the native heap holds on to the largest working set
+   * of a trial until {@link #trim()} runs, which the evaluator does after every trial, so the
+   * resident set between trials is as before. Process-wide (glibc has one setting per process),
+   * like {@code trim()}; turn it off with {@link DjlEvaluatorBuilder#reuseFreedMemory}.
+   */
+  static boolean reuseFreedMemory() {
+    if (LIBC == null) {
+      return false;
+    }
+    if (!reusing) {
+      synchronized (NativeMemory.class) {
+        if (!reusing) {
+          boolean ok = LIBC.mallopt(M_MMAP_THRESHOLD, KEEP_BYTES) == 1;
+          ok &= LIBC.mallopt(M_TRIM_THRESHOLD, KEEP_BYTES) == 1;
+          ok &= LIBC.mallopt(M_TOP_PAD, 64 << 20) == 1;
+          reusing = ok;
+        }
+      }
+    }
+    return reusing;
+  }
+
+  /**
    * Bytes of the C heap in use, in every arena and in mapped chunks ({@code uordblks + hblkhd}),
    * where glibc can tell.
    */
@@ -86,5 +131,13 @@ final class NativeMemory {
     }
     MallInfo2 info = LIBC.mallinfo2();
     return OptionalLong.of(info.uordblks + info.hblkhd);
+  }
+
+  /** Bytes in blocks glibc mapped one by one ({@code hblkhd}), where it can tell. */
+  static OptionalLong mappedBytes() {
+    if (!HAS_MALLINFO2) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(LIBC.mallinfo2().hblkhd);
   }
 }

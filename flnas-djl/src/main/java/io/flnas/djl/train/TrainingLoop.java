@@ -12,6 +12,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.flnas.djl.model.MemoryFormat;
 import io.flnas.metrics.SplitMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +26,7 @@ import java.util.Random;
 final class TrainingLoop {
   private final DeviceData data;
   private final Hyperparameters hyper;
+  private final MemoryFormat format;
 
   /** The training configuration of every candidate: softmax cross-entropy, the optimizer. */
   static DefaultTrainingConfig config(Hyperparameters hyper, Device device) {
@@ -36,12 +38,20 @@ final class TrainingLoop {
         .optDevices(new Device[] {device});
   }
 
-  TrainingLoop(DeviceData data, Hyperparameters hyper) {
+  TrainingLoop(DeviceData data, Hyperparameters hyper, MemoryFormat format) {
     this.data = data;
     this.hyper = hyper;
+    this.format = format;
   }
 
-  /** One pass over the training split in a seeded random order; mean loss and accuracy. */
+  MemoryFormat format() {
+    return format;
+  }
+
+  /**
+   * One pass over the training split in a seeded random order; mean loss and accuracy. Each batch
+   * enters the network in the loop's {@link MemoryFormat}.
+   */
   SplitMetrics trainEpoch(Trainer trainer, Random order) {
     DeviceData.Tensors train = data.train;
     int n = train.count();
@@ -59,7 +69,7 @@ final class TrainingLoop {
         // creates is freed with the batch instead of piling up in the dataset's manager.
         batch.tempAttachAll(train.images, train.labels);
         NDArray index = batch.create(Arrays.copyOfRange(permutation, start, end));
-        NDArray x = train.images.get(index);
+        NDArray x = format.apply(train.images.get(index));
         NDArray y = train.labels.get(index);
         try (GradientCollector collector = trainer.newGradientCollector()) {
           NDList predictions = trainer.forward(new NDList(x));
@@ -91,7 +101,7 @@ final class TrainingLoop {
       int end = Math.min(n, start + step);
       try (NDManager batch = trainer.getManager().newSubManager()) {
         batch.tempAttachAll(split.images, split.labels);
-        NDArray x = split.images.get(start + ":" + end);
+        NDArray x = format.apply(split.images.get(start + ":" + end));
         NDArray y = split.labels.get(start + ":" + end);
         NDList output = trainer.evaluate(new NDList(x));
         lossSum += (double) trainer.getLoss().evaluate(new NDList(y), output).getFloat()

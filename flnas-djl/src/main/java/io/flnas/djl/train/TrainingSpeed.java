@@ -23,7 +23,7 @@ public final class TrainingSpeed {
       int epochs) {
     Hyperparameters hyper = evaluator.hyperparameters();
     Device device = evaluator.device();
-    TrainingLoop loop = new TrainingLoop(evaluator.deviceData(), hyper);
+    TrainingLoop loop = new TrainingLoop(evaluator.deviceData(), hyper, evaluator.memoryFormat());
     Engine.getEngine("PyTorch").setRandomSeed((int) hyper.seed());
     try (Model model = Model.newInstance("benchmark", device, "PyTorch")) {
       model.setBlock(ArchitectureBlocks.toBlock(architecture));

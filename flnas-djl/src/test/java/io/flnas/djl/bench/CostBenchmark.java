@@ -4,7 +4,9 @@ import io.flnas.arch.Architecture;
 import io.flnas.arch.ReferenceArchitectures;
 import io.flnas.djl.data.ImageDataset;
 import io.flnas.djl.data.SyntheticLesions;
+import io.flnas.djl.model.MemoryFormat;
 import io.flnas.djl.train.DjlEvaluator;
+import io.flnas.djl.train.DjlEvaluatorBuilder;
 import io.flnas.djl.train.Precision;
 import io.flnas.djl.train.PrecisionUnavailableException;
 import io.flnas.djl.train.TrainingSpeed;
@@ -72,16 +74,29 @@ public final class CostBenchmark {
     return SyntheticLesions.builder().size(2000).imageSize(64).seed(1).generate();
   }
 
-  /** {@code speed: evaluator <x> img/s}. */
+  /**
+   * {@code speed: evaluator <x> img/s} (the evaluator as it trains by default, channels-last on
+   * the CPU), then {@code speed: channels-first <y> img/s} (the same loop with NCHW batches, how
+   * it trained before and how PyTorch trains by default). The two alternate round by round, so a
+   * change in the machine's speed hits both alike.
+   */
   static void speed() {
     ImageDataset data = speedData();
     Architecture cnn = ReferenceArchitectures.smallCnn(data.input(), data.numClasses());
-    try (DjlEvaluator evaluator = speedEvaluator(data, Precision.FP32)) {
-      double[] rounds = new double[ROUNDS];
+    try (DjlEvaluator evaluator = speedEvaluator(data, Precision.FP32)
+        .memoryFormat(MemoryFormat.CHANNELS_LAST).build();
+        DjlEvaluator first = speedEvaluator(data, Precision.FP32)
+            .memoryFormat(MemoryFormat.CHANNELS_FIRST).build()) {
+      double[] last = new double[ROUNDS];
+      double[] nchw = new double[ROUNDS];
       for (int r = 0; r < ROUNDS; r++) {
-        rounds[r] = TrainingSpeed.imagesPerSecond(evaluator, cnn, EPOCHS);
+        last[r] = TrainingSpeed.imagesPerSecond(evaluator, cnn, EPOCHS);
+        nchw[r] = TrainingSpeed.imagesPerSecond(first, cnn, EPOCHS);
+        System.out.printf("  round %d: channels-last %.1f, channels-first %.1f img/s%n", r + 1,
+            last[r], nchw[r]);
       }
-      System.out.printf("speed: evaluator %.1f img/s%n", median(rounds));
+      System.out.printf("speed: evaluator %.1f img/s%n", median(last));
+      System.out.printf("speed: channels-first %.1f img/s%n", median(nchw));
     }
   }
 
@@ -91,16 +106,16 @@ public final class CostBenchmark {
    */
   static void bf16() {
     ImageDataset data = speedData();
-    try (DjlEvaluator low = speedEvaluator(data, Precision.BF16)) {
+    try (DjlEvaluator low = speedEvaluator(data, Precision.BF16).build()) {
       throw new IllegalStateException("BF16 is available now: measure it here (" + low + ")");
     } catch (PrecisionUnavailableException e) {
       System.out.println("bf16: unavailable (" + e.getMessage() + ")");
     }
   }
 
-  private static DjlEvaluator speedEvaluator(ImageDataset data, Precision precision) {
+  private static DjlEvaluatorBuilder speedEvaluator(ImageDataset data, Precision precision) {
     return DjlEvaluator.builder(data).batchSize(64).learningRate(1e-3).threads(THREADS)
-        .precision(precision).build();
+        .precision(precision);
   }
 
   static double median(double[] values) {

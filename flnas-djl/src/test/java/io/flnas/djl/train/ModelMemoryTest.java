@@ -34,6 +34,19 @@ class ModelMemoryTest {
   }
 
   @Test
+  void after_reuse_is_turned_on_a_large_block_comes_from_the_arena_not_its_own_mapping() {
+    // 48 MB is above the largest threshold glibc ever picks by itself (32 MB), so by default it
+    // is mapped on its own and unmapped when freed; with reuse on it is an arena block.
+    assertThat(NativeMemory.reuseFreedMemory()).isTrue();
+    long before = NativeMemory.mappedBytes().orElseThrow();
+    try (com.sun.jna.Memory block = new com.sun.jna.Memory(48 << 20)) {
+      block.clear();
+      assertThat(NativeMemory.mappedBytes().orElseThrow() - before).isLessThan(48L << 20);
+      assertThat(NativeMemory.inUseBytes().orElseThrow()).isGreaterThan(48L << 20);
+    }
+  }
+
+  @Test
   void a_small_models_memory_is_its_own_far_below_the_process_high_water_mark() {
     ImageDataset data = SyntheticLesions.builder().size(120).imageSize(16).seed(3).generate();
     try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(1).batchSize(32)
