@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * Successive halving against full training, as a part of {@link CostBenchmark}: the same 27 random
- * candidates of the default space on the default synthetic data (1,400 images of 16x16, seed 42),
+ * candidates of the default space on the default synthetic data (1,400 images of 16x16, seed 42,
+ * or {@code -Dfidelity.seed=<n>} for the data, the weights and the candidates),
  * once each trained fully (at most 9 epochs, early stopping with patience 3) and then by each
  * halving schedule of {@link #SCHEDULES}. Prints, per schedule, the epochs each spent and the best
  * validation accuracy each found (by the FL-NAS objective), and which trial each picked.
@@ -29,14 +30,15 @@ public final class FidelityBenchmark {
   private FidelityBenchmark() {}
 
   public static void run() throws Exception {
-    ImageDataset data = SyntheticLesions.builder().size(1400).imageSize(16).seed(42).generate();
-    try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(9).patience(3).seed(42)
+    long seed = Long.getLong("fidelity.seed", 42);
+    ImageDataset data = SyntheticLesions.builder().size(1400).imageSize(16).seed(seed).generate();
+    try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(9).patience(3).seed(seed)
         .latencyRuns(5).bootstrapResamples(100).build()) {
       int[] fullEpochs = {0};
-      SearchResult full = search(evaluator, data, fullEpochs).build().run();
+      SearchResult full = search(evaluator, data, fullEpochs, seed).build().run();
       for (Halving schedule : SCHEDULES) {
         int[] halvingEpochs = {0};
-        SearchResult halving = search(evaluator, data, halvingEpochs).halving(schedule
+        SearchResult halving = search(evaluator, data, halvingEpochs, seed).halving(schedule
             .checkpoints(Files.createTempDirectory("flnas-fidelity"))).build().run();
         System.out.printf("fidelity: full %d epochs best val %.1f; halving %d epochs best val"
             + " %.1f%n", fullEpochs[0], best(full), halvingEpochs[0], best(halving));
@@ -54,10 +56,11 @@ public final class FidelityBenchmark {
   }
 
   /** A random search of the candidates, counting every epoch trained. */
-  private static Search.Builder search(DjlEvaluator evaluator, ImageDataset data, int[] epochs) {
+  private static Search.Builder search(DjlEvaluator evaluator, ImageDataset data, int[] epochs,
+      long seed) {
     return Search.builder(data.problem(), evaluator).designer(Designers.random())
         .space(SearchSpaces.paperCnn()).target(DeploymentTargets.a10())
-        .maxIterations(CANDIDATES).seed(42).listener(new SearchListener() {
+        .maxIterations(CANDIDATES).seed(seed).listener(new SearchListener() {
           @Override
           public void epochFinished(int iteration, int epoch, int maxEpochs, double loss) {
             epochs[0]++;
