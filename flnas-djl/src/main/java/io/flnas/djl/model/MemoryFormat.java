@@ -11,9 +11,9 @@ import ai.djl.ndarray.types.Shape;
  * <p>Channels-last is the evaluator's default on the CPU because oneDNN's convolutions work in it
  * natively: in channels-first order every convolution reorders its input, output and gradients
  * into a blocked layout and back, and max pooling and batch norm run their slower channels-first
- * kernels. On the reference small CNN (64x64, batch 64, Adam, 2 threads) one training step is
- * about 1.3 times faster channels-last; the numbers differ only by the order of floating-point
- * sums (see {@code MemoryFormatTest}).
+ * kernels. On the reference small CNN (64x64, batch 64, Adam, 2 threads) training is about 1.2
+ * times faster channels-last ({@code CostBenchmark speed}); the numbers differ only by the order
+ * of floating-point sums (see {@code MemoryFormatTest}).
  */
 public enum MemoryFormat {
   /** NCHW strides, PyTorch's default: what the evaluator used before, and on GPUs. */

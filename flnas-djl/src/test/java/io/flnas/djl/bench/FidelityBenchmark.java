@@ -19,13 +19,30 @@ import java.util.List;
  * candidates of the default space on the default synthetic data (1,400 images of 16x16, seed 42,
  * or {@code -Dfidelity.seed=<n>} for the data, the weights and the candidates),
  * once each trained fully (at most 9 epochs, early stopping with patience 3) and then by each
- * halving schedule of {@link #SCHEDULES}. Prints, per schedule, the epochs each spent and the best
+ * halving schedule of {@link #schedules()}. Prints, per schedule, the epochs each spent and the best
  * validation accuracy each found (by the FL-NAS objective), and which trial each picked.
  */
 public final class FidelityBenchmark {
   static final int CANDIDATES = 27;
-  /** The halving schedules compared with full training, each printing its own line. */
-  static final List<Halving> SCHEDULES = List.of(Halving.of(1, 3, 9), Halving.of(1, 2, 8));
+  /**
+   * The halving schedules compared with full training, each printing its own line: {@code
+   * -Dfidelity.schedules=1,3,9;2,4,8} (min epochs, eta, max epochs; separated by semicolons),
+   * default (1,3,9) and (1,2,8).
+   */
+  static List<Halving> schedules() {
+    String spec = System.getProperty("fidelity.schedules", "1,3,9;1,2,8");
+    List<Halving> schedules = new java.util.ArrayList<>();
+    for (String one : spec.split(";")) {
+      String[] parts = one.trim().split(",");
+      if (parts.length != 3) {
+        throw new IllegalArgumentException("fidelity.schedules: '" + one
+            + "' is not min,eta,max");
+      }
+      schedules.add(Halving.of(Integer.parseInt(parts[0].trim()),
+          Integer.parseInt(parts[1].trim()), Integer.parseInt(parts[2].trim())));
+    }
+    return schedules;
+  }
 
   private FidelityBenchmark() {}
 
@@ -36,7 +53,7 @@ public final class FidelityBenchmark {
         .latencyRuns(5).bootstrapResamples(100).build()) {
       int[] fullEpochs = {0};
       SearchResult full = search(evaluator, data, fullEpochs, seed).build().run();
-      for (Halving schedule : SCHEDULES) {
+      for (Halving schedule : schedules()) {
         int[] halvingEpochs = {0};
         SearchResult halving = search(evaluator, data, halvingEpochs, seed).halving(schedule
             .checkpoints(Files.createTempDirectory("flnas-fidelity"))).build().run();
@@ -46,7 +63,7 @@ public final class FidelityBenchmark {
         // ranking miss (another candidate) from the spread of training itself (the same one).
         int fullPick = full.best().map(Trial::iteration).orElse(-1);
         int halvingPick = halving.best().map(Trial::iteration).orElse(-1);
-        double pickFully = full.history().stream().filter(t -> t.iteration() == halvingPick)
+        double pickFully = full.completed().stream().filter(t -> t.iteration() == halvingPick)
             .findFirst().map(t -> 100 * t.result().accuracy()).orElse(Double.NaN);
         System.out.printf("  %s: %.0f%% of the epochs; full picked trial %d, halving trial %d"
             + " (%.1f when trained fully)%n", schedule, 100.0 * halvingEpochs[0] / fullEpochs[0],
