@@ -53,7 +53,7 @@ final class NativeMemory {
   /** Blocks below this come from the arenas and are reused; trimming waits until this is free. */
   static final int KEEP_BYTES = 1 << 30;
 
-  private static volatile boolean reusing;
+  private static boolean reusing;
 
   private NativeMemory() {}
 
@@ -104,19 +104,11 @@ final class NativeMemory {
    * resident set between trials is as before. Process-wide (glibc has one setting per process),
    * like {@code trim()}; turn it off with {@link DjlEvaluatorBuilder#reuseFreedMemory}.
    */
-  static boolean reuseFreedMemory() {
-    if (LIBC == null) {
-      return false;
-    }
-    if (!reusing) {
-      synchronized (NativeMemory.class) {
-        if (!reusing) {
-          boolean ok = LIBC.mallopt(M_MMAP_THRESHOLD, KEEP_BYTES) == 1;
-          ok &= LIBC.mallopt(M_TRIM_THRESHOLD, KEEP_BYTES) == 1;
-          ok &= LIBC.mallopt(M_TOP_PAD, 64 << 20) == 1;
-          reusing = ok;
-        }
-      }
+  static synchronized boolean reuseFreedMemory() {
+    if (LIBC != null && !reusing) {
+      reusing = LIBC.mallopt(M_MMAP_THRESHOLD, KEEP_BYTES) == 1
+          & LIBC.mallopt(M_TRIM_THRESHOLD, KEEP_BYTES) == 1
+          & LIBC.mallopt(M_TOP_PAD, 64 << 20) == 1;
     }
     return reusing;
   }
