@@ -10,10 +10,13 @@ epochs in a seeded random order, the loss and accuracy of every batch read back 
 the evaluator does.
 
     /usr/bin/python3 flnas-djl/src/test/python/torch_speed.py [--images 1024] [--epochs 2]
-        [--rounds 3] [--threads 2] [--channels-last]
+        [--rounds 3] [--threads 2] [--channels-last] [--bf16]
 
 By default the images and weights are PyTorch's default NCHW order; --channels-last trains with
-both in torch.channels_last, the memory order the DJL evaluator uses on the CPU.
+both in torch.channels_last, the memory order the DJL evaluator uses on the CPU. --bf16 runs the
+forward pass under torch.autocast("cpu", dtype=torch.bfloat16): convolutions and the linear layer
+compute in bfloat16, the weights and the optimizer stay fp32 (PyTorch's mixed precision on the
+CPU), the yardstick for what bfloat16 units would give the evaluator (CostBenchmark's `bf16:` line).
 
 Prints one line per round and then `torch: <x> img/s`, the median of the rounds. Debian's
 `python3-torch` (1.13) is enough.
@@ -40,7 +43,8 @@ def small_cnn(classes):
     return nn.Sequential(*layers)
 
 
-def epoch(model, optimizer, loss_fn, images, labels, batch, generator, memory_format=None):
+def epoch(model, optimizer, loss_fn, images, labels, batch, generator, memory_format=None,
+          bf16=False):
     order = torch.randperm(images.shape[0], generator=generator)
     loss_sum = 0.0
     correct = 0
@@ -53,8 +57,9 @@ def epoch(model, optimizer, loss_fn, images, labels, batch, generator, memory_fo
             x = x.contiguous(memory_format=memory_format)
         y = labels[index]
         optimizer.zero_grad(set_to_none=True)
-        out = model(x)
-        loss = loss_fn(out, y)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            out = model(x)
+            loss = loss_fn(out, y)
         loss.backward()
         optimizer.step()
         loss_sum += loss.item() * index.numel()
@@ -71,6 +76,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--channels-last", action="store_true")
+    parser.add_argument("--bf16", action="store_true")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -89,16 +95,19 @@ def main():
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
         loss_fn = nn.CrossEntropyLoss()
         memory_format = torch.channels_last if args.channels_last else None
-        epoch(model, optimizer, loss_fn, images, labels, args.batch, generator, memory_format)
+        epoch(model, optimizer, loss_fn, images, labels, args.batch, generator, memory_format,
+              args.bf16)
         start = time.perf_counter()
         for _ in range(args.epochs):
-            epoch(model, optimizer, loss_fn, images, labels, args.batch, generator, memory_format)
+            epoch(model, optimizer, loss_fn, images, labels, args.batch, generator, memory_format,
+              args.bf16)
         rate = args.images * args.epochs / (time.perf_counter() - start)
         rates.append(rate)
         print(f"  round {r + 1}: {rate:.1f} img/s")
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.images} images "
           f"{args.size}x{args.size}, batch {args.batch}, {args.epochs} epochs per round, "
-          f"{'channels-last' if args.channels_last else 'NCHW'}")
+          f"{'channels-last' if args.channels_last else 'NCHW'}"
+          f"{', bf16 autocast' if args.bf16 else ', fp32'}")
     print(f"torch: {statistics.median(rates):.1f} img/s")
 
 

@@ -22,6 +22,7 @@ import io.flnas.arch.NormKind;
 import io.flnas.arch.PoolKind;
 import io.flnas.arch.Shapes;
 import io.flnas.arch.Shortcut;
+import io.flnas.djl.train.Precision;
 import java.util.List;
 import java.util.Map;
 
@@ -35,14 +36,29 @@ import java.util.Map;
  * }</pre>
  */
 public final class ArchitectureBlocks {
-  private ArchitectureBlocks() {}
+  private final Precision precision;
+
+  private ArchitectureBlocks(Precision precision) {
+    this.precision = precision;
+  }
 
   public static Block toBlock(Architecture architecture) {
+    return toBlock(architecture, Precision.FP32);
+  }
+
+  /**
+   * The block of {@code architecture} computing in {@code precision}: with {@link
+   * Precision#BF16} every convolution computes in bfloat16 with fp32 parameters ({@link
+   * Bf16Conv2d}; check {@link Bfloat16#unavailableBecause()} first); everything else, and all of
+   * {@link Precision#FP32}, in fp32. Parameters are the same either way.
+   */
+  public static Block toBlock(Architecture architecture, Precision precision) {
     Shapes.Report report = Shapes.infer(architecture);
     if (!report.valid()) {
       throw new InvalidArchitectureException(report.violations());
     }
-    return sequential(architecture.layers(), "layers", report.inputs());
+    return new ArchitectureBlocks(precision).sequential(architecture.layers(), "layers",
+        report.inputs());
   }
 
   /** Trainable parameters of an initialized block (running statistics excluded). */
@@ -57,7 +73,7 @@ public final class ArchitectureBlocks {
     return count;
   }
 
-  private static SequentialBlock sequential(List<Layer> layers, String path,
+  private SequentialBlock sequential(List<Layer> layers, String path,
       Map<String, io.flnas.arch.Shape> inputs) {
     SequentialBlock block = new SequentialBlock();
     for (int i = 0; i < layers.size(); i++) {
@@ -67,13 +83,13 @@ public final class ArchitectureBlocks {
     return block;
   }
 
-  private static Block layer(Layer layer, io.flnas.arch.Shape in, String path,
+  private Block layer(Layer layer, io.flnas.arch.Shape in, String path,
       Map<String, io.flnas.arch.Shape> inputs) {
     if (layer instanceof Layer.Conv2d c) {
       if (c.kernel() == 1 && c.stride() > 1) {
         return strided1x1(c.filters(), c.stride(), c.padding(), c.groups(), c.bias());
       }
-      return Conv2d.builder().setFilters(c.filters())
+      return conv().setFilters(c.filters())
           .setKernelShape(new ai.djl.ndarray.types.Shape(c.kernel(), c.kernel()))
           .optStride(new ai.djl.ndarray.types.Shape(c.stride(), c.stride()))
           .optPadding(new ai.djl.ndarray.types.Shape(c.padding(), c.padding()))
@@ -119,7 +135,7 @@ public final class ArchitectureBlocks {
         int outChannels = outputChannels(r.body(), in.channels());
         SequentialBlock projection = new SequentialBlock().add(stride > 1
             ? strided1x1(outChannels, stride, 0, 1, false)
-            : Conv2d.builder().setFilters(outChannels)
+            : conv().setFilters(outChannels)
                 .setKernelShape(new ai.djl.ndarray.types.Shape(1, 1)).optBias(false).build());
         if (r.projectionNorm() != NormKind.NONE) {
           projection.add(norm(r.projectionNorm(), 1, outChannels));
@@ -146,14 +162,19 @@ public final class ArchitectureBlocks {
    * jit_avx2_1x1_convolution_bwd_weights_t} on 3-channel stride-2 projections, in NCHW and, more
    * often, in channels-last order. Stride 1 never takes that path.
    */
-  private static Block strided1x1(int filters, int stride, int padding, int groups,
+  private Block strided1x1(int filters, int stride, int padding, int groups,
       boolean bias) {
     return new SequentialBlock()
         .add(new LambdaBlock(inputs -> new NDList(
             subsample(inputs.singletonOrThrow(), stride, padding)), "subsample"))
-        .add(Conv2d.builder().setFilters(filters)
+        .add(conv().setFilters(filters)
             .setKernelShape(new ai.djl.ndarray.types.Shape(1, 1))
             .optGroups(groups).optBias(bias).build());
+  }
+
+  /** A convolution builder of this precision. */
+  private Conv2d.Builder conv() {
+    return precision == Precision.BF16 ? Bf16Conv2d.bf16Builder() : Conv2d.builder();
   }
 
   /** Every {@code stride}-th row and column of {@code (N, C, H, W)} maps, after zero padding. */

@@ -62,6 +62,7 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
   private final TrainingLoop loop;
   private final SpeedProbe speed;
   private final boolean resetProcessPeak;
+  private final Precision precision;
 
   DjlEvaluator(DjlEvaluatorBuilder b) {
     this.dataset = b.dataset;
@@ -83,6 +84,7 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
     this.loop = new TrainingLoop(data, hyper, format);
     this.speed = new SpeedProbe(latencyRuns, throughputBatch);
     this.resetProcessPeak = b.resetProcessPeak;
+    this.precision = b.precision;
   }
 
   public static DjlEvaluatorBuilder builder(ImageDataset dataset) {
@@ -104,7 +106,8 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
   @Override
   public String name() {
     return "djl(" + dataset.name() + " " + dataset.size() + " images " + dataset.input() + ", "
-        + hyper + (loop.format() == MemoryFormat.CHANNELS_LAST ? ", channels-last" : "") + ")";
+        + hyper + (loop.format() == MemoryFormat.CHANNELS_LAST ? ", channels-last" : "")
+        + (precision == Precision.BF16 ? ", bf16" : "") + ")";
   }
 
   @Override
@@ -151,7 +154,7 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
     long started = System.nanoTime();
     Engine.getEngine("PyTorch").setRandomSeed((int) hyper.seed());
     try (Model model = Model.newInstance("candidate", device, "PyTorch")) {
-      Block block = ArchitectureBlocks.toBlock(architecture);
+      Block block = ArchitectureBlocks.toBlock(architecture, precision);
       model.setBlock(block);
       DefaultTrainingConfig config = TrainingLoop.config(hyper, device);
       try (Trainer trainer = model.newTrainer(config);
@@ -232,6 +235,11 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
   public String deviceName() {
     return device.isGpu() ? device.toString()
         : "cpu(" + ai.djl.pytorch.jni.JniUtils.getNumThreads() + " threads)";
+  }
+
+  /** The number format candidates are trained and measured in. */
+  public Precision precision() {
+    return precision;
   }
 
   /** The memory order training batches enter the network in. */

@@ -1,11 +1,12 @@
 package io.flnas.djl.train;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import com.google.common.base.Preconditions;
 import io.flnas.djl.data.ImageDataset;
+import io.flnas.djl.model.Bfloat16;
 import io.flnas.djl.model.MemoryFormat;
 import io.flnas.metrics.Bootstrap;
+import java.util.Optional;
 
 /** Settings of a {@link DjlEvaluator}; each validated where it enters. */
 public final class DjlEvaluatorBuilder {
@@ -115,10 +116,10 @@ public final class DjlEvaluatorBuilder {
   }
 
   /**
-   * The number format of training and measurement; default {@link Precision#FP32}. {@link
-   * Precision#BF16} makes {@link #build()} throw a {@link PrecisionUnavailableException} that
-   * says why (the engine cannot express bfloat16 yet) and what this CPU's bfloat16 flags are;
-   * see {@link Precision#BF16}.
+   * The number format of training and measurement; default {@link Precision#FP32}. With {@link
+   * Precision#BF16} convolutions compute in bfloat16 on the CPU's bfloat16 units, and {@link
+   * #build()} throws a {@link PrecisionUnavailableException} saying why where it cannot (no
+   * such units, another libtorch); see {@link Precision#BF16}.
    */
   public DjlEvaluatorBuilder precision(Precision value) {
     Preconditions.checkArgument(value != null, "precision must not be null");
@@ -158,9 +159,16 @@ public final class DjlEvaluatorBuilder {
 
   public DjlEvaluator build() {
     if (precision == Precision.BF16) {
-      throw new PrecisionUnavailableException("precision BF16 is not available: DJL "
-          + Engine.getDjlVersion() + "'s PyTorch JNI has no bfloat16 tensor type (a cast to"
-          + " BFLOAT16 aborts the JVM), and " + bf16Support.describe() + "; use Precision.FP32");
+      Optional<String> engineGap = Bfloat16.unavailableBecause();
+      if (engineGap.isPresent()) {
+        throw new PrecisionUnavailableException("precision BF16 is not available: "
+            + engineGap.get() + "; use Precision.FP32");
+      }
+      if (!bf16Support.available()) {
+        throw new PrecisionUnavailableException("precision BF16 is not available: "
+            + bf16Support.describe() + ", so libtorch would emulate bfloat16 in fp32, slower"
+            + " than Precision.FP32; use Precision.FP32");
+      }
     }
     return new DjlEvaluator(this);
   }

@@ -26,7 +26,7 @@ public final class TrainingSpeed {
     TrainingLoop loop = new TrainingLoop(evaluator.deviceData(), hyper, evaluator.memoryFormat());
     Engine.getEngine("PyTorch").setRandomSeed((int) hyper.seed());
     try (Model model = Model.newInstance("benchmark", device, "PyTorch")) {
-      model.setBlock(ArchitectureBlocks.toBlock(architecture));
+      model.setBlock(ArchitectureBlocks.toBlock(architecture, evaluator.precision()));
       DefaultTrainingConfig config = TrainingLoop.config(hyper, device);
       try (Trainer trainer = model.newTrainer(config)) {
         io.flnas.arch.Shape in = architecture.input();

@@ -2,9 +2,13 @@ package io.flnas.djl.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import io.flnas.arch.Architecture;
+import io.flnas.arch.ReferenceArchitectures;
 import io.flnas.djl.data.ImageDataset;
 import io.flnas.djl.data.SyntheticLesions;
+import io.flnas.metrics.Evaluation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -16,25 +20,52 @@ class Bf16Test {
       SyntheticLesions.builder().size(60).imageSize(8).seed(3).generate();
 
   @Test
-  void refuses_bf16_naming_the_engine_gap_and_the_missing_cpu_flags() {
+  void refuses_bf16_on_a_cpu_without_bfloat16_units_naming_the_missing_flags() {
     Bf16Support avx2Only = new Bf16Support(Set.of("avx2", "fma"), "AMD EPYC");
 
     assertThatThrownBy(() -> DjlEvaluator.builder(TINY).maxEpochs(1).precision(Precision.BF16)
         .bf16Support(avx2Only).build())
         .isInstanceOf(PrecisionUnavailableException.class)
-        .hasMessageContaining("PyTorch JNI has no bfloat16 tensor type")
         .hasMessageContaining("AMD EPYC has neither amx_bf16 nor avx512_bf16")
+        .hasMessageContaining("emulate bfloat16")
         .hasMessageContaining("use Precision.FP32");
   }
 
+  /**
+   * Trains in bf16 wherever the engine can cast, whatever this CPU has: the support is stated,
+   * so on a CPU without units libtorch's emulation runs the same code, only slower.
+   */
   @Test
-  void refuses_bf16_even_on_a_cpu_with_amx_saying_it_has_the_units() {
-    Bf16Support amx = new Bf16Support(Set.of("avx512f", "amx_tile", "amx_bf16"), "Intel Xeon");
+  void trains_in_bf16_deterministically_and_says_so_in_its_name() {
+    Bf16Support avx512 = new Bf16Support(Set.of("avx512f", "avx512_bf16"), "AMD EPYC");
+    Architecture cnn = ReferenceArchitectures.smallCnn(TINY.input(), 8);
 
-    assertThatThrownBy(() -> DjlEvaluator.builder(TINY).precision(Precision.BF16)
-        .bf16Support(amx).build())
-        .isInstanceOf(PrecisionUnavailableException.class)
-        .hasMessageContaining("Intel Xeon has amx_bf16");
+    Evaluation first;
+    Evaluation second;
+    Evaluation fp32;
+    try (DjlEvaluator bf16 = tiny(Precision.BF16).bf16Support(avx512).build()) {
+      assertThat(bf16.name()).endsWith(", bf16)");
+      assertThat(bf16.precision()).isEqualTo(Precision.BF16);
+      first = bf16.evaluate(cnn);
+      second = bf16.evaluate(cnn);
+    }
+    try (DjlEvaluator full = tiny(Precision.FP32).build()) {
+      fp32 = full.evaluate(cnn);
+    }
+
+    assertThat(first.failure()).isEmpty();
+    assertThat(first.train().loss()).isFinite();
+    assertThat(first.validation().loss()).isFinite();
+    assertThat(second.validation()).as("same seed, same trial").isEqualTo(first.validation());
+    assertThat(second.testPredictions()).isEqualTo(first.testPredictions());
+    assertThat(first.validation().loss()).as("bf16 rounds differently from fp32")
+        .isNotEqualTo(fp32.validation().loss())
+        .isCloseTo(fp32.validation().loss(), within(0.25));
+  }
+
+  private static DjlEvaluatorBuilder tiny(Precision precision) {
+    return DjlEvaluator.builder(TINY).maxEpochs(2).batchSize(16).precision(precision)
+        .latencyRuns(2).bootstrapResamples(20);
   }
 
   @Test
