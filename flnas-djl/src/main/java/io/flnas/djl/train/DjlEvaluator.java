@@ -156,21 +156,27 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
     try (Model model = Model.newInstance("candidate", device, "PyTorch")) {
       Block block = ArchitectureBlocks.toBlock(architecture, precision);
       model.setBlock(block);
-      DefaultTrainingConfig config = TrainingLoop.config(hyper, device);
+      Checkpoints.Progress before = rung != null && rung.from().isPresent()
+          ? Checkpoints.progress(rung.from().get()) : Checkpoints.Progress.START;
+      DefaultTrainingConfig config = TrainingLoop.config(hyper, device, before.steps());
       try (Trainer trainer = model.newTrainer(config);
           NDManager snapshots = NDManager.newBaseManager(device)) {
         io.flnas.arch.Shape in = architecture.input();
         trainer.initialize(new Shape(hyper.batchSize(), in.channels(), in.height(), in.width()));
-        if (rung != null && rung.from().isPresent()) {
-          Checkpoints.load(block, trainer.getManager(), rung.from().get());
-        }
-        double bestLoss = Double.POSITIVE_INFINITY;
-        SplitMetrics bestTrain = SplitMetrics.UNKNOWN;
+        double bestLoss = before.bestLoss();
+        SplitMetrics bestTrain = before.bestTrain();
         List<NDArray> best = null;
+        if (rung != null && rung.from().isPresent()) {
+          best = Checkpoints.load(block, config.getOptimizer(), trainer.getManager(),
+              snapshots, rung.from().get());
+        }
         int epochsRun = 0;
-        int sinceBest = 0;
-        Random order = new Random(hyper.seed() + (rung == null ? 0 : rung.index()));
-        for (int epoch = 1; epoch <= maxEpochs; epoch++) {
+        int sinceBest = before.sinceBest();
+        // A continued trial draws the batch orders uninterrupted training would have drawn.
+        Random order = new Random(hyper.seed());
+        loop.skipEpochs(order, before.epochs());
+        // A trial that stopped early in an earlier rung stays stopped, as it would have.
+        for (int epoch = 1; epoch <= maxEpochs && sinceBest < hyper.patience(); epoch++) {
           SplitMetrics trainMetrics = loop.trainEpoch(trainer, order);
           epochsRun = epoch;
           if (!Double.isFinite(trainMetrics.loss())) {
@@ -188,13 +194,18 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
             bestTrain = trainMetrics;
             best = TrainingLoop.snapshot(block, snapshots, best);
             sinceBest = 0;
-          } else if (++sinceBest >= hyper.patience()) {
-            break;
+          } else {
+            sinceBest++;
           }
+        }
+        if (rung != null) {
+          // the last weights and Adam's state, for the next rung to continue from
+          Checkpoints.save(block, config.getOptimizer(), new Checkpoints.Progress(
+              before.epochs() + epochsRun, 0, bestLoss, bestTrain, sinceBest), rung.to());
         }
         TrainingLoop.restore(block, best);
         if (rung != null) {
-          Checkpoints.save(block, rung.to());
+          Checkpoints.saveWeights(block, rung.to());
         }
         double trainingSeconds = (System.nanoTime() - started) / 1e9;
         TrainingLoop.Scored validation = loop.score(trainer, data.validation);

@@ -1,6 +1,7 @@
 package io.flnas.djl.train;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import com.google.common.base.Preconditions;
 import io.flnas.djl.data.ImageDataset;
 import io.flnas.djl.model.Bfloat16;
@@ -164,7 +165,8 @@ public final class DjlEvaluatorBuilder {
         throw new PrecisionUnavailableException("precision BF16 is not available: "
             + engineGap.get() + "; use Precision.FP32");
       }
-      if (!bf16Support.available()) {
+      Device target = device != null ? device : Engine.getEngine("PyTorch").defaultDevice();
+      if (!target.isGpu() && !bf16Support.available()) {
         throw new PrecisionUnavailableException("precision BF16 is not available: "
             + bf16Support.describe() + ", so libtorch would emulate bfloat16 in fp32, slower"
             + " than Precision.FP32; use Precision.FP32");

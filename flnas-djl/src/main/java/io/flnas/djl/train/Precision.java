@@ -21,6 +21,8 @@ public enum Precision {
    * DjlEvaluatorBuilder#build()} refuses BF16 with a {@link PrecisionUnavailableException} that
    * says why where the engine is another libtorch, or where the CPU has neither {@code
    * avx512_bf16} nor {@code amx_bf16} (libtorch would emulate bfloat16 there, slower than fp32).
+   * On a GPU the CPU is not asked and the same casts run on CUDA tensors (not run here: no
+   * machine of this project runs DJL on a GPU).
    * Trials differ from fp32's by bfloat16 rounding; with the same seed they repeat exactly.
    */
   BF16

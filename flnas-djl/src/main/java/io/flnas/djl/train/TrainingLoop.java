@@ -30,10 +30,18 @@ final class TrainingLoop {
 
   /** The training configuration of every candidate: softmax cross-entropy, the optimizer. */
   static DefaultTrainingConfig config(Hyperparameters hyper, Device device) {
+    return config(hyper, device, 0);
+  }
+
+  /**
+   * The training configuration of a candidate whose optimizer has taken {@code stepsBefore}
+   * steps already (a rung of successive halving that continues a trial).
+   */
+  static DefaultTrainingConfig config(Hyperparameters hyper, Device device, int stepsBefore) {
     Tracker rate = Tracker.fixed((float) hyper.learningRate());
     Optimizer optimizer = "sgd".equals(hyper.optimizer())
         ? Optimizer.sgd().setLearningRateTracker(rate).optMomentum(0.9f).build()
-        : Optimizer.adam().optLearningRateTracker(rate).build();
+        : new ResumableAdam(rate, stepsBefore);
     return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer)
         .optDevices(new Device[] {device});
   }
@@ -46,6 +54,13 @@ final class TrainingLoop {
 
   MemoryFormat format() {
     return format;
+  }
+
+  /** Draws the batch orders of {@code epochs} epochs from {@code order} without training. */
+  void skipEpochs(Random order, int epochs) {
+    for (int i = 0; i < epochs; i++) {
+      io.flnas.djl.data.Permutations.random(data.train.count(), order);
+    }
   }
 
   /**

@@ -11,6 +11,8 @@ import io.flnas.search.Evaluator;
 import io.flnas.search.RungEvaluator.Rung;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +44,34 @@ class RungTrainingTest {
       assertThat(continued.validation().loss()).isNotEqualTo(fresh.validation().loss());
       assertThat(continued.validation().loss()).isLessThan(first.validation().loss());
       assertThat(Files.size(dir.resolve("r1"))).isEqualTo(Files.size(dir.resolve("r0")));
+    }
+  }
+
+  @Test
+  void two_one_epoch_rungs_train_exactly_as_two_epochs_without_a_break() throws Exception {
+    ImageDataset data = SyntheticLesions.builder().size(160).imageSize(12).seed(5).generate();
+    try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(4).batchSize(32)
+        .latencyRuns(3).bootstrapResamples(20).build()) {
+      Architecture cnn = ReferenceArchitectures.smallCnn(data.input(), 8).withName("trial-1");
+      List<Double> straightLosses = new ArrayList<>();
+      Evaluation straight = evaluator.evaluate(cnn, new Rung(0, 2, Optional.empty(),
+          dir.resolve("straight")), (epoch, max, loss) -> straightLosses.add(loss));
+      evaluator.evaluate(cnn, new Rung(0, 1, Optional.empty(), dir.resolve("r0")),
+          Evaluator.EpochListener.NONE);
+      Evaluation continued = evaluator.evaluate(cnn, new Rung(1, 1,
+          Optional.of(dir.resolve("r0")), dir.resolve("r1")), Evaluator.EpochListener.NONE);
+
+      assertThat(straightLosses).hasSize(2);
+      // the same batch orders, Adam's moments and step count, and the best epoch so far
+      // carried over: the same bits, in the best weights and in the last ones
+      assertThat(Files.readAllBytes(dir.resolve("r1")))
+          .isEqualTo(Files.readAllBytes(dir.resolve("straight")));
+      assertThat(Files.readAllBytes(dir.resolve("r1.last")))
+          .isEqualTo(Files.readAllBytes(dir.resolve("straight.last")));
+      assertThat(continued.validation()).isEqualTo(straight.validation());
+      assertThat(Checkpoints.progress(dir.resolve("r1")))
+          .isEqualTo(Checkpoints.progress(dir.resolve("straight")));
+      assertThat(Checkpoints.progress(dir.resolve("r1")).epochs()).isEqualTo(2);
     }
   }
 }
