@@ -177,6 +177,9 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
         loop.skipEpochs(order, before.epochs());
         // A trial that stopped early in an earlier rung stays stopped, as it would have.
         for (int epoch = 1; epoch <= maxEpochs && sinceBest < hyper.patience(); epoch++) {
+          // Dropout's masks come from the engine's generator: seeded per epoch of the trial, so
+          // that a continued rung draws the masks uninterrupted training would have drawn.
+          Engine.getEngine("PyTorch").setRandomSeed((int) hyper.seed() + before.epochs() + epoch);
           SplitMetrics trainMetrics = loop.trainEpoch(trainer, order);
           epochsRun = epoch;
           if (!Double.isFinite(trainMetrics.loss())) {

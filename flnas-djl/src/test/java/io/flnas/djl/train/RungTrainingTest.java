@@ -3,6 +3,7 @@ package io.flnas.djl.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flnas.arch.Architecture;
+import io.flnas.arch.Layer;
 import io.flnas.arch.ReferenceArchitectures;
 import io.flnas.djl.data.ImageDataset;
 import io.flnas.djl.data.SyntheticLesions;
@@ -52,7 +53,10 @@ class RungTrainingTest {
     ImageDataset data = SyntheticLesions.builder().size(160).imageSize(12).seed(5).generate();
     try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(4).batchSize(32)
         .latencyRuns(3).bootstrapResamples(20).build()) {
-      Architecture cnn = ReferenceArchitectures.smallCnn(data.input(), 8).withName("trial-1");
+      Architecture small = ReferenceArchitectures.smallCnn(data.input(), 8);
+      List<Layer> layers = new ArrayList<>(small.layers());
+      layers.add(layers.size() - 1, new Layer.Dropout(0.5)); // its masks must continue too
+      Architecture cnn = small.withLayers(layers).withName("trial-1");
       List<Double> straightLosses = new ArrayList<>();
       Evaluation straight = evaluator.evaluate(cnn, new Rung(0, 2, Optional.empty(),
           dir.resolve("straight")), (epoch, max, loss) -> straightLosses.add(loss));
