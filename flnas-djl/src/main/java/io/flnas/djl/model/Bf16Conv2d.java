@@ -9,11 +9,12 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * A {@link Conv2d} that computes in bfloat16 and keeps fp32 everywhere else, the way PyTorch's
- * CPU autocast does: the input, the weights and the bias are cast to bfloat16 for the
- * convolution ({@link Bfloat16}), its output is cast back to fp32 for the norm, activation and
- * loss that follow, and the parameters, their gradients and the optimizer state stay fp32. On a
- * CPU with bfloat16 units (AVX-512 BF16 or AMX) oneDNN runs the bfloat16 convolution on them.
+ * A {@link Conv2d} that computes in bfloat16 and keeps fp32 everywhere else: the input, the
+ * weights and the bias are cast to bfloat16 for the convolution ({@link Bfloat16}), its output
+ * is cast back to fp32 for the norm, activation and loss that follow, and the parameters, their
+ * gradients and the optimizer state stay fp32 (PyTorch's CPU autocast also keeps the activations
+ * between layers in bfloat16, which gains more and changes every layer). On a CPU with bfloat16
+ * units (AVX-512 BF16 or AMX) oneDNN runs the bfloat16 convolution on them.
  *
  * <p>Parameters, shapes and initialization are {@link Conv2d}'s, in the same order (DJL names
  * them after the class, {@code 01Bf16Conv2d_weight} for {@code 01Conv2d_weight}), so weights

@@ -13,8 +13,10 @@ public enum Precision {
    * parameters, their gradients and Adam's state (fp32 master weights), as PyTorch's CPU autocast
    * does. On a CPU with AVX-512 BF16 or AMX, oneDNN runs those convolutions on the bfloat16
    * units: measured on the 64x64 small CNN on 2 cores of an AMD EPYC with {@code avx512_bf16},
-   * 1.28x the images per second of fp32 (CostBenchmark's {@code bf16} part) with validation
-   * accuracy within half a point after 8 epochs.
+   * 1.28 to 1.34x the images per second of fp32 (CostBenchmark's {@code bf16} part) with
+   * validation accuracy within half a point after 8 epochs. PyTorch's autocast gains more (2x on
+   * the same machine) by keeping activations in bfloat16 between layers; here each
+   * convolution's output returns to fp32, which keeps every other layer as it was.
    *
    * <p>DJL 0.36 has no bfloat16 tensor type, so the casts call libtorch directly ({@code
    * io.flnas.djl.model.Bfloat16}), which is tied to the libtorch 2.7.1 this project pins. {@link
