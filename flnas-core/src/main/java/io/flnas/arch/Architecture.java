@@ -75,6 +75,8 @@ public record Architecture(String name, Shape input, int numClasses, List<Layer>
       visitor.accept(layer);
       if (layer instanceof Layer.Residual residual) {
         visit(residual.body(), visitor);
+      } else if (layer instanceof Layer.Cell cell) {
+        cell.edges().forEach(edge -> visit(edge.layers(), visitor));
       }
     }
   }
@@ -116,6 +118,22 @@ public record Architecture(String name, Shape input, int numClasses, List<Layer>
       } else if (layer instanceof Layer.Residual r) {
         text.append(r.shortcut() == Shortcut.IDENTITY ? "res(" : "resproj(");
         summarize(r.body(), text);
+        text.append(')');
+      } else if (layer instanceof Layer.Cell cell) {
+        text.append("cell(");
+        for (Layer.Edge edge : cell.edges()) {
+          if (text.charAt(text.length() - 1) != '(') {
+            text.append(' ');
+          }
+          text.append(edge.from()).append('>').append(edge.to()).append(':');
+          if (edge.layers().isEmpty()) {
+            text.append("skip");
+          } else {
+            StringBuilder ops = new StringBuilder();
+            summarize(edge.layers(), ops);
+            text.append(ops.toString().replace(' ', '-'));
+          }
+        }
         text.append(')');
       }
     }

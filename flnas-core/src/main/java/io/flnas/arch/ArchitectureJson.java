@@ -104,6 +104,13 @@ public final class ArchitectureJson {
         node.put("projection_norm", r.projectionNorm().key());
       }
       node.set("body", layersNode(r.body()));
+    } else if (layer instanceof Layer.Cell cell) {
+      node.put("nodes", cell.nodes());
+      var edges = node.putArray("edges");
+      for (Layer.Edge edge : cell.edges()) {
+        edges.addObject().put("from", edge.from()).put("to", edge.to())
+            .set("layers", layersNode(edge.layers()));
+      }
     }
     return node;
   }
@@ -223,10 +230,29 @@ public final class ArchitectureJson {
               ? NormKind.of(text(node, "projection_norm", path)) : NormKind.BATCH;
           return new Layer.Residual(readLayers(body, path + ".body"), shortcut, norm);
         }
+        case "cell": {
+          JsonNode edges = node.get("edges");
+          if (edges == null || !edges.isArray()) {
+            throw new TemplateParseException(path + ": cell needs an \"edges\" array");
+          }
+          List<Layer.Edge> read = new ArrayList<>();
+          for (int i = 0; i < edges.size(); i++) {
+            JsonNode edge = edges.get(i);
+            String where = path + ".edges[" + i + "]";
+            if (!edge.isObject()) {
+              throw new TemplateParseException(where + ": expected an edge object, but got " + edge);
+            }
+            JsonNode layers = edge.get("layers");
+            read.add(new Layer.Edge(optionalInt(edge, "from", -1, where),
+                optionalInt(edge, "to", -1, where), layers == null || layers.isEmpty()
+                    ? List.of() : readLayers(layers, where + ".layers")));
+          }
+          return new Layer.Cell(positiveInt(node, "nodes", path), read);
+        }
         default:
           throw new TemplateParseException(path + ": unknown layer type '" + type + "'; expected"
               + " one of conv2d, norm, activation, pool, global_avg_pool, flatten, dropout,"
-              + " linear, residual");
+              + " linear, residual, cell");
       }
     } catch (IllegalArgumentException e) {
       throw new TemplateParseException(path + " (" + type + "): " + e.getMessage(), e);

@@ -162,4 +162,51 @@ public sealed interface Layer {
       return "residual";
     }
   }
+
+  /**
+   * A cell: a small directed acyclic graph of feature maps, as in cell-based search spaces
+   * (NAS-Bench-201, DARTS). Node 0 is the cell's input; each later node is the sum of its incoming
+   * edges, each edge applying its own layers to the node it comes from (an edge without layers is
+   * the identity, a skip connection); the last node is the cell's output. An edge that a space
+   * calls "none" (zero) is simply absent, and a node with no incoming edge is all zeros of the
+   * input's shape (a cell without edges outputs zeros). Edges are kept sorted by {@code (to,
+   * from)}, so one graph has one form.
+   *
+   * @param nodes the nodes of the graph, the input node 0 and the output node included
+   */
+  record Cell(int nodes, List<Edge> edges) implements Layer {
+    public Cell {
+      Preconditions.checkArgument(nodes >= 2, "cell nodes must be >= 2, but was %s", nodes);
+      Preconditions.checkArgument(edges != null, "cell edges must not be null");
+      for (Edge edge : edges) {
+        Preconditions.checkArgument(edge.to() < nodes,
+            "cell edge %s->%s leads past the cell's last node %s", edge.from(), edge.to(),
+            nodes - 1);
+      }
+      List<Edge> sorted = new java.util.ArrayList<>(edges);
+      sorted.sort(java.util.Comparator.comparingInt(Edge::to).thenComparingInt(Edge::from));
+      for (int i = 1; i < sorted.size(); i++) {
+        Edge a = sorted.get(i - 1);
+        Edge b = sorted.get(i);
+        Preconditions.checkArgument(a.from() != b.from() || a.to() != b.to(),
+            "cell has two edges from node %s to node %s", a.from(), a.to());
+      }
+      edges = List.copyOf(sorted);
+    }
+
+    @Override
+    public String type() {
+      return "cell";
+    }
+  }
+
+  /** One edge of a {@link Cell}: {@code layers} applied to node {@code from}, added into {@code to}. */
+  record Edge(int from, int to, List<Layer> layers) {
+    public Edge {
+      Preconditions.checkArgument(from >= 0, "edge from must be >= 0, but was %s", from);
+      Preconditions.checkArgument(to > from, "edge to must be > from (%s), but was %s", from, to);
+      Preconditions.checkArgument(layers != null, "edge layers must not be null");
+      layers = List.copyOf(layers);
+    }
+  }
 }

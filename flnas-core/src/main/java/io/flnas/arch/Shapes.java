@@ -25,7 +25,8 @@ public final class Shapes {
       long parameters,
       long buffers,
       long macs,
-      long peakActivations) {
+      long peakActivations,
+      long totalActivations) {
     public Report {
       layerOutputs = List.copyOf(layerOutputs);
       inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
@@ -53,7 +54,7 @@ public final class Shapes {
       }
     }
     return new Report(out, outputs, walker.inputs, walker.violations, walker.parameters, walker.buffers,
-        walker.macs, walker.peak);
+        walker.macs, walker.peak, walker.total);
   }
 
   /**
@@ -81,6 +82,7 @@ public final class Shapes {
     long buffers;
     long macs;
     long peak;
+    long total;
 
     Shape walk(List<Layer> layers, Shape in, String path, List<Shape> outputs) {
       Shape shape = in;
@@ -93,8 +95,9 @@ public final class Shapes {
         if (violations.size() > before) {
           return shape;
         }
-        if (!(layer instanceof Layer.Residual)) {
+        if (!(layer instanceof Layer.Residual) && !(layer instanceof Layer.Cell)) {
           peak = Math.max(peak, shape.size() + next.size());
+          total += next.size();
         }
         if (outputs != null) {
           outputs.add(next);
@@ -129,6 +132,8 @@ public final class Shapes {
         return Shape.vector(linear.units());
       } else if (layer instanceof Layer.Residual residual) {
         return residual(residual, in, where, path);
+      } else if (layer instanceof Layer.Cell cell) {
+        return cell(cell, in, where, path);
       }
       throw new IllegalStateException("unknown layer " + layer);
     }
@@ -228,6 +233,54 @@ public final class Shapes {
       // The block input stays alive while the body runs; at the sum, body and shortcut outputs meet.
       peak = Math.max(peak, Math.max(bodyPeak + in.size(), 2 * out.size() + shortcutSize));
       return out;
+    }
+
+    /**
+     * A cell's nodes in order: each is the sum of its incoming edges, which must agree in shape; a
+     * node without incoming edges is zeros of the input's shape. Every node stays alive until the
+     * last edge leaving it has run, which the activation peak counts.
+     */
+    private Shape cell(Layer.Cell cell, Shape in, String where, String path) {
+      int nodes = cell.nodes();
+      Shape[] shapes = new Shape[nodes];
+      shapes[0] = in;
+      long outerPeak = peak;
+      long cellPeak = 0;
+      int before = violations.size();
+      for (int node = 1; node < nodes; node++) {
+        long live = 0;
+        for (int earlier = 0; earlier < node; earlier++) {
+          live += shapes[earlier].size();
+        }
+        for (int e = 0; e < cell.edges().size(); e++) {
+          Layer.Edge edge = cell.edges().get(e);
+          if (edge.to() != node) {
+            continue;
+          }
+          String edgePath = path + ".edges[" + e + "]";
+          Shape out = shapes[edge.from()];
+          if (!edge.layers().isEmpty()) {
+            peak = 0;
+            out = walk(edge.layers(), shapes[edge.from()], edgePath + ".layers", null);
+            cellPeak = Math.max(cellPeak, peak + live);
+            if (violations.size() > before) {
+              peak = outerPeak;
+              return in;
+            }
+          }
+          if (shapes[node] != null && !shapes[node].equals(out)) {
+            peak = outerPeak;
+            return fail(where + " edge " + edge.from() + "->" + edge.to(), "edges into node "
+                + node + " must agree in shape, but another gives " + shapes[node], out);
+          }
+          shapes[node] = out;
+        }
+        if (shapes[node] == null) {
+          shapes[node] = in; // no incoming edge: zeros of the input's shape
+        }
+      }
+      peak = Math.max(outerPeak, cellPeak);
+      return shapes[nodes - 1];
     }
 
     private Shape fail(String where, String rule, Object value) {

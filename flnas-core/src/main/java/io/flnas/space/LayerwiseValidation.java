@@ -87,6 +87,9 @@ final class LayerwiseValidation {
             "projection normalization must be one of " + LayerwiseDescription.keys(space.norms()),
             r.projectionNorm().key(), out);
         checkLayers(space, r.body(), path + "[" + i + "].body", out, hidden, classes);
+      } else if (layer instanceof Layer.Cell) {
+        require(false, where, "cells belong to cell-based spaces, not to this layer-wise one",
+            "cell", out);
       }
     }
   }

@@ -90,6 +90,20 @@ final class PyTorchTemplate implements Template {
           out.append(", projection_norm='").append(r.projectionNorm().key()).append('\'');
         }
         out.append(')');
+      } else if (layer instanceof Layer.Cell cell) {
+        out.append("Cell(nodes=").append(cell.nodes()).append(",\n");
+        String edgeIndent = "    ".repeat(depth + 2);
+        for (int e = 0; e < cell.edges().size(); e++) {
+          Layer.Edge edge = cell.edges().get(e);
+          out.append(edgeIndent).append("Edge(").append(edge.from()).append(", ").append(edge.to());
+          if (!edge.layers().isEmpty()) {
+            out.append(", ");
+            renderSequential(edge.layers(), here + ".edges[" + e + "].layers", inputs, out,
+                depth + 2);
+          }
+          out.append("),\n");
+        }
+        out.append(indent).append(')');
       }
       out.append(",\n");
     }
@@ -118,7 +132,10 @@ final class PyTorchTemplate implements Template {
           nn.MaxPool2d(kernel_size=K, stride=S, padding=P), nn.AvgPool2d(kernel_size=K, stride=S)
           nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(p=R), nn.Linear(in, out)
           Residual(nn.Sequential(...), shortcut='identity' | 'projection')
-        Residual adds the body's output to its input (identity) or to a 1x1 conv + batch norm of its
+          Cell(nodes=N, Edge(0, 1, nn.Sequential(...)), Edge(0, 2), Edge(1, 2, ...), ...)
+        A Cell is a small graph: node 0 is its input, every later node the sum of the edges into
+        it (Edge(i, j) without a Sequential is the identity; a missing edge is zero), and its
+        last node its output. Residual adds the body's output to its input (identity) or to a 1x1 conv + batch norm of its
         input (projection, when the body changes channels or size). Every layer's input channels
         must equal the previous layer's output channels. End with nn.AdaptiveAvgPool2d(1),
         nn.Flatten() and nn.Linear(C, %d).""".formatted(
@@ -261,10 +278,45 @@ final class PyTorchTemplate implements Template {
         return new Layer.Residual(toLayers(body, path + ".body", declared),
             Shortcut.of(String.valueOf(shortcut)), NormKind.of(String.valueOf(norm)));
       }
+      case "Cell":
+        return cell(call, path, declared);
       default:
         throw new IllegalArgumentException("unsupported module '" + call.name + "'; use only"
             + " the modules listed in the format instructions");
     }
+  }
+
+  /**
+   * {@code Cell(nodes=N, Edge(from, to[, nn.Sequential(...)]), ...)}. Edges are read in the cell's own
+   * order, by target then source, so that each edge's path is the one {@link Shapes} reports.
+   */
+  private static Layer cell(PythonCall call, String path, List<Declared> declared) {
+    record Read(int from, int to, PythonCall body) {}
+    List<Read> read = new ArrayList<>();
+    for (Object argument : call.positional) {
+      if (!(argument instanceof PythonCall edge) || !edge.name.endsWith("Edge")) {
+        throw new IllegalArgumentException("Cell takes Edge(from, to[, nn.Sequential(...)])"
+            + " arguments, but got " + argument);
+      }
+      PythonCall body = null;
+      if (edge.positional.size() > 2) {
+        if (!(edge.positional.get(2) instanceof PythonCall sequential)
+            || !sequential.name.endsWith("Sequential")) {
+          throw new IllegalArgumentException("an Edge's layers must be an nn.Sequential(...),"
+              + " but got " + edge.positional.get(2));
+        }
+        body = sequential;
+      }
+      read.add(new Read(edge.integer(0, "from"), edge.integer(1, "to"), body));
+    }
+    read.sort(java.util.Comparator.comparingInt(Read::to).thenComparingInt(Read::from));
+    List<Layer.Edge> edges = new ArrayList<>();
+    for (int e = 0; e < read.size(); e++) {
+      Read r = read.get(e);
+      edges.add(new Layer.Edge(r.from(), r.to(), r.body() == null ? List.of()
+          : toLayers(r.body(), path + ".edges[" + e + "].layers", declared)));
+    }
+    return new Layer.Cell(call.integer(Integer.MAX_VALUE, "nodes"), edges);
   }
 
   @Override

@@ -38,4 +38,17 @@ public final class SearchSpaces {
         .head(0)
         .build();
   }
+
+  private static final NasBench201Space NAS_BENCH_201 = new NasBench201Space();
+  private static final NasBenchMacroSpace NAS_BENCH_MACRO = new NasBenchMacroSpace();
+
+  /** NAS-Bench-201's cell space (5^6 cells in a fixed network); see {@link NasBench201Space}. */
+  public static NasBench201Space nasBench201() {
+    return NAS_BENCH_201;
+  }
+
+  /** NAS-Bench-Macro's layer-wise space (3^8 networks); see {@link NasBenchMacroSpace}. */
+  public static NasBenchMacroSpace nasBenchMacro() {
+    return NAS_BENCH_MACRO;
+  }
 }

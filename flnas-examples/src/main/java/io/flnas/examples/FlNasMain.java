@@ -180,7 +180,7 @@ public final class FlNasMain implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try (DjlEvaluator evaluator = DjlEvaluator.builder(dataset)
         .maxEpochs(dataOptions.maxEpochs).patience(2).seed(seed).threads(threads)
-        .resetProcessPeak(true).build();
+        .build();
         ClusterOptions.Cluster workers = cluster.clustered()
             ? cluster.start(dataOptions.workSpec(seed), evaluator, dir, threads, out) : null) {
       out.printf("engine: %s, training on %s%n", DjlEvaluator.engineDescription(),

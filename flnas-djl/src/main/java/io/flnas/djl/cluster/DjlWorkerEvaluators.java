@@ -18,7 +18,7 @@ public final class DjlWorkerEvaluators implements WorkerEvaluators {
   public Prepared prepare(WorkSpec spec, int threads) {
     ImageDataset dataset = spec.loadDataset();
     DjlEvaluator evaluator = DjlEvaluator.builder(dataset).maxEpochs(spec.maxEpochs())
-        .patience(spec.patience()).seed(spec.seed()).threads(threads).resetProcessPeak(true)
+        .patience(spec.patience()).seed(spec.seed()).threads(threads)
         .build();
     return new Prepared(evaluator, fingerprint(evaluator), evaluator);
   }

@@ -9,7 +9,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.flnas.arch.Architecture;
 import io.flnas.arch.ArchitectureJson;
 import io.flnas.arch.Cost;
-import io.flnas.djl.train.Memory;
+import io.flnas.djl.train.ResidentSampler;
 import io.flnas.metrics.Evaluation;
 import io.flnas.metrics.EvaluationJson;
 import io.flnas.metrics.HardwareReport;
@@ -150,7 +150,7 @@ public final class WorkerNode implements AutoCloseable {
     served++;
     reply.set("evaluation", EvaluationJson.toNode(evaluation));
     recycling = (options.maxTrials() > 0 && served >= options.maxTrials())
-        || (options.maxResidentMb() > 0 && Memory.residentMb() > options.maxResidentMb());
+        || (options.maxResidentMb() > 0 && ResidentSampler.residentMb() > options.maxResidentMb());
     reply.put("recycling", recycling);
     if (recycling) {
       leaveSoon();

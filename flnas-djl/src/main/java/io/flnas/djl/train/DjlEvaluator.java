@@ -52,6 +52,8 @@ import java.util.Random;
  * }</pre>
  */
 public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
+  /** How often a trial samples the process's resident set for {@code process_peak_mb}. */
+  private static final java.time.Duration RESIDENT_PERIOD = java.time.Duration.ofMillis(100);
   private final ImageDataset dataset;
   private final Hyperparameters hyper;
   private final Device device;
@@ -61,7 +63,6 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
   private final DeviceData data;
   private final TrainingLoop loop;
   private final SpeedProbe speed;
-  private final boolean resetProcessPeak;
   private final Precision precision;
 
   DjlEvaluator(DjlEvaluatorBuilder b) {
@@ -83,8 +84,18 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
         : device.isGpu() ? MemoryFormat.CHANNELS_FIRST : MemoryFormat.CHANNELS_LAST;
     this.loop = new TrainingLoop(data, hyper, format);
     this.speed = new SpeedProbe(latencyRuns, throughputBatch);
-    this.resetProcessPeak = b.resetProcessPeak;
     this.precision = b.precision;
+  }
+
+  /**
+   * What the whole process is expected to hold at most while this evaluator trains {@code
+   * architecture}, in MiB: the resident set now plus the training working set that follows from
+   * the analytic figures ({@link TrainingFootprint}). The sampled {@code process_peak_mb} of the
+   * trial is compared with it by the tests.
+   */
+  public double expectedPeakMb(Architecture architecture) {
+    return ResidentSampler.residentMb()
+        + TrainingFootprint.of(architecture, hyper.batchSize()).megabytes();
   }
 
   public static DjlEvaluatorBuilder builder(ImageDataset dataset) {
@@ -136,21 +147,18 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
 
   private Evaluation train(Architecture architecture, EpochListener epochs, Path exportTo,
       Rung rung) {
-    try {
-      return trainAndMeasure(architecture, epochs, exportTo, rung);
+    try (ResidentSampler resident = ResidentSampler.start(RESIDENT_PERIOD)) {
+      return trainAndMeasure(architecture, epochs, exportTo, rung, resident);
     } finally {
       NativeMemory.trim();
     }
   }
 
   private Evaluation trainAndMeasure(Architecture architecture, EpochListener epochs,
-      Path exportTo, Rung rung) {
+      Path exportTo, Rung rung, ResidentSampler resident) {
     int maxEpochs = rung == null ? hyper.maxEpochs() : rung.epochs();
     Cost cost = Cost.of(architecture);
     HardwareReport analytic = HardwareReport.analytic(cost);
-    if (resetProcessPeak) {
-      Memory.resetPeak();
-    }
     long started = System.nanoTime();
     Engine.getEngine("PyTorch").setRandomSeed((int) hyper.seed());
     try (Model model = Model.newInstance("candidate", device, "PyTorch")) {
@@ -227,7 +235,7 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
           ModelExport.save(model, architecture, exportTo);
         }
         HardwareReport hardware = new HardwareReport(cost.parameters(), cost.macs(),
-            cost.memoryMb(), latency, throughput, modelMemory, Memory.peakMb(), deviceName());
+            cost.memoryMb(), latency, throughput, modelMemory, resident.peakMb(), deviceName());
         return new Evaluation(bestTrain, validation.metrics(), test.metrics(), epochsRun,
             trainingSeconds, validationFairness, testFairness, hardware, Optional.empty(),
             Arrays.stream(test.predictions()).boxed().toList(), Optional.of(testIntervals));

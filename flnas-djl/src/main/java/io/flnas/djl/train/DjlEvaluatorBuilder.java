@@ -18,7 +18,6 @@ public final class DjlEvaluatorBuilder {
   int latencyRuns = 20;
   int throughputBatch = 32;
   int bootstrapResamples = Bootstrap.DEFAULT_RESAMPLES;
-  boolean resetProcessPeak;
   Precision precision = Precision.FP32;
   MemoryFormat memoryFormat;
   boolean reuseFreedMemory = true;
@@ -80,17 +79,6 @@ public final class DjlEvaluatorBuilder {
   public DjlEvaluatorBuilder threads(int value) {
     Preconditions.checkArgument(value >= 0, "threads must be >= 0, but was %s", value);
     this.threads = value;
-    return this;
-  }
-
-  /**
-   * Whether each evaluation first resets the process's resident high-water mark (Linux {@code
-   * /proc/self/clear_refs}), so {@code process_peak_mb} is that trial's peak; default false,
-   * because the mark belongs to the whole process: the figure is then the process's peak so far.
-   * Programs that own their process (the command line, a worker) turn it on.
-   */
-  public DjlEvaluatorBuilder resetProcessPeak(boolean value) {
-    this.resetProcessPeak = value;
     return this;
   }
 

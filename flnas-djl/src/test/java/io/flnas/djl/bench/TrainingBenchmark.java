@@ -126,7 +126,7 @@ public final class TrainingBenchmark {
     for (int i = 1; i <= 20; i++) {
       evaluator.evaluate(next.apply(random));
       System.gc();
-      double rss = io.flnas.djl.train.Memory.residentMb();
+      double rss = io.flnas.djl.train.ResidentSampler.residentMb();
       if (i == 2) {
         first = rss;
       }
