@@ -69,6 +69,16 @@ public final class Designers {
     };
   }
 
+  /**
+   * Cost-prior local search with a ridge surrogate: starts from the costliest valid architecture,
+   * then proposes the single-position change of the best trials that a ridge regression on the
+   * trials so far predicts to be most accurate. Uses only trial results and analytic cost; see
+   * {@code SurrogateDesigner} for the details and {@code docs/benchmarks.md} for its curves.
+   */
+  public static Designer surrogate() {
+    return new SurrogateDesigner();
+  }
+
   /** Proposes the given architectures in order, then repeats the last; for baselines and tests. */
   public static Designer fixed(List<Architecture> architectures) {
     Preconditions.checkArgument(!architectures.isEmpty(), "architectures must not be empty");

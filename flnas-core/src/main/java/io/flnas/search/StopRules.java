@@ -14,6 +14,22 @@ public final class StopRules {
         ? Optional.of(max + " trials ended") : Optional.empty();
   }
 
+  /**
+   * Stops once {@code max} distinct architectures have been evaluated: what a tabular benchmark
+   * calls queries. Rejected proposals, failed designs and reuses of an earlier evaluation (a
+   * duplicate proposal) do not count.
+   */
+  public static StopRule evaluations(int max) {
+    Preconditions.checkArgument(max > 0, "max must be > 0, but was %s", max);
+    return (ended, best) -> evaluated(ended) >= max
+        ? Optional.of(max + " architectures evaluated") : Optional.empty();
+  }
+
+  static long evaluated(java.util.List<Trial> trials) {
+    return trials.stream().filter(t -> t.evaluation().isPresent() && t.duplicateOf().isEmpty())
+        .count();
+  }
+
   /** Stops once the model exchanges of all trials used {@code maxTokens} tokens or more. */
   public static StopRule tokens(long maxTokens) {
     Preconditions.checkArgument(maxTokens > 0, "maxTokens must be > 0, but was %s", maxTokens);

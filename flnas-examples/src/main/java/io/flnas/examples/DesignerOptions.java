@@ -20,11 +20,12 @@ import picocli.CommandLine.Option;
 
 /** The command line's designer options, and the designer they name. */
 final class DesignerOptions {
-  static final List<String> DESIGNERS = List.of("llm", "evolution", "random", "replay:<journal>");
+  static final List<String> DESIGNERS = List.of("llm", "evolution", "surrogate", "random", "replay:<journal>");
 
   @Option(names = "--designer", paramLabel = "DESIGNER",
       description = "llm (GPT-4 family through LangChain4j; needs OPENAI_API_KEY or an Ollama"
-          + " --model), evolution (regularized evolution), random, or replay:<journal> (re-run the"
+          + " --model), evolution (regularized evolution), surrogate (cost-prior local search with a"
+          + " ridge surrogate), random, or replay:<journal> (re-run the"
           + " model replies recorded in a journal). Default: llm when OPENAI_API_KEY is set,"
           + " otherwise evolution.")
   String designer;
@@ -50,7 +51,7 @@ final class DesignerOptions {
     if (providerRetries < 0) {
       throw new UsageException("--provider-retries must be >= 0, but was " + providerRetries);
     }
-    if (designer != null && !List.of("llm", "evolution", "random").contains(designer)
+    if (designer != null && !List.of("llm", "evolution", "surrogate", "random").contains(designer)
         && !designer.startsWith("replay:")) {
       throw new UsageException("unknown --designer '" + designer + "'; expected one of "
           + DESIGNERS);
@@ -74,6 +75,8 @@ final class DesignerOptions {
         return Designers.evolution();
       case "random":
         return Designers.random();
+      case "surrogate":
+        return Designers.surrogate();
       case "llm": {
         ConfiguredModel configured;
         if (model.startsWith("ollama:")) {

@@ -131,6 +131,7 @@ public final class FlNasMain implements Callable<Integer> {
     command.err = err;
     CommandLine cli = new CommandLine(command);
     cli.addSubcommand("worker", new WorkerCommand(out));
+    cli.addSubcommand("bench", new BenchCommand(out));
     cli.setOverwrittenOptionsAllowed(true); // the last value given wins
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
@@ -140,8 +141,10 @@ public final class FlNasMain implements Callable<Integer> {
     });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) ->
         Failures.report(e, command.verbose, err));
-    cli.getSubcommands().get("worker").setExecutionExceptionHandler((e, commandLine, parsed) ->
-        Failures.report(e, command.verbose, err));
+    for (String sub : List.of("worker", "bench")) {
+      cli.getSubcommands().get(sub).setExecutionExceptionHandler((e, commandLine, parsed) ->
+          Failures.report(e, command.verbose, err));
+    }
     return cli.execute(args);
   }
 
