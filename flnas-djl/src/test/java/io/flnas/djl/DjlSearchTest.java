@@ -43,11 +43,11 @@ class DjlSearchTest {
       assertThat(Journal.readTrials(dir.resolve("journal.jsonl"))).hasSize(2);
 
       List<Baselines.Baseline> baselines = Baselines.evaluate(evaluator, data.problem(),
-          List.of("mobilenet_v2"));
+          List.of("resnet18"));
       assertThat(baselines).singleElement().satisfies(b -> {
-        assertThat(b.name()).isEqualTo("mobilenet_v2_cifar");
+        assertThat(b.name()).isEqualTo("resnet18_cifar");
         assertThat(b.evaluation().succeeded()).isTrue();
-        assertThat(b.evaluation().hardware().parameters()).isGreaterThan(2_000_000);
+        assertThat(b.evaluation().hardware().parameters()).isGreaterThan(11_000_000);
       });
     }
   }

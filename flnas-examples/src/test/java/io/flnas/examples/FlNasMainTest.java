@@ -32,7 +32,7 @@ class FlNasMainTest {
 
   static String[] tiny(Path out, String... more) {
     List<String> args = new ArrayList<>(List.of("--samples", "120", "--image-size", "12",
-        "--max-epochs", "1", "--iterations", "2", "--baselines", "small_cnn,mobilenet_v2",
+        "--max-epochs", "1", "--iterations", "2", "--baselines", "small_cnn,resnet18",
         "--designer", "random", "--out", out.toString(), "--no-progress"));
     args.addAll(List.of(more));
     return args.toArray(String[]::new);
@@ -45,9 +45,9 @@ class FlNasMainTest {
     Run run = run(tiny(out));
 
     assertThat(run.code()).as(run.err()).isZero();
-    assertThat(run.out()).contains("baseline small_cnn: val acc", "baseline mobilenet_v2_cifar:",
+    assertThat(run.out()).contains("baseline small_cnn: val acc", "baseline resnet18_cifar:",
         "#1 ", "#2 ", "Table I (synthetic", "Accuracy %", "Unfairness", "EODD", "EOPP1", "EOPP2",
-        "Params (M)", "Memory (MB)", "Latency (ms)", "small_cnn", "mobilenet_v2",
+        "Params (M)", "Memory (MB)", "Latency (ms)", "small_cnn", "resnet18",
         "FL-NAS #1 (trial", "finished in");
     for (String file : List.of("journal.jsonl", "baselines.jsonl", Report.MARKDOWN, Report.HTML,
         Plots.SCATTER, Plots.PROGRESS, Plots.GROUPS, "best-architecture.json",

@@ -32,4 +32,25 @@ public final class PromptStrategies {
   public static PromptStrategy withHistory(int topK, int failures) {
     return new FlNasPromptStrategy(Priorities.paper(), topK, failures);
   }
+
+  /**
+   * The model as the mutation and crossover operator of an evolving population: islands with
+   * periodic migration and a MAP-Elites archive ({@link io.flnas.search.Islands}), one parent and
+   * {@code inspirations} elites in each prompt; the paper's prompt until an island has a member.
+   *
+   * <pre>{@code
+   * Designer evolving = LlmDesigner.builder(model)
+   *     .promptStrategy(PromptStrategies.evolution(Islands.Settings.defaults(), 3))
+   *     .build();
+   * }</pre>
+   */
+  public static PromptStrategy evolution(io.flnas.search.Islands.Settings settings,
+      int inspirations) {
+    return new EvolutionPromptStrategy(settings, inspirations, withHistory(3, 3));
+  }
+
+  /** {@link #evolution(io.flnas.search.Islands.Settings, int)} with defaults and 3 inspirations. */
+  public static PromptStrategy evolution() {
+    return evolution(io.flnas.search.Islands.Settings.defaults(), 3);
+  }
 }

@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import org.slf4j.LoggerFactory;
 
 /**
  * The default evaluator: trains a candidate with DJL on the PyTorch engine and measures it, with
@@ -53,6 +54,8 @@ import java.util.Random;
  */
 public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
   /** How often a trial samples the process's resident set for {@code process_peak_mb}. */
+  private static final java.util.concurrent.atomic.AtomicBoolean ONE_DNN_WARNED =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private static final java.time.Duration RESIDENT_PERIOD = java.time.Duration.ofMillis(100);
   private final ImageDataset dataset;
   private final Hyperparameters hyper;
@@ -64,6 +67,7 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
   private final TrainingLoop loop;
   private final SpeedProbe speed;
   private final Precision precision;
+  private final boolean oneDnn;
 
   DjlEvaluator(DjlEvaluatorBuilder b) {
     this.dataset = b.dataset;
@@ -72,6 +76,8 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
     this.throughputBatch = b.throughputBatch;
     this.bootstrapResamples = b.bootstrapResamples;
     Engine engine = Engine.getEngine("PyTorch");
+    this.oneDnn = b.oneDnn != null ? b.oneDnn : b.precision == Precision.BF16;
+    useOneDnn();
     if (b.threads > 0) {
       ai.djl.pytorch.jni.JniUtils.setNumThreads(b.threads);
     }
@@ -85,6 +91,20 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
     this.loop = new TrainingLoop(data, hyper, format);
     this.speed = new SpeedProbe(latencyRuns, throughputBatch);
     this.precision = b.precision;
+  }
+
+  /** Sets libtorch's process-wide oneDNN flag to this evaluator's; warns once when it cannot. */
+  private void useOneDnn() {
+    Optional<String> failed = OneDnn.setEnabled(oneDnn);
+    if (failed.isPresent() && ONE_DNN_WARNED.compareAndSet(false, true)) {
+      LoggerFactory.getLogger(DjlEvaluator.class).warn("cannot turn oneDNN {}: {}; training"
+          + " may not repeat exactly", oneDnn ? "on" : "off", failed.get());
+    }
+  }
+
+  /** Whether this evaluator's trials compute with oneDNN kernels ({@link OneDnn}). */
+  public boolean oneDnn() {
+    return oneDnn;
   }
 
   /**
@@ -160,6 +180,7 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
     Cost cost = Cost.of(architecture);
     HardwareReport analytic = HardwareReport.analytic(cost);
     long started = System.nanoTime();
+    useOneDnn();
     Engine.getEngine("PyTorch").setRandomSeed((int) hyper.seed());
     try (Model model = Model.newInstance("candidate", device, "PyTorch")) {
       Block block = ArchitectureBlocks.toBlock(architecture, precision);

@@ -21,6 +21,7 @@ public final class DjlEvaluatorBuilder {
   Precision precision = Precision.FP32;
   MemoryFormat memoryFormat;
   boolean reuseFreedMemory = true;
+  Boolean oneDnn;
   Bf16Support bf16Support = Bf16Support.ofThisMachine();
 
   DjlEvaluatorBuilder(ImageDataset dataset) {
@@ -137,6 +138,18 @@ public final class DjlEvaluatorBuilder {
    */
   public DjlEvaluatorBuilder reuseFreedMemory(boolean value) {
     this.reuseFreedMemory = value;
+    return this;
+  }
+
+  /**
+   * Whether libtorch computes with oneDNN kernels during this evaluator's trials; default off for
+   * {@link Precision#FP32} (its kernels made training nondeterministic, up to NaN losses and a
+   * SIGFPE, on AVX-512 CPUs: see {@link OneDnn}) and on for {@link Precision#BF16}, whose
+   * bfloat16 convolutions only oneDNN computes fast. Process-wide in libtorch, so the evaluator
+   * sets it at the start of every trial, as it seeds the generator.
+   */
+  public DjlEvaluatorBuilder oneDnn(boolean value) {
+    this.oneDnn = value;
     return this;
   }
 
