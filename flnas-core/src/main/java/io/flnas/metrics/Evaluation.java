@@ -151,8 +151,9 @@ public record Evaluation(
       // the same figures and intervals as Table I, in the same words
       FairnessIntervals ci = testIntervals.get();
       FairnessReport t = testFairness;
-      text.append(String.format("On the test split (plug-in figures, not bias-corrected; in"
-              + " brackets a bootstrap %.0f%% interval around each, which always holds it):"
+      text.append(String.format("On the test split (plug-in figures, not bias-corrected;"
+              + " bootstrap %.0f%% intervals in brackets, each around its figure and always"
+              + " holding it):"
               + " accuracy %.2f%% [%.1f, %.1f], unfairness %.4f [%.3f, %.3f], EODD %.4f [%.3f,"
               + " %.3f], EOPP1 %.4f [%.3f, %.3f], EOPP2 %.4f [%.3f, %.3f]. ", 100 * ci.level(),
           100 * test.accuracy(), 100 * ci.accuracy().lower(), 100 * ci.accuracy().upper(),

@@ -98,6 +98,6 @@ class TableOneTest {
       cells++;
     }
     assertThat(cells).isEqualTo(10); // two rows of five figures
-    assertThat(table.toText()).contains("plug-in figures", "always holds it");
+    assertThat(table.toText()).contains("plug-in figures", "always holding it");
   }
 }

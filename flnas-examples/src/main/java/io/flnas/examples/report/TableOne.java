@@ -84,8 +84,8 @@ public final class TableOne {
 
   /** The footnote that explains the markers and figures. */
   public static final String NOTE = "Test split, plug-in figures (not bias-corrected; the gaps of"
-      + " small groups read high); in brackets a bootstrap 95% interval around each figure, which"
-      + " always holds it (Bootstrap.intervals). ↑/↓: the"
+      + " small groups read high), bootstrap 95% intervals in brackets, each around its figure and"
+      + " always holding it (Bootstrap.intervals). ↑/↓: the"
       + " point estimate beats every baseline; *: the 95% interval of the paired difference to"
       + " every baseline excludes zero, on the better side. Memory: the model's own, measured for one"
       + " batch-2 forward pass (parameters and activations); analytic where not measured.";
