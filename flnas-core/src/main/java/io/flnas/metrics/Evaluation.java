@@ -127,7 +127,8 @@ public record Evaluation(
 
   /**
    * The one-paragraph metrics text the prompt carries: losses, accuracies, unfairness, EODD, EOPP1,
-   * EOPP2, per-group accuracy and count (of every attribute), latency, throughput, model memory,
+   * EOPP2, per-group accuracy and count (of every attribute), the test figures with their
+   * bootstrap intervals as Table I prints them (when known), latency, throughput, model memory,
    * then the extra values by name. The process's resident
    * high-water mark never appears here: it is not the model's memory.
    */
@@ -146,6 +147,20 @@ public record Evaluation(
         "On the validation split: unfairness %.4f, EODD %.4f, EOPP1 %.4f, EOPP2 %.4f; group"
             + " accuracies: %s. ",
         v.unfairness(), v.eodd(), v.eopp1(), v.eopp2(), v.groupsText()));
+    if (testIntervals.isPresent() && testFairness != null) {
+      // the same figures and intervals as Table I, in the same words
+      FairnessIntervals ci = testIntervals.get();
+      FairnessReport t = testFairness;
+      text.append(String.format("On the test split (plug-in figures, not bias-corrected;"
+              + " bootstrap %.0f%% intervals in brackets, each around its figure and always"
+              + " holding it):"
+              + " accuracy %.2f%% [%.1f, %.1f], unfairness %.4f [%.3f, %.3f], EODD %.4f [%.3f,"
+              + " %.3f], EOPP1 %.4f [%.3f, %.3f], EOPP2 %.4f [%.3f, %.3f]. ", 100 * ci.level(),
+          100 * test.accuracy(), 100 * ci.accuracy().lower(), 100 * ci.accuracy().upper(),
+          t.unfairness(), ci.unfairness().lower(), ci.unfairness().upper(), t.eodd(),
+          ci.eodd().lower(), ci.eodd().upper(), t.eopp1(), ci.eopp1().lower(),
+          ci.eopp1().upper(), t.eopp2(), ci.eopp2().lower(), ci.eopp2().upper()));
+    }
     text.append(String.format("Hardware: %,d parameters, %.1f M MACs, ", hardware.parameters(),
         hardware.macs() / 1e6));
     text.append(Double.isNaN(hardware.latencyMs()) ? "latency not measured, "

@@ -94,4 +94,48 @@ class BootstrapTest {
     assertThat(a.eopp1().contains(point.eopp1())).isTrue();
     assertThat(a.eodd().contains(point.eodd())).isTrue();
   }
+
+  @Test
+  void around_estimate_is_the_figure_plus_minus_the_deviation_quantile_clipped_to_0_1() {
+    // deviations 0..100 / 1000: the 95% quantile sits at rank 95 -> 0.095
+    double[] deviations = new double[101];
+    for (int i = 0; i <= 100; i++) {
+      deviations[i] = i / 1000.0;
+    }
+
+    Interval inside = Bootstrap.aroundEstimate(0.5, deviations, 0.95);
+    Interval atZero = Bootstrap.aroundEstimate(0.05, deviations, 0.95);
+
+    assertThat(inside.lower()).isCloseTo(0.405, within(1e-12));
+    assertThat(inside.upper()).isCloseTo(0.595, within(1e-12));
+    assertThat(atZero.lower()).isZero();
+    assertThat(atZero.upper()).isCloseTo(0.145, within(1e-12));
+  }
+
+  @Test
+  void gap_intervals_hold_their_figure_even_where_every_resample_inflates_it() {
+    // 8 classes, 40 samples, two groups of 20: a few positives per class and group, so nearly
+    // every resampled EODD lies above the split's (the case of issue 22)
+    int n = 40;
+    int[] labels = new int[n];
+    int[] predictions = new int[n];
+    int[] sex = new int[n];
+    java.util.Random random = new java.util.Random(5);
+    for (int i = 0; i < n; i++) {
+      labels[i] = i % 8;
+      sex[i] = (i / 8) % 2;
+      predictions[i] = random.nextDouble() < 0.6 ? labels[i] : random.nextInt(8);
+    }
+    List<GroupColumn> groups = List.of(new GroupColumn("sex", List.of("male", "female"), sex));
+    FairnessReport point = FairnessMetrics.compute(8, labels, predictions, groups);
+
+    FairnessIntervals ci = Bootstrap.intervals(8, labels, predictions, groups, 1000, 3);
+
+    assertThat(ci.eodd().contains(point.eodd())).isTrue();
+    assertThat(ci.eopp1().contains(point.eopp1())).isTrue();
+    assertThat(ci.eopp2().contains(point.eopp2())).isTrue();
+    assertThat(ci.unfairness().contains(point.unfairness())).isTrue();
+    assertThat(ci.accuracy().contains(point.accuracy())).isTrue();
+    assertThat(ci.eodd().upper() - ci.eodd().lower()).isPositive();
+  }
 }

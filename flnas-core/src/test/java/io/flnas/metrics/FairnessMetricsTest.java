@@ -129,7 +129,9 @@ class FairnessMetricsTest {
         .contains("validation loss 0.4000", "accuracy 75.00%", "unfairness 0.2500", "EODD",
             "EOPP1", "EOPP2", "sex=male 100.0% (n=2)", "sex=female 50.0% (n=2)",
             "latency 0.42 ms", "throughput 900", "1,234 parameters",
-            "model memory 3.3 MB (measured")
+            "model memory 3.3 MB (measured", "On the test split (plug-in figures",
+            String.format("EODD %.4f [%.3f, %.3f]", fairness.eodd(), intervals.eodd().lower(),
+                intervals.eodd().upper()))
         .doesNotContain("2804");
   }
 }

@@ -82,4 +82,22 @@ class TableOneTest {
     assertThat(close.differsFromEveryBaseline(close.rows().get(1), 1)).isFalse();
     assertThat(worse.toText()).doesNotContainPattern("\\] ([↑↓] )?\\*");
   }
+
+  @Test
+  void every_printed_interval_holds_the_figure_beside_it_and_the_note_names_the_figures() {
+    TableOne table = table(30, 45);
+    java.util.regex.Matcher cell = java.util.regex.Pattern
+        .compile("(\\d+\\.\\d+) \\[(\\d+\\.\\d+), (\\d+\\.\\d+)\\]")
+        .matcher(table.toText());
+
+    int cells = 0;
+    while (cell.find()) {
+      double figure = Double.parseDouble(cell.group(1));
+      assertThat(figure).as(cell.group())
+          .isBetween(Double.parseDouble(cell.group(2)), Double.parseDouble(cell.group(3)));
+      cells++;
+    }
+    assertThat(cells).isEqualTo(10); // two rows of five figures
+    assertThat(table.toText()).contains("plug-in figures", "always holding it");
+  }
 }

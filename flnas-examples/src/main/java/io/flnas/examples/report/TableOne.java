@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
 
 /**
  * The paper's Table I: one row per baseline and per top searched model, with test accuracy, the
- * four fairness figures on the test split, each with its bootstrap 95% interval, then parameters,
+ * four fairness figures on the test split (plug-in figures), each with its bootstrap 95% interval
+ * around it ({@link Bootstrap#intervals}, which always holds the figure), then parameters,
  * model memory and measured latency. A searched model's cell is marked with an arrow where its
  * point estimate beats every baseline (up for higher accuracy, down for lower gaps and costs), and
  * with {@code *} where the 95% interval of its paired difference to every baseline excludes zero
@@ -82,7 +83,9 @@ public final class TableOne {
   private static final int FIGURE_COLUMNS = 5;
 
   /** The footnote that explains the markers and figures. */
-  public static final String NOTE = "Test split, bootstrap 95% intervals in brackets. ↑/↓: the"
+  public static final String NOTE = "Test split, plug-in figures (not bias-corrected; the gaps of"
+      + " small groups read high), bootstrap 95% intervals in brackets, each around its figure and"
+      + " always holding it (Bootstrap.intervals). ↑/↓: the"
       + " point estimate beats every baseline; *: the 95% interval of the paired difference to"
       + " every baseline excludes zero, on the better side. Memory: the model's own, measured for one"
       + " batch-2 forward pass (parameters and activations); analytic where not measured.";
