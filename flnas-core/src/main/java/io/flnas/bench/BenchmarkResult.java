@@ -32,13 +32,27 @@ public record BenchmarkResult(TabularBenchmark benchmark, int seeds, String devi
    * @param designer the designer's own name, with its settings
    * @param test per seed, per budget: test accuracy in % of the best-by-validation trial
    * @param hypervolume per seed, per budget; empty unless multi-objective
+   * @param tokens per seed, the model's input and output tokens over the whole search ({@code
+   *     [in, out]}); zeros for a designer without a model
    */
   public record Curve(String label, String designer, List<Integer> budgets,
-      List<List<Double>> test, List<List<Double>> hypervolume) {
+      List<List<Double>> test, List<List<Double>> hypervolume, List<long[]> tokens) {
     public Curve {
       budgets = List.copyOf(budgets);
       test = test.stream().map(List::copyOf).toList();
       hypervolume = hypervolume.stream().map(List::copyOf).toList();
+      tokens = tokens.stream().map(long[]::clone).toList();
+    }
+
+    /** A curve of a designer that spends no tokens. */
+    public Curve(String label, String designer, List<Integer> budgets, List<List<Double>> test,
+        List<List<Double>> hypervolume) {
+      this(label, designer, budgets, test, hypervolume, List.of());
+    }
+
+    /** Mean over seeds of the input ({@code 0}) or output ({@code 1}) tokens of a search. */
+    public double meanTokens(int kind) {
+      return tokens.stream().mapToLong(t -> t[kind]).average().orElse(0);
     }
 
     /** Mean over seeds of the test accuracy at budget index {@code b}. */
@@ -77,6 +91,12 @@ public record BenchmarkResult(TabularBenchmark benchmark, int seeds, String devi
       for (int b = 0; b < c.budgets().size(); b++) {
         lines.add(String.format("bench: %s %s N=%d test %.2f±%.2f (%d seeds)", benchmark.name(),
             c.label(), c.budgets().get(b), c.mean(b), c.std(b), seeds));
+      }
+    }
+    for (Curve c : curves) {
+      if (c.meanTokens(0) + c.meanTokens(1) > 0) {
+        lines.add(String.format("bench: %s %s tokens %.0f in + %.0f out per seed (mean of %d"
+            + " seeds)", benchmark.name(), c.label(), c.meanTokens(0), c.meanTokens(1), seeds));
       }
     }
     if (device != null) {

@@ -70,12 +70,17 @@ public final class BenchmarkRun {
       for (Map.Entry<String, Supplier<Designer>> entry : designers.entrySet()) {
         Designer designer = entry.getValue().get();
         List<Future<List<Trial>>> runs = new ArrayList<>();
+        List<long[]> tokens = java.util.Collections.synchronizedList(new ArrayList<>());
         for (int seed = 0; seed < seeds; seed++) {
           long s = seed;
-          runs.add(pool.submit(() -> queries(Search.builder(benchmark.problem(), evaluator)
-              .space(benchmark.space()).designer(designer).objective(objective)
-              .target(DeploymentTargets.unconstrained()).maxIterations(maxBudget * 20)
-              .stopWhen(StopRules.evaluations(maxBudget)).seed(s).build().run())));
+          runs.add(pool.submit(() -> {
+            SearchResult result = Search.builder(benchmark.problem(), evaluator)
+                .space(benchmark.space()).designer(designer).objective(objective)
+                .target(DeploymentTargets.unconstrained()).maxIterations(maxBudget * 20)
+                .stopWhen(StopRules.evaluations(maxBudget)).seed(s).build().run();
+            tokens.add(tokens(result));
+            return queries(result);
+          }));
         }
         List<List<Trial>> perSeed = new ArrayList<>();
         for (Future<List<Trial>> run : runs) {
@@ -84,7 +89,7 @@ public final class BenchmarkRun {
         curves.add(new BenchmarkResult.Curve(entry.getKey(), designer.name(), budgets,
             perSeed.stream().map(q -> budgets.stream().map(n -> bestTest(q, n)).toList()).toList(),
             device == null ? List.of() : perSeed.stream().map(q -> budgets.stream()
-                .map(n -> hypervolume(q, n)).toList()).toList()));
+                .map(n -> hypervolume(q, n)).toList()).toList(), tokens));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -96,6 +101,18 @@ public final class BenchmarkRun {
       pool.shutdownNow();
     }
     return new BenchmarkResult(benchmark, seeds, device, referencePoint(), curves);
+  }
+
+  /** The model's input and output tokens over a whole search, every exchange counted. */
+  private static long[] tokens(SearchResult result) {
+    long[] sum = new long[2];
+    for (Trial t : result.history()) {
+      for (var exchange : t.exchanges()) {
+        sum[0] += exchange.inputTokens();
+        sum[1] += exchange.outputTokens();
+      }
+    }
+    return sum;
   }
 
   /** The evaluated architectures of a search, in the order they were queried. */

@@ -101,13 +101,18 @@ final class SurrogateDesigner implements Designer {
   /** The same search over choice vectors: no architecture is built until one is chosen. */
   private Proposal proposeChoice(DesignContext context, Setting setting, Prior prior,
       ChoiceSpace space, List<Trial> top, double[] w) {
-    Set<Long> seen = new HashSet<>();
+    // Two choice vectors can build the same network (NAS-Bench-Macro's identity layers at two
+    // places of a stage): a candidate counts as new only if the network it builds is, by the
+    // space's own index of networks, or the search would stall on duplicates that cost a round
+    // and no query.
+    Set<Long> built = new HashSet<>();
     for (Trial t : context.history()) {
-      t.architecture().map(a -> choicesOf(space, a)).ifPresent(c -> seen.add(space.index(c)));
+      t.architecture().map(a -> choicesOf(space, a)).ifPresent(c -> built.add(space.index(c)));
     }
     for (Trial t : context.running()) {
-      t.architecture().map(a -> choicesOf(space, a)).ifPresent(c -> seen.add(space.index(c)));
+      t.architecture().map(a -> choicesOf(space, a)).ifPresent(c -> built.add(space.index(c)));
     }
+    Set<Long> seen = new HashSet<>(built);
     List<int[]> candidates = new ArrayList<>();
     List<Integer> options = space.options();
     for (Trial t : top) {
@@ -133,7 +138,10 @@ final class SurrogateDesigner implements Designer {
       scores[i] = dot(w, choiceFeatures(setting, prior, space, candidates.get(i)));
     }
     return Proposal.of(best(context, scores, i -> space.architecture(candidates.get(i),
-        setting.input(), setting.numClasses())).orElseGet(() -> fresh(context, taken(context))));
+        setting.input(), setting.numClasses()), a -> {
+          int[] canonical = choicesOf(space, a);
+          return canonical == null || !built.contains(space.index(canonical));
+        }).orElseGet(() -> fresh(context, taken(context))));
   }
 
   /** The hashes of every proposed and running architecture. */
@@ -154,6 +162,13 @@ final class SurrogateDesigner implements Designer {
    */
   private static Optional<Architecture> best(DesignContext context, double[] scores,
       java.util.function.IntFunction<Architecture> candidate) {
+    return best(context, scores, candidate, a -> true);
+  }
+
+  /** The best-scored candidate that is valid and that {@code fresh} accepts. */
+  private static Optional<Architecture> best(DesignContext context, double[] scores,
+      java.util.function.IntFunction<Architecture> candidate,
+      java.util.function.Predicate<Architecture> fresh) {
     double best = Double.NEGATIVE_INFINITY;
     for (double score : scores) {
       best = Math.max(best, score);
@@ -163,7 +178,8 @@ final class SurrogateDesigner implements Designer {
       for (int i = 0; i < scores.length; i++) {
         if (scores[i] >= threshold) {
           Architecture built = candidate.apply(i);
-          if (DesignContext.violations(built, context.space(), context.target()).isEmpty()) {
+          if (DesignContext.violations(built, context.space(), context.target()).isEmpty()
+              && fresh.test(built)) {
             return Optional.of(built);
           }
           scores[i] = Double.NEGATIVE_INFINITY;

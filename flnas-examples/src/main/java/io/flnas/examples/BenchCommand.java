@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
         + " mean ± std over seeds of the test accuracy of the best-by-validation trial after N"
         + " queries, beside published reference points."})
 final class BenchCommand implements Callable<Integer> {
-  static final List<String> DESIGNERS = List.of("random", "evolution", "surrogate");
+  static final List<String> DESIGNERS =
+      List.of("random", "evolution", "surrogate", "llm", "llm-evolution");
 
   @Option(names = "--benchmark", defaultValue = "nb201-cifar10", paramLabel = "NAME",
       description = "nb201-cifar10, nb201-cifar100, nb201-imagenet16 or macro-cifar10."
@@ -46,8 +47,24 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--designers", split = ",", defaultValue = "random,evolution,surrogate",
       paramLabel = "NAME", description = "Designers: random, evolution (regularized evolution,"
-          + " population 10, tournament 3) and surrogate. Default: ${DEFAULT-VALUE}.")
+          + " population 10, tournament 3), surrogate, llm (the paper's prompt) and llm-evolution"
+          + " (the model as mutation operator of islands with a MAP-Elites archive); the llm ones"
+          + " need OPENAI_API_KEY or --model ollama:<name>. Default: ${DEFAULT-VALUE}.")
   List<String> designers;
+
+  @Option(names = "--model", defaultValue = io.flnas.llm.ChatModels.DEFAULT_OPENAI_MODEL,
+      paramLabel = "NAME", description = "Chat model of the llm designers: an OpenAI model name,"
+          + " or ollama:<name>. Default: ${DEFAULT-VALUE}.")
+  String model;
+
+  @Option(names = "--base-url", paramLabel = "URL",
+      description = "Endpoint of the model: an OpenAI-compatible base URL or the Ollama server.")
+  String baseUrl;
+
+  @Option(names = "--price", split = ",", defaultValue = "2.5,10", paramLabel = "IN,OUT",
+      description = "USD per million input and output tokens, for the cost per seed."
+          + " Default: ${DEFAULT-VALUE} (gpt-4o).")
+  List<Double> price;
 
   @Option(names = "--objective", defaultValue = "accuracy", paramLabel = "OBJ",
       description = "accuracy, or pareto (validation accuracy then latency on --device, and the"
@@ -104,20 +121,56 @@ final class BenchCommand implements Callable<Integer> {
     if (threads > 0) {
       run.threads(threads);
     }
+    if (price.size() != 2 || price.stream().anyMatch(p -> p < 0)) {
+      throw new UsageException("--price takes two prices >= 0, input and output USD per"
+          + " million tokens, but was " + price);
+    }
+    List<String> llm = new java.util.ArrayList<>();
+    int runnable = 0;
+    for (String name : designers) {
+      if (!name.startsWith("llm")) {
+        runnable++;
+      }
+    }
     for (String name : designers) {
       switch (name) {
         case "random" -> run.designer(name, Designers::random);
         case "evolution" -> run.designer(name, () -> Designers.evolution(10, 3));
         case "surrogate" -> run.designer(name, Designers::surrogate);
-        case "llm" -> throw new UsageException("--designers llm: the language-model designer"
-            + " does not run on the benchmarks yet; use " + DESIGNERS);
+        case "llm", "llm-evolution" -> {
+          String key = System.getenv("OPENAI_API_KEY");
+          if ((key == null || key.isBlank()) && !model.startsWith("ollama:")) {
+            console.println("bench: " + name + " skipped: OPENAI_API_KEY is not set (set it, or"
+                + " pass --model ollama:<name>); running the offline designers");
+            continue;
+          }
+          io.flnas.llm.ConfiguredModel chat = DesignerOptions.chatModel(model, baseUrl);
+          io.flnas.search.PromptStrategy prompt = name.equals("llm")
+              ? io.flnas.llm.PromptStrategies.withHistory(3, 3)
+              : io.flnas.llm.PromptStrategies.evolution();
+          run.designer(name, () -> io.flnas.llm.LlmDesigner.builder(chat).promptStrategy(prompt)
+              .build());
+          llm.add(name);
+        }
         default -> throw new UsageException("unknown designer '" + name + "' in --designers;"
             + " expected some of " + DESIGNERS);
       }
     }
+    if (runnable + llm.size() == 0) {
+      throw new UsageException("--designers: nothing to run without a model; add an offline"
+          + " designer (random, evolution, surrogate)");
+    }
     long started = System.nanoTime();
     BenchmarkResult result = run.build().run();
     result.lines().forEach(console::println);
+    for (BenchmarkResult.Curve c : result.curves()) {
+      if (llm.contains(c.label())) {
+        console.printf("bench: %s %s cost %.4f USD per seed (at %s and %s USD per million"
+            + " input and output tokens)%n", benchmark, c.label(),
+            (c.meanTokens(0) * price.get(0) + c.meanTokens(1) * price.get(1)) / 1e6,
+            price.get(0), price.get(1));
+      }
+    }
     Path dir = out != null ? out : Path.of("flnas-runs", "bench-" + benchmark);
     Files.createDirectories(dir);
     result.writeCsv(dir.resolve("bench.csv"));

@@ -20,11 +20,13 @@ import picocli.CommandLine.Option;
 
 /** The command line's designer options, and the designer they name. */
 final class DesignerOptions {
-  static final List<String> DESIGNERS = List.of("llm", "evolution", "surrogate", "random", "replay:<journal>");
+  static final List<String> DESIGNERS = List.of("llm", "llm-evolution", "evolution", "surrogate",
+      "random", "replay:<journal>");
 
   @Option(names = "--designer", paramLabel = "DESIGNER",
       description = "llm (GPT-4 family through LangChain4j; needs OPENAI_API_KEY or an Ollama"
-          + " --model), evolution (regularized evolution), surrogate (cost-prior local search with a"
+          + " --model), llm-evolution (the model as mutation operator of islands with a MAP-Elites"
+          + " archive), evolution (regularized evolution), surrogate (cost-prior local search with a"
           + " ridge surrogate), random, or replay:<journal> (re-run the"
           + " model replies recorded in a journal). Default: llm when OPENAI_API_KEY is set,"
           + " otherwise evolution.")
@@ -51,11 +53,22 @@ final class DesignerOptions {
     if (providerRetries < 0) {
       throw new UsageException("--provider-retries must be >= 0, but was " + providerRetries);
     }
-    if (designer != null && !List.of("llm", "evolution", "surrogate", "random").contains(designer)
+    if (designer != null && !List.of("llm", "llm-evolution", "evolution", "surrogate", "random")
+        .contains(designer)
         && !designer.startsWith("replay:")) {
       throw new UsageException("unknown --designer '" + designer + "'; expected one of "
           + DESIGNERS);
     }
+  }
+
+  /** The chat model {@code --model} and {@code --base-url} name: OpenAI's, or ollama:<name>. */
+  static ConfiguredModel chatModel(String model, String baseUrl) {
+    if (model.startsWith("ollama:")) {
+      var ollama = ChatModels.ollama().modelName(model.substring("ollama:".length()));
+      return (baseUrl == null ? ollama : ollama.baseUrl(baseUrl)).build();
+    }
+    var openAi = ChatModels.openAi().modelName(model);
+    return (baseUrl == null ? openAi : openAi.baseUrl(baseUrl)).build();
   }
 
   /** The designer the options name; says on {@code out} which it chose by default and why. */
@@ -77,17 +90,13 @@ final class DesignerOptions {
         return Designers.random();
       case "surrogate":
         return Designers.surrogate();
-      case "llm": {
-        ConfiguredModel configured;
-        if (model.startsWith("ollama:")) {
-          var ollama = ChatModels.ollama().modelName(model.substring("ollama:".length()));
-          configured = (baseUrl == null ? ollama : ollama.baseUrl(baseUrl)).build();
-        } else {
-          var openAi = ChatModels.openAi().modelName(model);
-          configured = (baseUrl == null ? openAi : openAi.baseUrl(baseUrl)).build();
-        }
-        return LlmDesigner.builder(configured).maxProviderRetries(providerRetries).build();
-      }
+      case "llm":
+        return LlmDesigner.builder(chatModel(model, baseUrl))
+            .maxProviderRetries(providerRetries).build();
+      case "llm-evolution":
+        return LlmDesigner.builder(chatModel(model, baseUrl))
+            .promptStrategy(io.flnas.llm.PromptStrategies.evolution())
+            .maxProviderRetries(providerRetries).build();
       default: {
         Path recorded = Path.of(choice.substring("replay:".length()));
         if (!Files.isRegularFile(recorded)) {

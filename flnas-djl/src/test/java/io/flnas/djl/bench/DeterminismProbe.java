@@ -20,7 +20,7 @@ import java.util.Map;
  * that gave it; a deterministic evaluator prints one. Run with {@code ./mvnw -q -pl flnas-djl
  * exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.flnas.djl.bench.DeterminismProbe
  * -Dexec.skip=false -Dai.djl.offline=true
- * -Dexec.args="150 CHANNELS_LAST 2 [architecture.json] [onednn]"}
+ * -Dexec.args="150 CHANNELS_LAST 2 [architecture.json or -] [onednn]"}
  * (runs, memory format, threads, an architecture file, by default {@link #TRIAL_3}, and whether
  * to train with oneDNN's kernels).
  *
@@ -64,7 +64,8 @@ public final class DeterminismProbe {
     MemoryFormat format = args.length > 1 ? MemoryFormat.valueOf(args[1])
         : MemoryFormat.CHANNELS_LAST;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-    Architecture architecture = ArchitectureJson.read(args.length > 3 && !args[3].isEmpty()
+    boolean ownFile = args.length > 3 && !args[3].isEmpty() && !args[3].equals("-");
+    Architecture architecture = ArchitectureJson.read(ownFile
         ? Files.readString(Path.of(args[3])) : TRIAL_3);
     boolean oneDnn = args.length > 4 && args[4].equals("onednn");
     ImageDataset data = SyntheticLesions.builder().size(1400).imageSize(16).seed(42).generate();
