@@ -75,7 +75,7 @@ public final class ArchitectureBlocks {
 
   private SequentialBlock sequential(List<Layer> layers, String path,
       Map<String, io.flnas.arch.Shape> inputs) {
-    SequentialBlock block = new SequentialBlock();
+    SequentialBlock block = new ReleasingSequentialBlock();
     for (int i = 0; i < layers.size(); i++) {
       String here = path + "[" + i + "]";
       block.add(layer(layers.get(i), inputs.get(here), here, inputs));
@@ -118,7 +118,7 @@ public final class ArchitectureBlocks {
       return p.kind() == PoolKind.MAX ? Pool.maxPool2dBlock(kernel, stride, padding, false)
           : Pool.avgPool2dBlock(kernel, stride, padding, false, true);
     } else if (layer instanceof Layer.GlobalAvgPool) {
-      return new SequentialBlock().add(Pool.globalAvgPool2dBlock())
+      return new ReleasingSequentialBlock().add(Pool.globalAvgPool2dBlock())
           .add(Blocks.batchFlattenBlock());
     } else if (layer instanceof Layer.Flatten) {
       return Blocks.batchFlattenBlock();
@@ -134,7 +134,7 @@ public final class ArchitectureBlocks {
       } else {
         int stride = Shapes.projectionStride(r);
         int outChannels = outputChannels(r.body(), in.channels());
-        SequentialBlock projection = new SequentialBlock().add(stride > 1
+        SequentialBlock projection = new ReleasingSequentialBlock().add(stride > 1
             ? strided1x1(outChannels, stride, 0, 1, false)
             : conv().setFilters(outChannels)
                 .setKernelShape(new ai.djl.ndarray.types.Shape(1, 1)).optBias(false).build());
@@ -143,10 +143,17 @@ public final class ArchitectureBlocks {
         }
         shortcut = projection;
       }
-      return new ParallelBlock(
-          outputs -> new NDList(outputs.get(0).singletonOrThrow()
-              .add(outputs.get(1).singletonOrThrow())),
-          List.of(body, shortcut));
+      boolean projected = r.shortcut() != Shortcut.IDENTITY;
+      return new ParallelBlock(outputs -> {
+        NDArray sum = outputs.get(0).singletonOrThrow().add(outputs.get(1).singletonOrThrow());
+        // The body's output and a projection's are the block's own intermediates (see
+        // ReleasingSequentialBlock); an identity shortcut's is the block's input, kept.
+        ReleasingSequentialBlock.closeUnless(outputs.get(0), outputs.get(1));
+        if (projected) {
+          outputs.get(1).close();
+        }
+        return new NDList(sum);
+      }, List.of(body, shortcut));
     } else if (layer instanceof Layer.Cell cell) {
       List<Block> edges = new java.util.ArrayList<>();
       for (int e = 0; e < cell.edges().size(); e++) {
@@ -173,7 +180,7 @@ public final class ArchitectureBlocks {
    */
   private Block strided1x1(int filters, int stride, int padding, int groups,
       boolean bias) {
-    return new SequentialBlock()
+    return new ReleasingSequentialBlock()
         .add(new LambdaBlock(inputs -> new NDList(
             subsample(inputs.singletonOrThrow(), stride, padding)), "subsample"))
         .add(conv().setFilters(filters)

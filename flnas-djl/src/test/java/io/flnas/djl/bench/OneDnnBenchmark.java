@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * What oneDNN's kernels buy and cost: one epoch of each model on the default data (1,400 images
  * of 16x16, batch 64, seed 42) with oneDNN off (the evaluator's default) and on, in one process
- * per setting. Prints {@code onednn: <model> off|on epoch X s latency Y ms} or the failure. Run
+ * per setting. Prints {@code onednn: <model> off|on epoch X s latency Y ms, process peak Z MB} or
+ * the failure (run it under {@code /usr/bin/time -v} for the kernel's figure of the peak). Run
  * with {@code ./mvnw -q -DskipTests install && ./mvnw -q -pl flnas-djl exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=io.flnas.djl.bench.OneDnnBenchmark
  * -Dexec.skip=false -Dexec.args="off resnet18 mobilenet_v2"} (then {@code on}; a model that kills
@@ -35,8 +36,9 @@ public final class OneDnnBenchmark {
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.println(e.failure().map(f -> String.format("onednn: %s %s failed: %s", name,
             on ? "on" : "off", f)).orElse(String.format("onednn: %s %s epoch %.1f s latency"
-                + " %.1f ms (1,400 images of 16x16, batch 64, %s)", name, on ? "on" : "off",
-                seconds, e.hardware().latencyMs(), evaluator.device())));
+                + " %.1f ms, process peak %.0f MB sampled (1,400 images of 16x16, batch 64, %s)",
+                name, on ? "on" : "off", seconds, e.hardware().latencyMs(),
+                e.hardware().processPeakMb(), evaluator.device())));
       }
     }
   }
