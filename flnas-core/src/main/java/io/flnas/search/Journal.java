@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.slf4j.LoggerFactory;
 
 /**
  * The append-only JSON Lines record of a search: a header line with the configuration
@@ -148,6 +149,7 @@ public final class Journal {
     }
     TreeMap<Integer, Trial> ended = new TreeMap<>();
     TreeMap<Integer, Trial> started = new TreeMap<>();
+    Map<String, JsonLines.Line> firstRecord = new java.util.HashMap<>();
     java.util.LinkedHashMap<String, RungRecord> rungs = new java.util.LinkedHashMap<>();
     for (JsonLines.Line line : lines.subList(1, lines.size())) {
       String type = line.node().path("type").asText();
@@ -170,11 +172,23 @@ public final class Journal {
       }
       boolean start = "started".equals(line.node().path("type").asText());
       TreeMap<Integer, Trial> into = start ? started : ended;
+      String key = (start ? "start " : "end ") + trial.iteration();
       if (into.containsKey(trial.iteration())) {
+        JsonLines.Line first = firstRecord.get(key);
+        if (first != null && first.node().equals(line.node())) {
+          // An identical second record (an older version wrote some, or a folder was copied):
+          // it says nothing new, so keep the first and go on rather than refuse forever.
+          LoggerFactory.getLogger(Journal.class).warn("journal {} line {} repeats line {} (trial"
+              + " {} {}); keeping the first", path, line.number(), first.number(),
+              trial.iteration(), start ? "starting" : "ending");
+          continue;
+        }
         throw new JournalMismatchException("journal " + path + " line " + line.number()
             + " records trial " + trial.iteration() + (start ? " starting" : " ending")
-            + " a second time");
+            + " a second time, differently from line "
+            + (first == null ? "?" : String.valueOf(first.number())));
       }
+      firstRecord.put(key, line);
       into.put(trial.iteration(), trial);
     }
     TreeSet<Integer> numbers = new TreeSet<>(ended.keySet());

@@ -158,6 +158,12 @@ public final class FlNasMain implements Callable<Integer> {
     }
     validate();
     Path dir = RunFolder.prepare(outDir, resume);
+    try (RunFolder.Lock lock = RunFolder.lock(dir)) {
+      return run(dir, started);
+    }
+  }
+
+  private Integer run(Path dir, long started) throws Exception {
     DeploymentTarget deploymentTarget = parse(() -> DeploymentTargets.byName(target), "--target");
     Template format = parse(() -> Templates.byName(template), "--template");
     List<String> baselineNames = baselineNames();
