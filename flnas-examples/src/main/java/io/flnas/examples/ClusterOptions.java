@@ -62,7 +62,10 @@ final class ClusterOptions {
     return workers > 0 || (members != null && !members.isEmpty());
   }
 
-  void validate() {
+  void validate(java.io.PrintStream out) {
+    if (clustered()) {
+      member.checkTrust(out);
+    }
     if (workers < 0) {
       throw new UsageException("--workers must be >= 0, but was " + workers);
     }

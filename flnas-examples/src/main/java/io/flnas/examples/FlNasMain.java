@@ -256,7 +256,7 @@ public final class FlNasMain implements Callable<Integer> {
     if (threads < 0) {
       throw new UsageException("--threads must be >= 0, but was " + threads);
     }
-    cluster.validate();
+    cluster.validate(out);
     designers.validate();
   }
 

@@ -11,6 +11,13 @@ final class MemberOptions {
           + " ${DEFAULT-VALUE}.")
   String bind;
 
+  @Option(names = "--trusted-network",
+      description = "Allow --bind to an address other than loopback. The cluster (Hazelcast's"
+          + " open-source edition) has no TLS and no member authentication: anyone who can reach"
+          + " that address can read its traffic, join it and deny service. Use it only on a"
+          + " private network (a VPN such as WireGuard).")
+  boolean trustedNetwork;
+
   @Option(names = "--port", defaultValue = "5701", paramLabel = "PORT",
       description = "First cluster port to try; the next free one is taken. Default:"
           + " ${DEFAULT-VALUE}.")
@@ -20,6 +27,35 @@ final class MemberOptions {
       paramLabel = "NAME", description = "Name of the cluster: a search's --members and its"
           + " workers use the same (local workers get a fresh one). Default: ${DEFAULT-VALUE}.")
   String clusterName;
+
+  /** What anyone who reaches a non-loopback bind can do: the open-source edition's limits. */
+  static final String EXPOSURE = "the cluster (Hazelcast's open-source edition) has no TLS and"
+      + " no member authentication, so anyone who can reach it can read its traffic (trials,"
+      + " results, weights), join it as a member and deny service";
+
+  /**
+   * Refuses a bind to anything but loopback without {@code --trusted-network}, saying why; with
+   * it, says on {@code out} what an attacker on that network can still do. Checked before
+   * anything starts.
+   */
+  void checkTrust(java.io.PrintStream out) {
+    java.net.InetAddress address;
+    try {
+      address = java.net.InetAddress.getByName(bind);
+    } catch (java.net.UnknownHostException e) {
+      throw new UsageException("--bind: cannot resolve '" + bind + "'");
+    }
+    if (address.isLoopbackAddress()) {
+      return;
+    }
+    if (!trustedNetwork) {
+      throw new UsageException("--bind " + bind + " is not a loopback address: " + EXPOSURE
+          + ". Bind to a private network only (a VPN such as WireGuard) and say so with"
+          + " --trusted-network");
+    }
+    out.println("warning: --bind " + bind + ": " + EXPOSURE + "; --trusted-network says this"
+        + " network is private");
+  }
 
   /** The settings of a member joining {@code members}, in the cluster {@code name}. */
   ClusterSettings settings(List<String> members, String name) {

@@ -70,6 +70,7 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    member.checkTrust(out);
     ClusterSecret secret = ClusterSecret.fromEnvironment(System.getenv()).orElseThrow(() ->
         new UsageException("worker: no cluster secret: set " + ClusterSecret.ENV + " or "
             + ClusterSecret.FILE_ENV + " to the secret the search uses"));

@@ -142,6 +142,11 @@ class FlNasMainTest {
         "give one of them");
     assertBadInput(run("worker", "--members", "127.0.0.1:5701"),
         "worker: no cluster secret: set FLNAS_CLUSTER_SECRET or FLNAS_CLUSTER_SECRET_FILE");
+    assertBadInput(run("worker", "--bind", "0.0.0.0", "--members", "127.0.0.1:5701"),
+        "--bind 0.0.0.0 is not a loopback address", "no TLS and no member authentication",
+        "read its traffic", "--trusted-network");
+    assertBadInput(run(tiny(dir.resolve("j"), "--workers", "1", "--bind", "10.1.2.3")),
+        "--bind 10.1.2.3 is not a loopback address", "deny service", "WireGuard");
     assertBadInput(run(tiny(dir.resolve("i"), "--members", "127.0.0.1:5701")),
         "--members needs the cluster secret the workers were started with");
     assertBadInput(run(tiny(dir.resolve("f"), "--designer",
@@ -207,7 +212,7 @@ class FlNasMainTest {
     return journal;
   }
 
-  private static void assertBadInput(Run run, String message) {
+  private static void assertBadInput(Run run, String... message) {
     assertThat(run.code()).as(run.out() + run.err()).isEqualTo(2);
     assertThat(run.err()).contains(message).startsWith("flnas: error: ");
     assertThat(run.err().strip().lines().count()).as(run.err()).isEqualTo(1);

@@ -33,6 +33,8 @@ public final class ClusterSecret {
   /** Environment variable naming a file that holds the secret. */
   public static final String FILE_ENV = "FLNAS_CLUSTER_SECRET_FILE";
   private static final int MIN_BYTES = 16;
+  /** A user's secret needs some variety: 16 equal bytes pass a length check and nothing else. */
+  private static final int MIN_DISTINCT = 8;
 
   private final byte[] key;
 
@@ -77,6 +79,12 @@ public final class ClusterSecret {
     if (text.strip().getBytes(StandardCharsets.UTF_8).length < MIN_BYTES) {
       throw new FlNasException("the cluster secret from " + source + " is too short: it needs at"
           + " least " + MIN_BYTES + " bytes");
+    }
+    long distinct = text.strip().chars().distinct().count();
+    if (distinct < MIN_DISTINCT) {
+      throw new FlNasException("the cluster secret from " + source + " has only " + distinct
+          + " distinct characters: it needs at least " + MIN_DISTINCT + " (use random text,"
+          + " e.g. openssl rand -hex 32)");
     }
     return of(text);
   }

@@ -165,6 +165,8 @@ class ClusterTest {
     assertThat(ClusterSecret.fromEnvironment(Map.of(ClusterSecret.ENV, "correct horse battery"
         + " staple"))).contains(SECRET);
     assertThat(ClusterSecret.fromEnvironment(Map.of())).isEmpty();
+    assertThatThrownBy(() -> ClusterSecret.fromEnvironment(Map.of(ClusterSecret.ENV,
+        "aaaaaaaaaaaaaaaabbbb"))).hasMessageContaining("has only 2 distinct characters");
     assertThatThrownBy(() -> ClusterSecret.fromEnvironment(Map.of(ClusterSecret.ENV, "short")))
         .hasMessage("the cluster secret from FLNAS_CLUSTER_SECRET is too short: it needs at least"
             + " 16 bytes");
