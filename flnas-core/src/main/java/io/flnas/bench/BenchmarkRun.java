@@ -12,6 +12,7 @@ import io.flnas.search.StopRules;
 import io.flnas.search.Trial;
 import io.flnas.space.DeploymentTargets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ public final class BenchmarkRun {
       for (Map.Entry<String, Supplier<Designer>> entry : designers.entrySet()) {
         Designer designer = entry.getValue().get();
         List<Future<List<Trial>>> runs = new ArrayList<>();
-        List<long[]> tokens = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<long[]> tokens = Collections.synchronizedList(new ArrayList<>());
         for (int seed = 0; seed < seeds; seed++) {
           long s = seed;
           runs.add(pool.submit(() -> {

@@ -3,6 +3,7 @@ package io.flnas.search;
 import com.google.common.base.Preconditions;
 import io.flnas.space.DeploymentTarget;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -183,7 +184,7 @@ public final class Islands {
 
   /** The archive: the best trial of each occupied cell. */
   public Map<Cell, Trial> elites() {
-    return java.util.Collections.unmodifiableMap(elites);
+    return Collections.unmodifiableMap(elites);
   }
 
   /**
@@ -213,7 +214,7 @@ public final class Islands {
         others.add(elite);
       }
     }
-    java.util.Collections.shuffle(others, random);
+    Collections.shuffle(others, random);
     List<Trial> chosen = new ArrayList<>(others.subList(0, Math.min(k, others.size())));
     return objective.rank(chosen, target);
   }

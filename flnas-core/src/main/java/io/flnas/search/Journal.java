@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import io.flnas.metrics.Evaluation;
@@ -149,7 +150,7 @@ public final class Journal {
     }
     TreeMap<Integer, Trial> ended = new TreeMap<>();
     TreeMap<Integer, Trial> started = new TreeMap<>();
-    Map<String, JsonLines.Line> firstRecord = new java.util.HashMap<>();
+    Map<String, JsonLines.Line> firstRecord = new HashMap<>();
     java.util.LinkedHashMap<String, RungRecord> rungs = new java.util.LinkedHashMap<>();
     for (JsonLines.Line line : lines.subList(1, lines.size())) {
       String type = line.node().path("type").asText();

@@ -4,11 +4,17 @@ import io.flnas.bench.BenchmarkResult;
 import io.flnas.bench.BenchmarkRun;
 import io.flnas.bench.TabularBenchmark;
 import io.flnas.bench.TabularBenchmarks;
+import io.flnas.llm.ChatModels;
+import io.flnas.llm.ConfiguredModel;
+import io.flnas.llm.LlmDesigner;
+import io.flnas.llm.PromptStrategies;
 import io.flnas.search.Designers;
+import io.flnas.search.PromptStrategy;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.knowm.xchart.BitmapEncoder;
@@ -52,7 +58,7 @@ final class BenchCommand implements Callable<Integer> {
           + " need OPENAI_API_KEY or --model ollama:<name>. Default: ${DEFAULT-VALUE}.")
   List<String> designers;
 
-  @Option(names = "--model", defaultValue = io.flnas.llm.ChatModels.DEFAULT_OPENAI_MODEL,
+  @Option(names = "--model", defaultValue = ChatModels.DEFAULT_OPENAI_MODEL,
       paramLabel = "NAME", description = "Chat model of the llm designers: an OpenAI model name,"
           + " or ollama:<name>. Default: ${DEFAULT-VALUE}.")
   String model;
@@ -125,38 +131,31 @@ final class BenchCommand implements Callable<Integer> {
       throw new UsageException("--price takes two prices >= 0, input and output USD per"
           + " million tokens, but was " + price);
     }
-    List<String> llm = new java.util.ArrayList<>();
-    int runnable = 0;
-    for (String name : designers) {
-      if (!name.startsWith("llm")) {
-        runnable++;
-      }
-    }
+    List<String> llm = new ArrayList<>();
+    int added = 0;
     for (String name : designers) {
       switch (name) {
         case "random" -> run.designer(name, Designers::random);
         case "evolution" -> run.designer(name, () -> Designers.evolution(10, 3));
         case "surrogate" -> run.designer(name, Designers::surrogate);
         case "llm", "llm-evolution" -> {
-          String key = System.getenv("OPENAI_API_KEY");
-          if ((key == null || key.isBlank()) && !model.startsWith("ollama:")) {
+          if (!DesignerOptions.hasKey() && !model.startsWith("ollama:")) {
             console.println("bench: " + name + " skipped: OPENAI_API_KEY is not set (set it, or"
                 + " pass --model ollama:<name>); running the offline designers");
             continue;
           }
-          io.flnas.llm.ConfiguredModel chat = DesignerOptions.chatModel(model, baseUrl);
-          io.flnas.search.PromptStrategy prompt = name.equals("llm")
-              ? io.flnas.llm.PromptStrategies.withHistory(3, 3)
-              : io.flnas.llm.PromptStrategies.evolution();
-          run.designer(name, () -> io.flnas.llm.LlmDesigner.builder(chat).promptStrategy(prompt)
-              .build());
+          ConfiguredModel chat = DesignerOptions.chatModel(model, baseUrl);
+          PromptStrategy prompt = name.equals("llm") ? PromptStrategies.withHistory(3, 3)
+              : PromptStrategies.evolution();
+          run.designer(name, () -> LlmDesigner.builder(chat).promptStrategy(prompt).build());
           llm.add(name);
         }
         default -> throw new UsageException("unknown designer '" + name + "' in --designers;"
             + " expected some of " + DESIGNERS);
       }
+      added++;
     }
-    if (runnable + llm.size() == 0) {
+    if (added == 0) {
       throw new UsageException("--designers: nothing to run without a model; add an offline"
           + " designer (random, evolution, surrogate)");
     }
@@ -188,7 +187,7 @@ final class BenchCommand implements Callable<Integer> {
             + " seeds)").build();
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     for (BenchmarkResult.Curve c : result.curves()) {
-      List<Double> means = new java.util.ArrayList<>();
+      List<Double> means = new ArrayList<>();
       for (int b = 0; b < c.budgets().size(); b++) {
         means.add(c.mean(b));
       }

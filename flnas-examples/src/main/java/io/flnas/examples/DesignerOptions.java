@@ -61,6 +61,12 @@ final class DesignerOptions {
     }
   }
 
+  /** Whether {@code OPENAI_API_KEY} holds a key. */
+  static boolean hasKey() {
+    String key = System.getenv("OPENAI_API_KEY");
+    return key != null && !key.isBlank();
+  }
+
   /** The chat model {@code --model} and {@code --base-url} name: OpenAI's, or ollama:<name>. */
   static ConfiguredModel chatModel(String model, String baseUrl) {
     if (model.startsWith("ollama:")) {
@@ -73,10 +79,9 @@ final class DesignerOptions {
 
   /** The designer the options name; says on {@code out} which it chose by default and why. */
   Designer create(PrintStream out) {
-    String key = System.getenv("OPENAI_API_KEY");
     String choice = designer;
     if (choice == null) {
-      boolean hasKey = key != null && !key.isBlank();
+      boolean hasKey = hasKey();
       choice = hasKey || model.startsWith("ollama:") ? "llm" : "evolution";
       out.println("designer: " + choice + (hasKey ? " (OPENAI_API_KEY is set)"
           : model.startsWith("ollama:") ? " (an Ollama model was named)"

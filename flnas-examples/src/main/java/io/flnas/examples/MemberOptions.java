@@ -1,6 +1,9 @@
 package io.flnas.examples;
 
 import io.flnas.djl.cluster.ClusterSettings;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -38,11 +41,11 @@ final class MemberOptions {
    * it, says on {@code out} what an attacker on that network can still do. Checked before
    * anything starts.
    */
-  void checkTrust(java.io.PrintStream out) {
-    java.net.InetAddress address;
+  void checkTrust(PrintStream out) {
+    InetAddress address;
     try {
-      address = java.net.InetAddress.getByName(bind);
-    } catch (java.net.UnknownHostException e) {
+      address = InetAddress.getByName(bind);
+    } catch (UnknownHostException e) {
       throw new UsageException("--bind: cannot resolve '" + bind + "'");
     }
     if (address.isLoopbackAddress()) {

@@ -79,16 +79,8 @@ final class EvolutionPromptStrategy implements PromptStrategy {
       task.append('\n');
     }
     task.append("Deployment target: ").append(context.target().promptText()).append("\n\n");
-    task.append("Search space:\n").append(context.space().describe()).append("\n\n");
-    if (!context.running().isEmpty()) {
-      task.append("Being evaluated now (do not repeat them):\n");
-      for (Trial t : context.running()) {
-        task.append("- trial ").append(t.iteration()).append(": ")
-            .append(t.architecture().map(a -> a.summary()).orElse("(no architecture)"))
-            .append('\n');
-      }
-      task.append('\n');
-    }
+    task.append("Search space:\n").append(context.space().describe()).append('\n');
+    task.append(FlNasPromptStrategy.running(context)).append('\n');
     task.append("Write the child: change the parent in one to three places (a layer's"
         + " operation, size or kernel, a normalization, a connection), and borrow a part of an"
         + " inspiration where it promises better figures. It must differ from the parent, the"

@@ -99,14 +99,7 @@ final class FlNasPromptStrategy implements PromptStrategy {
         }
       }
     }
-    if (!context.running().isEmpty()) {
-      task.append("\n## Being evaluated now (do not repeat them)\n");
-      for (Trial t : context.running()) {
-        task.append("- trial ").append(t.iteration()).append(": ")
-            .append(t.architecture().map(a -> a.summary()).orElse("(no architecture)"))
-            .append('\n');
-      }
-    }
+    task.append(running(context));
     task.append(count == 1
         ? "\nPropose one new architecture that differs from every architecture already evaluated."
         : "\nPropose " + count + " new architectures that differ from each other and from every"
@@ -116,6 +109,20 @@ final class FlNasPromptStrategy implements PromptStrategy {
     messages.add(PromptMessage.system(role));
     messages.add(PromptMessage.user(task.toString()));
     return messages;
+  }
+
+  /** The prompt's section on the trials being evaluated now; empty when none is. */
+  static String running(DesignContext context) {
+    if (context.running().isEmpty()) {
+      return "";
+    }
+    StringBuilder section = new StringBuilder("\n## Being evaluated now (do not repeat them)\n");
+    for (Trial t : context.running()) {
+      section.append("- trial ").append(t.iteration()).append(": ")
+          .append(t.architecture().map(a -> a.summary()).orElse("(no architecture)"))
+          .append('\n');
+    }
+    return section.toString();
   }
 
   private static String describe(GroupAccuracy g) {

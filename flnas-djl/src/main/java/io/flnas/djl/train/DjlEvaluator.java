@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -53,9 +54,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
+  /** Whether the one warning that oneDNN could not be switched was given. */
+  private static final AtomicBoolean ONE_DNN_WARNED = new AtomicBoolean();
   /** How often a trial samples the process's resident set for {@code process_peak_mb}. */
-  private static final java.util.concurrent.atomic.AtomicBoolean ONE_DNN_WARNED =
-      new java.util.concurrent.atomic.AtomicBoolean();
   private static final java.time.Duration RESIDENT_PERIOD = java.time.Duration.ofMillis(100);
   private final ImageDataset dataset;
   private final Hyperparameters hyper;

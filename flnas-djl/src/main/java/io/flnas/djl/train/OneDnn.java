@@ -41,52 +41,79 @@ public final class OneDnn {
   private static final String SET_NNPACK = "_ZN2at7Context20setUserEnabledNNPACKEb";
   private static final String NNPACK = "_ZNK2at7Context17userEnabledNNPACKEv";
 
-  private OneDnn() {}
-
   /**
-   * Turns oneDNN (and NNPACK) on or off for the whole process; returns why it could not, or empty when the
-   * flag now reads {@code enabled}. Loads the PyTorch engine.
+   * libtorch's context and its four flag functions, looked up once: the evaluator sets the flag
+   * at the start of every trial.
    */
-  public static synchronized Optional<String> setEnabled(boolean enabled) {
-    ai.djl.engine.Engine.getEngine("PyTorch");
-    Path library = Path.of(LibUtils.getLibtorchPath(), "libtorch_cpu.so");
-    if (!Files.isRegularFile(library)) {
-      return Optional.of("there is no " + library + " to switch oneDNN in");
+  private static final class Functions {
+    static final Functions INSTANCE = new Functions();
+    final Pointer context;
+    final Function setEnabled;
+    final Function enabled;
+    final Function setNnpack;
+    final Function nnpack;
+    final String unavailable;
+
+    private Functions() {
+      ai.djl.engine.Engine.getEngine("PyTorch");
+      Path library = Path.of(LibUtils.getLibtorchPath(), "libtorch_cpu.so");
+      Pointer self = null;
+      Function[] found = new Function[4];
+      String why = null;
+      if (!Files.isRegularFile(library)) {
+        why = "there is no " + library + " to switch oneDNN in";
+      } else {
+        try {
+          NativeLibrary torch = NativeLibrary.getInstance(library.toString());
+          found = new Function[] {torch.getFunction(SET_ENABLED), torch.getFunction(ENABLED),
+              torch.getFunction(SET_NNPACK), torch.getFunction(NNPACK)};
+          self = torch.getFunction(GLOBAL_CONTEXT).invokePointer(new Object[0]);
+          if (self == null) {
+            why = "at::globalContext() returned null";
+          }
+        } catch (UnsatisfiedLinkError e) {
+          why = library + " does not export at::Context::setUserEnabledMkldnn";
+        }
+      }
+      this.context = self;
+      this.setEnabled = found[0];
+      this.enabled = found[1];
+      this.setNnpack = found[2];
+      this.nnpack = found[3];
+      this.unavailable = why;
     }
-    try {
-      NativeLibrary torch = NativeLibrary.getInstance(library.toString());
-      Function context = torch.getFunction(GLOBAL_CONTEXT);
-      Function set = torch.getFunction(SET_ENABLED);
-      Function get = torch.getFunction(ENABLED);
-      Pointer self = context.invokePointer(new Object[0]);
-      if (self == null) {
-        return Optional.of("at::globalContext() returned null");
-      }
-      byte flag = (byte) (enabled ? 1 : 0);
-      set.invokeVoid(new Object[] {self, flag});
-      torch.getFunction(SET_NNPACK).invokeVoid(new Object[] {self, flag});
-      boolean now = (get.invokeInt(new Object[] {self}) & 0xff) != 0;
-      boolean nnpack = (torch.getFunction(NNPACK).invokeInt(new Object[] {self}) & 0xff) != 0;
-      if (now != enabled) {
-        return Optional.of("oneDNN still reads " + (now ? "on" : "off") + " after the call");
-      }
-      return nnpack == enabled ? Optional.empty()
-          : Optional.of("NNPACK still reads " + (nnpack ? "on" : "off") + " after the call");
-    } catch (UnsatisfiedLinkError e) {
-      return Optional.of(library + " does not export at::Context::setUserEnabledMkldnn");
+
+    boolean read(Function flag) {
+      return (flag.invokeInt(new Object[] {context}) & 0xff) != 0;
     }
   }
 
-  /** Whether libtorch's flag reads on; empty when it cannot be read. */
-  public static synchronized Optional<Boolean> enabled() {
-    ai.djl.engine.Engine.getEngine("PyTorch");
-    Path library = Path.of(LibUtils.getLibtorchPath(), "libtorch_cpu.so");
-    try {
-      NativeLibrary torch = NativeLibrary.getInstance(library.toString());
-      Pointer self = torch.getFunction(GLOBAL_CONTEXT).invokePointer(new Object[0]);
-      return Optional.of((torch.getFunction(ENABLED).invokeInt(new Object[] {self}) & 0xff) != 0);
-    } catch (UnsatisfiedLinkError e) {
-      return Optional.empty();
+  private OneDnn() {}
+
+  /**
+   * Turns oneDNN (and NNPACK) on or off for the whole process; returns why it could not, or
+   * empty when the flags now read {@code enabled}. Loads the PyTorch engine.
+   */
+  public static synchronized Optional<String> setEnabled(boolean enabled) {
+    Functions f = Functions.INSTANCE;
+    if (f.unavailable != null) {
+      return Optional.of(f.unavailable);
     }
+    byte flag = (byte) (enabled ? 1 : 0);
+    f.setEnabled.invokeVoid(new Object[] {f.context, flag});
+    f.setNnpack.invokeVoid(new Object[] {f.context, flag});
+    boolean now = f.read(f.enabled);
+    if (now != enabled) {
+      return Optional.of("oneDNN still reads " + (now ? "on" : "off") + " after the call");
+    }
+    boolean nnpack = f.read(f.nnpack);
+    return nnpack == enabled ? Optional.empty()
+        : Optional.of("NNPACK still reads " + (nnpack ? "on" : "off") + " after the call");
+  }
+
+  /** Whether libtorch's oneDNN flag reads on; empty when it cannot be read. */
+  public static synchronized Optional<Boolean> enabled() {
+    Functions f = Functions.INSTANCE;
+    return f.unavailable != null ? Optional.empty() : Optional.of(f.read(f.enabled));
   }
 }
