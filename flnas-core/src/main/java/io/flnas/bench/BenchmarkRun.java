@@ -1,11 +1,12 @@
 package io.flnas.bench;
 
+import io.flnas.search.design.Designers;
 import com.google.common.base.Preconditions;
 import io.flnas.FlNasException;
-import io.flnas.search.Designer;
-import io.flnas.search.Metric;
-import io.flnas.search.Objective;
-import io.flnas.search.Objectives;
+import io.flnas.search.design.Designer;
+import io.flnas.search.rank.Metric;
+import io.flnas.search.rank.Objective;
+import io.flnas.search.rank.Objectives;
 import io.flnas.search.Search;
 import io.flnas.search.SearchResult;
 import io.flnas.search.StopRules;

@@ -1,5 +1,7 @@
 package io.flnas.bench;
 
+import io.flnas.search.Search;
+import io.flnas.search.design.Designers;
 import io.flnas.arch.Architecture;
 import io.flnas.arch.Cost;
 import io.flnas.metrics.Evaluation;

@@ -99,6 +99,15 @@ public record Evaluation(
         testFairness, hardware, failure, testPredictions, testIntervals, values);
   }
 
+  /**
+   * A copy that says it trained {@code value} epochs; a search under halving counts a rung's
+   * epochs in all, the rungs before included.
+   */
+  public Evaluation withEpochs(int value) {
+    return new Evaluation(train, validation, test, value, trainingSeconds, validationFairness,
+        testFairness, hardware, failure, testPredictions, testIntervals, extras);
+  }
+
   /** The test predictions as an array, one per test sample; empty when not recorded. */
   public int[] testPredictionArray() {
     return testPredictions.stream().mapToInt(Integer::intValue).toArray();

@@ -1,5 +1,8 @@
 package io.flnas.search;
 
+import io.flnas.search.journal.Journal;
+import io.flnas.search.promote.Halving;
+import io.flnas.metrics.Evaluation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -88,15 +91,26 @@ final class Ledger {
    * Records the end of a later rung: the trial now carries that rung's evaluation; journals it,
    * tells the listeners (a trial ends again) and asks the stop rules.
    */
-  void endRung(Trial updated, int rung) {
+  void endRung(Trial updated, int rung, List<Attempt> attempts) {
     ended.put(updated.iteration(), updated);
     if (journal != null) {
-      journal.appendRung(updated.iteration(), rung, updated.evaluation().orElseThrow());
+      journal.appendRung(updated.iteration(), rung, updated.evaluation().orElseThrow(), attempts);
     }
     best = settings.objective().best(history(), settings.target());
     Optional<Trial> newBest = best;
     tell(l -> l.trialFinished(updated, newBest));
     checkStopRules();
+  }
+
+  /**
+   * Records a later rung that failed: journaled with its failed evaluation and attempts; the
+   * trial keeps the evaluation of the rung before, and nobody is told it ended again.
+   */
+  void rungFailed(int trial, int rung, Evaluation failed, List<Attempt> attempts) {
+    ended.put(trial, ended.get(trial).withAttempts(attempts));
+    if (journal != null) {
+      journal.appendRung(trial, rung, failed, attempts);
+    }
   }
 
   /** Records an ended trial, journals it, tells the listeners and asks the stop rules. */

@@ -1,5 +1,10 @@
 package io.flnas.search;
 
+import io.flnas.search.design.DesignContext;
+import io.flnas.search.design.Designer;
+import io.flnas.search.design.DesignerFailure;
+import io.flnas.search.design.Exchange;
+import io.flnas.search.design.Proposal;
 import io.flnas.arch.Cost;
 import io.flnas.metrics.Evaluation;
 import io.flnas.metrics.HardwareReport;
@@ -63,7 +68,6 @@ final class Outcomes {
 
   /** The message of a failure, or its type when it has none. */
   static String describe(Throwable e) {
-    String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    return Proposal.describe(e);
   }
 }

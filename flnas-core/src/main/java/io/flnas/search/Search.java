@@ -1,5 +1,15 @@
 package io.flnas.search;
 
+import io.flnas.search.design.Designer;
+import io.flnas.search.design.Designers;
+import io.flnas.search.promote.Halving;
+import io.flnas.search.promote.RungEvaluator;
+import io.flnas.search.rank.Metric;
+import io.flnas.search.rank.Objective;
+import io.flnas.search.rank.Objectives;
+import io.flnas.search.screen.Prescreen;
+import io.flnas.search.screen.Screen;
+import io.flnas.search.screen.ProxyScorer;
 import com.google.common.base.Preconditions;
 import io.flnas.space.DeploymentTarget;
 import io.flnas.space.DeploymentTargets;
@@ -45,7 +55,7 @@ public final class Search {
       Designer designer, SearchSpace space, Template template, DeploymentTarget target,
       Objective objective, int maxIterations, long seed, List<SearchListener> listeners,
       Optional<Path> journal, List<Metric> paretoMetrics, List<StopRule> stopRules, Clock clock,
-      Optional<Halving> halving, Optional<Prescreen> prescreen) {}
+      Optional<Halving> halving, Screen screen) {}
 
   private Search(Builder b) {
     int parallelism = b.parallelism > 0 ? b.parallelism
@@ -53,8 +63,7 @@ public final class Search {
     this.settings = new Settings(b.problem, b.evaluator, b.executor, parallelism, b.designer,
         b.space, b.template, b.target, b.objective, b.maxIterations, b.seed,
         List.copyOf(b.listeners), Optional.ofNullable(b.journal), List.copyOf(b.paretoMetrics),
-        List.copyOf(b.stopRules), b.clock, Optional.ofNullable(b.halving),
-        Optional.ofNullable(b.prescreen));
+        List.copyOf(b.stopRules), b.clock, Optional.ofNullable(b.halving), b.screen);
   }
 
   /** Starts a builder with the two collaborators every search needs. */
@@ -74,11 +83,11 @@ public final class Search {
 
   /** Runs every remaining trial and returns the result: {@link #stream()} collected. */
   public SearchResult run() {
-    Scheduler scheduler = new Scheduler(this, settings);
-    try (Stream<Trial> trials = TrialStream.of(scheduler)) {
+    Pipeline pipeline = pipeline();
+    try (Stream<Trial> trials = TrialStream.of(pipeline)) {
       trials.forEach(trial -> { });
     }
-    return scheduler.finish(true);
+    return pipeline.finish(true);
   }
 
   /**
@@ -89,9 +98,18 @@ public final class Search {
    * is released: at once when it is exhausted or a trial fails it, otherwise when it is closed, so
    * close a stream you cut short (try-with-resources). Trials in flight at that point are
    * cancelled and stay RUNNING in the journal, for a resume to run again.
+   *
+   * <p>Building the stream does nothing: the journal is read when the first element is asked
+   * for, and nothing is designed or trained before one is pulled. {@code hasNext} on its iterator
+   * only says whether another trial will come.
    */
   public Stream<Trial> stream() {
-    return TrialStream.of(new Scheduler(this, settings));
+    return TrialStream.of(pipeline());
+  }
+
+  /** A new run of this search; nothing happens until it is asked for a trial. */
+  Pipeline pipeline() {
+    return new Pipeline(this, settings);
   }
 
   /**
@@ -125,7 +143,9 @@ public final class Search {
     fp.put("objective", settings.objective().name());
     // Only when set, so the journals of plain searches keep their fingerprint.
     settings.halving().ifPresent(h -> fp.put("halving", h.toString()));
-    settings.prescreen().ifPresent(p -> fp.put("prescreen", p.describe()));
+    if (!settings.screen().describe().isEmpty()) {
+      fp.put("prescreen", settings.screen().describe());
+    }
     return fp;
   }
 
@@ -167,7 +187,7 @@ public final class Search {
   }
 
   /** The generator of one trial, derived from the seed so a resumed run proposes the same. */
-  static Random iterationRandom(long seed, int iteration) {
+  public static Random iterationRandom(long seed, int iteration) {
     return new Random(seed * 0x9E3779B97F4A7C15L + iteration * 0xBF58476D1CE4E5B9L);
   }
 
@@ -190,7 +210,9 @@ public final class Search {
     private Path journal;
     private List<Metric> paretoMetrics = List.of(Metric.ACCURACY, Metric.UNFAIRNESS);
     private Clock clock = Clock.systemUTC();
-    private Prescreen prescreen;
+    private Screen screen = Screen.NONE;
+    private ProxyScorer scorer;
+    private int candidatesPerSlot;
 
     private Builder(Problem problem, Evaluator evaluator, TrialExecutor executor) {
       Preconditions.checkArgument(problem != null, "problem must not be null");
@@ -256,14 +278,18 @@ public final class Search {
     }
 
     /**
-     * Trains candidates by successive halving ({@link Halving}); none by default (every trial
-     * trains fully). The evaluator must be a {@link RungEvaluator}; trials run in this process.
+     * Trains candidates by successive halving ({@link Halving}, asynchronous unless it says
+     * otherwise); none by default (every trial trains fully). The evaluator must be a {@link
+     * RungEvaluator}, or the executor one that {@linkplain TrialExecutor#continuesRungs continues
+     * rungs}.
      */
     public Builder halving(Halving value) {
       Preconditions.checkArgument(value != null, "halving must not be null");
-      Preconditions.checkArgument(evaluator instanceof RungEvaluator,
-          "successive halving needs a RungEvaluator, which %s is not",
-          evaluator == null ? "an executor's evaluator" : evaluator.name());
+      Preconditions.checkArgument(evaluator != null ? evaluator instanceof RungEvaluator
+              : executor.continuesRungs(),
+          "successive halving needs an evaluator that can continue a trial from its weights"
+              + " (a RungEvaluator), which %s is not",
+          evaluator != null ? evaluator.name() : executor.evaluatorName());
       this.halving = value;
       return this;
     }
@@ -320,11 +346,31 @@ public final class Search {
      * rules in the package's {@code Prescreen}). One candidate per slot scores without screening.
      */
     public Builder prescreen(ProxyScorer scorer, int candidatesPerSlot) {
-      this.prescreen = new Prescreen(scorer, candidatesPerSlot);
+      Preconditions.checkArgument(scorer != null, "scorer must not be null");
+      Preconditions.checkArgument(candidatesPerSlot > 0,
+          "candidatesPerSlot must be > 0, but was %s", candidatesPerSlot);
+      this.scorer = scorer;
+      this.candidatesPerSlot = candidatesPerSlot;
+      this.screen = null;
+      return this;
+    }
+
+    /**
+     * The screening stage of the pipeline, for a screen of your own; default {@link Screen#NONE}
+     * (replaces a {@link #prescreen}).
+     */
+    public Builder screen(Screen value) {
+      Preconditions.checkArgument(value != null, "screen must not be null");
+      this.screen = value;
+      this.scorer = null;
       return this;
     }
 
     public Search build() {
+      if (scorer != null) {
+        // The pre-screen checks candidates against the space and target set last.
+        screen = new Prescreen(scorer, candidatesPerSlot, space, target);
+      }
       return new Search(this);
     }
   }

@@ -1,5 +1,7 @@
 package io.flnas.search;
 
+import io.flnas.search.design.Exchange;
+import io.flnas.search.promote.Halving;
 import com.google.common.base.Preconditions;
 import io.flnas.arch.Architecture;
 import io.flnas.metrics.Evaluation;
@@ -100,6 +102,25 @@ public record Trial(
   public Trial withEvaluation(Evaluation newEvaluation) {
     return ended(newEvaluation.succeeded() ? Status.COMPLETED : Status.FAILED,
         Optional.of(newEvaluation), newEvaluation.failure(), duplicateOf, seconds, attempts);
+  }
+
+  /**
+   * This trial after a later rung of halving: that rung's evaluation, and the attempts the rung
+   * took after the trial's own.
+   */
+  public Trial withRung(Evaluation newEvaluation, List<Attempt> moreAttempts) {
+    return withEvaluation(newEvaluation).withAttempts(moreAttempts);
+  }
+
+  /** This trial with {@code moreAttempts} after its own attempts. */
+  public Trial withAttempts(List<Attempt> moreAttempts) {
+    if (moreAttempts.isEmpty()) {
+      return this;
+    }
+    List<Attempt> all = new java.util.ArrayList<>(attempts);
+    all.addAll(moreAttempts);
+    return new Trial(iteration, designer, architecture, status, evaluation, reason, duplicateOf,
+        exchanges, seconds, round, all, proxyScore);
   }
 
   /**

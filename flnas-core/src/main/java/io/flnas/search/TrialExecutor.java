@@ -1,5 +1,7 @@
 package io.flnas.search;
 
+import io.flnas.search.promote.Halving;
+import io.flnas.search.promote.RungEvaluator;
 import io.flnas.arch.Architecture;
 import java.util.concurrent.CompletableFuture;
 
@@ -23,6 +25,15 @@ public interface TrialExecutor extends AutoCloseable {
 
   /** The evaluator's name, as the journal's configuration fingerprint records it. */
   String evaluatorName();
+
+  /**
+   * Whether it can run a {@link TrialTask#rung rung} of halving: continue a trial from the weights
+   * of its rung before, wherever those are. The in-process executor can when its evaluator is a
+   * {@link RungEvaluator}.
+   */
+  default boolean continuesRungs() {
+    return false;
+  }
 
   /** Trials it can usefully run at once; a search's default parallelism. */
   default int slots() {

@@ -1,5 +1,6 @@
 package io.flnas.search;
 
+import io.flnas.search.promote.RungEvaluator;
 import com.google.common.base.Preconditions;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import java.util.List;
@@ -65,6 +66,11 @@ public final class TrialExecutors {
     @Override
     public int slots() {
       return threads;
+    }
+
+    @Override
+    public boolean continuesRungs() {
+      return evaluator instanceof RungEvaluator;
     }
 
     @Override

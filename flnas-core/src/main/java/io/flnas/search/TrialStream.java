@@ -15,13 +15,17 @@ import java.util.stream.StreamSupport;
 final class TrialStream {
   private TrialStream() {}
 
-  static Stream<Trial> of(Scheduler scheduler) {
+  static Stream<Trial> of(Pipeline scheduler) {
     Iterator<Trial> iterator = new Iterator<>() {
       private int restoredIndex;
 
       @Override
       public boolean hasNext() {
-        if (restoredIndex < scheduler.restored.size()) {
+        if (!scheduler.opened()) {
+          // Nothing read yet: a journal's trials or a new one come (or next() says why not).
+          return true;
+        }
+        if (restoredIndex < scheduler.restored().size()) {
           return true;
         }
         boolean more = guarded(scheduler::hasNext);
@@ -33,8 +37,8 @@ final class TrialStream {
 
       @Override
       public Trial next() {
-        if (restoredIndex < scheduler.restored.size()) {
-          return scheduler.restored.get(restoredIndex++);
+        if (restoredIndex < scheduler.restored().size()) {
+          return scheduler.restored().get(restoredIndex++);
         }
         if (!hasNext()) {
           throw new NoSuchElementException();

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flnas.arch.Architecture;
 import io.flnas.arch.ArchitectureJson;
 import io.flnas.arch.Cost;
-import io.flnas.search.Designers;
+import io.flnas.search.design.Designers;
 import io.flnas.search.Search;
 import io.flnas.search.SearchResult;
 import io.flnas.search.Trial;
@@ -138,7 +138,7 @@ class TabularBenchmarksTest {
   private static SearchResult search(TabularBenchmark bench, Path journal) {
     return Search.builder(bench.problem(), new TabularEvaluator(bench)).space(bench.space())
         .designer(Designers.surrogate()).target(io.flnas.space.DeploymentTargets.unconstrained())
-        .objective(io.flnas.search.Objectives.lexicographic(io.flnas.search.Metric.ACCURACY))
+        .objective(io.flnas.search.rank.Objectives.lexicographic(io.flnas.search.rank.Metric.ACCURACY))
         .maxIterations(12).seed(7).journal(journal).build().run();
   }
 

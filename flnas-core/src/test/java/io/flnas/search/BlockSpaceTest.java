@@ -1,5 +1,6 @@
 package io.flnas.search;
 
+import io.flnas.search.design.Designers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flnas.arch.ActivationKind;

@@ -1,5 +1,7 @@
 package io.flnas.search;
 
+import io.flnas.search.design.Designer;
+import io.flnas.search.design.Designers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flnas.arch.Shape;

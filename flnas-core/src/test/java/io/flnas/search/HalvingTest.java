@@ -1,5 +1,10 @@
 package io.flnas.search;
 
+import io.flnas.search.design.Designers;
+import io.flnas.search.journal.Journal;
+import io.flnas.search.promote.Halving;
+import io.flnas.search.promote.RungEvaluator;
+import io.flnas.search.rank.Objectives;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,7 +44,10 @@ class HalvingTest {
     final CheapEvaluator cheap = new CheapEvaluator();
     final List<String> calls = new CopyOnWriteArrayList<>();
     final Map<Integer, Integer> totalEpochs = new ConcurrentHashMap<>();
+    /** Validation accuracy of each {@code trial@rung}. */
+    final Map<String, Double> accuracies = new ConcurrentHashMap<>();
     volatile int dieAtRung = -1;
+    volatile long millisPerEpoch;
 
     @Override
     public Evaluation evaluate(Architecture architecture) {
@@ -59,6 +67,15 @@ class HalvingTest {
       totalEpochs.merge(trial, rung.epochs(), Integer::sum);
       Evaluation full = cheap.evaluate(architecture);
       double accuracy = full.accuracy() * (1 - Math.pow(0.5, total));
+      accuracies.put(trial + "@" + rung.index(), accuracy);
+      if (millisPerEpoch > 0) {
+        try {
+          Thread.sleep(millisPerEpoch * rung.epochs());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
       return new Evaluation(full.train(), new SplitMetrics(1 - accuracy, accuracy), full.test(),
           rung.epochs(), 0.1, full.validationFairness(), full.testFairness(), full.hardware(),
           java.util.Optional.empty());
@@ -89,9 +106,10 @@ class HalvingTest {
   private Search.Builder search(Learner learner) {
     return Search.builder(PROBLEM, learner).designer(Designers.random()).space(SearchSpaces.tiny())
         .target(DeploymentTargets.unconstrained()).maxIterations(9).seed(2).parallelism(3)
-        .halving(Halving.of(1, 3, 9).checkpoints(dir.resolve("rungs")));
+        .halving(Halving.of(1, 3, 9).synchronous().checkpoints(dir.resolve("rungs")));
   }
 
+  /** The synchronous schedule: all of rung 0, then the best third, rung by rung. */
   @Test
   void the_best_third_of_each_rung_goes_on_from_its_own_weights() {
     Learner learner = new Learner();
@@ -139,7 +157,7 @@ class HalvingTest {
   @Test
   void a_resume_in_the_middle_of_a_rung_continues_it_from_the_rung_before() {
     Learner uninterrupted = new Learner();
-    List<String> expected = search(uninterrupted).halving(Halving.of(1, 3, 9)
+    List<String> expected = search(uninterrupted).halving(Halving.of(1, 3, 9).synchronous()
         .checkpoints(dir.resolve("other"))).build().run().history().stream()
         .map(Trial::summary).toList();
 
@@ -163,8 +181,8 @@ class HalvingTest {
   @Test
   void halving_needs_an_evaluator_that_trains_in_rungs() {
     assertThatThrownBy(() -> Search.builder(PROBLEM, new CheapEvaluator())
-        .halving(Halving.of(1, 3, 9))).hasMessage("successive halving needs a RungEvaluator,"
-        + " which cheap is not");
+        .halving(Halving.of(1, 3, 9))).hasMessage("successive halving needs an evaluator that"
+        + " can continue a trial from its weights (a RungEvaluator), which cheap is not");
   }
 
 }

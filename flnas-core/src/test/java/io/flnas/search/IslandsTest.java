@@ -1,5 +1,10 @@
 package io.flnas.search;
 
+import io.flnas.search.design.Designers;
+import io.flnas.search.design.Islands;
+import io.flnas.search.rank.Metric;
+import io.flnas.search.rank.Objective;
+import io.flnas.search.rank.Objectives;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flnas.arch.Shape;

@@ -1,5 +1,7 @@
 package io.flnas.search;
 
+import io.flnas.search.rank.Metric;
+import io.flnas.search.rank.Objectives;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flnas.arch.ReferenceArchitectures;
@@ -76,6 +78,23 @@ class ObjectivesTest {
 
     assertThat(Objectives.paretoFront(List.of(a, b, dominated, middle), Metric.ACCURACY,
         Metric.UNFAIRNESS)).containsExactly(a, b, middle);
+  }
+
+  @Test
+  void pareto_ranks_by_front_then_crowding_distance() {
+    // Front 1: 1, 2, 3, 4 (accuracy up, unfairness up); 5 and 6 dominated by 2; 6 also by 5.
+    List<Trial> trials = List.of(trial(1, 0.60, 0.01, 1, 1), trial(2, 0.70, 0.02, 1, 1),
+        trial(3, 0.71, 0.05, 1, 1), trial(4, 0.90, 0.20, 1, 1), trial(5, 0.65, 0.03, 1, 1),
+        trial(6, 0.50, 0.04, 1, 1));
+
+    List<Integer> ranked = Objectives.pareto(Metric.ACCURACY, Metric.UNFAIRNESS)
+        .rank(trials, ANY).stream().map(Trial::iteration).toList();
+
+    // The extremes 1 and 4 first; then 3, whose neighbours are farther apart than 2's (crowding
+    // 0.20/0.30 + 0.18/0.19 against 0.11/0.30 + 0.04/0.19); then the next fronts, 5, then 6.
+    assertThat(ranked).containsExactly(1, 4, 3, 2, 5, 6);
+    assertThat(Objectives.pareto(Metric.ACCURACY, Metric.UNFAIRNESS).name())
+        .isEqualTo("pareto[ACCURACY, UNFAIRNESS]");
   }
 
   @Test

@@ -1,5 +1,11 @@
 package io.flnas.search;
 
+import io.flnas.search.design.DesignContext;
+import io.flnas.search.design.Designer;
+import io.flnas.search.design.Designers;
+import io.flnas.search.design.Proposal;
+import io.flnas.search.journal.Journal;
+import io.flnas.search.rank.Objectives;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,12 @@
 package io.flnas.search;
 
+import io.flnas.search.design.DesignContext;
+import io.flnas.search.design.Designer;
+import io.flnas.search.design.Designers;
+import io.flnas.search.design.Proposal;
+import io.flnas.search.journal.Journal;
+import io.flnas.search.journal.TrialJson;
+import io.flnas.search.screen.ProxyScorer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

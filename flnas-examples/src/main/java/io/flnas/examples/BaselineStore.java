@@ -11,7 +11,7 @@ import io.flnas.djl.train.DjlEvaluator;
 import io.flnas.metrics.Evaluation;
 import io.flnas.metrics.EvaluationJson;
 import io.flnas.search.Baselines;
-import io.flnas.search.JsonLines;
+import io.flnas.search.journal.JsonLines;
 import java.nio.file.Files;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.flnas.examples;
 
+import io.flnas.search.Search;
 import io.flnas.arch.Architecture;
 import io.flnas.search.SearchListener;
 import io.flnas.search.SearchResult;

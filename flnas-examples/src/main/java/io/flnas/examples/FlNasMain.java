@@ -7,7 +7,7 @@ import io.flnas.examples.report.Report;
 import io.flnas.examples.report.RunReport;
 import io.flnas.examples.report.TableOne;
 import io.flnas.search.Baselines;
-import io.flnas.search.Designer;
+import io.flnas.search.design.Designer;
 import io.flnas.search.Search;
 import io.flnas.search.SearchResult;
 import io.flnas.space.DeploymentTarget;

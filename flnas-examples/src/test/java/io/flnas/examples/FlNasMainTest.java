@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flnas.examples.report.Plots;
 import io.flnas.examples.report.Report;
-import io.flnas.search.Journal;
+import io.flnas.search.journal.Journal;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

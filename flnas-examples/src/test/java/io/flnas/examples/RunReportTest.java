@@ -6,7 +6,7 @@ import io.flnas.arch.Shape;
 import io.flnas.examples.report.Plots;
 import io.flnas.examples.report.Report;
 import io.flnas.examples.report.RunReport;
-import io.flnas.search.Designers;
+import io.flnas.search.design.Designers;
 import io.flnas.search.Problem;
 import io.flnas.search.Search;
 import io.flnas.search.SearchListener;

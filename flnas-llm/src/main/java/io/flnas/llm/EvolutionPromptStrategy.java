@@ -1,10 +1,11 @@
 package io.flnas.llm;
 
+import io.flnas.search.Search;
 import com.google.common.base.Preconditions;
-import io.flnas.search.DesignContext;
-import io.flnas.search.Islands;
-import io.flnas.search.PromptMessage;
-import io.flnas.search.PromptStrategy;
+import io.flnas.search.design.DesignContext;
+import io.flnas.search.design.Islands;
+import io.flnas.search.design.PromptMessage;
+import io.flnas.search.design.PromptStrategy;
 import io.flnas.search.Trial;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.flnas.llm;
 
 import io.flnas.arch.Violation;
-import io.flnas.search.DesignContext;
+import io.flnas.search.design.DesignContext;
 import io.flnas.search.Trial;
 
 /** The feedback a model gets on a single proposal the core check refused. */

@@ -2,9 +2,9 @@ package io.flnas.llm;
 
 import com.google.common.base.Preconditions;
 import io.flnas.metrics.GroupAccuracy;
-import io.flnas.search.DesignContext;
-import io.flnas.search.PromptMessage;
-import io.flnas.search.PromptStrategy;
+import io.flnas.search.design.DesignContext;
+import io.flnas.search.design.PromptMessage;
+import io.flnas.search.design.PromptStrategy;
 import io.flnas.search.Trial;
 import java.util.ArrayList;
 import java.util.List;

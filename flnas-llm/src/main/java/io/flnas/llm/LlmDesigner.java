@@ -1,5 +1,6 @@
 package io.flnas.llm;
 
+import io.flnas.search.Search;
 import com.google.common.base.Preconditions;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -19,13 +20,13 @@ import io.flnas.DesignerException;
 import io.flnas.FlNasException;
 import io.flnas.TemplateParseException;
 import io.flnas.arch.Architecture;
-import io.flnas.search.DesignContext;
-import io.flnas.search.Designer;
-import io.flnas.search.DesignerFailure;
-import io.flnas.search.Exchange;
-import io.flnas.search.PromptMessage;
-import io.flnas.search.PromptStrategy;
-import io.flnas.search.Proposal;
+import io.flnas.search.design.DesignContext;
+import io.flnas.search.design.Designer;
+import io.flnas.search.design.DesignerFailure;
+import io.flnas.search.design.Exchange;
+import io.flnas.search.design.PromptMessage;
+import io.flnas.search.design.PromptStrategy;
+import io.flnas.search.design.Proposal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,10 +1,13 @@
 package io.flnas.llm;
 
-import io.flnas.search.PromptStrategy;
+import io.flnas.search.design.Designer;
+import io.flnas.search.design.Islands;
+import io.flnas.search.design.PromptMessage;
+import io.flnas.search.design.PromptStrategy;
 
 /**
  * Ready-made prompt strategies. Write your own as a lambda over the {@link
- * io.flnas.search.DesignContext}:
+ * io.flnas.search.design.DesignContext}:
  *
  * <pre>{@code
  * PromptStrategy terse = context -> List.of(PromptMessage.user(
@@ -35,7 +38,7 @@ public final class PromptStrategies {
 
   /**
    * The model as the mutation and crossover operator of an evolving population: islands with
-   * periodic migration and a MAP-Elites archive ({@link io.flnas.search.Islands}), one parent and
+   * periodic migration and a MAP-Elites archive ({@link io.flnas.search.design.Islands}), one parent and
    * {@code inspirations} elites in each prompt; the paper's prompt until an island has a member.
    *
    * <pre>{@code
@@ -44,13 +47,13 @@ public final class PromptStrategies {
    *     .build();
    * }</pre>
    */
-  public static PromptStrategy evolution(io.flnas.search.Islands.Settings settings,
+  public static PromptStrategy evolution(io.flnas.search.design.Islands.Settings settings,
       int inspirations) {
     return new EvolutionPromptStrategy(settings, inspirations, withHistory(3, 3));
   }
 
-  /** {@link #evolution(io.flnas.search.Islands.Settings, int)} with defaults and 3 inspirations. */
+  /** {@link #evolution(io.flnas.search.design.Islands.Settings, int)} with defaults and 3 inspirations. */
   public static PromptStrategy evolution() {
-    return evolution(io.flnas.search.Islands.Settings.defaults(), 3);
+    return evolution(io.flnas.search.design.Islands.Settings.defaults(), 3);
   }
 }

@@ -1,7 +1,8 @@
 package io.flnas.llm;
 
+import io.flnas.search.Search;
 import com.google.common.base.Preconditions;
-import io.flnas.search.Exchange;
+import io.flnas.search.design.Exchange;
 import io.flnas.search.StopRule;
 import io.flnas.search.StopRules;
 import java.util.ArrayList;

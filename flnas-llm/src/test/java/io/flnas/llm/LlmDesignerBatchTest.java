@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flnas.arch.Architecture;
-import io.flnas.search.DesignContext;
-import io.flnas.search.Exchange;
-import io.flnas.search.Objectives;
-import io.flnas.search.Proposal;
+import io.flnas.search.design.DesignContext;
+import io.flnas.search.design.Exchange;
+import io.flnas.search.rank.Objectives;
+import io.flnas.search.design.Proposal;
 import io.flnas.search.SearchResult;
 import io.flnas.search.Trial;
 import io.flnas.space.DeploymentTargets;

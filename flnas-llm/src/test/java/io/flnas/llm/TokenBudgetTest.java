@@ -3,7 +3,7 @@ package io.flnas.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.flnas.search.Exchange;
+import io.flnas.search.design.Exchange;
 import io.flnas.search.Trial;
 import java.util.List;
 import java.util.Optional;

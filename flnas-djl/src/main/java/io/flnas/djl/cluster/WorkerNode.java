@@ -13,7 +13,7 @@ import io.flnas.djl.train.ResidentSampler;
 import io.flnas.metrics.Evaluation;
 import io.flnas.metrics.EvaluationJson;
 import io.flnas.metrics.HardwareReport;
-import io.flnas.search.Fingerprints;
+import io.flnas.search.journal.Fingerprints;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.flnas.djl.proxy;
 
+import io.flnas.search.Search;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -15,7 +16,7 @@ import io.flnas.arch.Architecture;
 import io.flnas.djl.data.ImageDataset;
 import io.flnas.djl.data.Split;
 import io.flnas.djl.model.ArchitectureBlocks;
-import io.flnas.search.ProxyScorer;
+import io.flnas.search.screen.ProxyScorer;
 import java.util.Random;
 
 /**

@@ -1,5 +1,7 @@
 package io.flnas.djl.train;
 
+import io.flnas.search.Search;
+import io.flnas.search.SearchResult;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -20,7 +22,7 @@ import io.flnas.metrics.FairnessIntervals;
 import io.flnas.metrics.FairnessReport;
 import io.flnas.metrics.HardwareReport;
 import io.flnas.metrics.SplitMetrics;
-import io.flnas.search.RungEvaluator;
+import io.flnas.search.promote.RungEvaluator;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

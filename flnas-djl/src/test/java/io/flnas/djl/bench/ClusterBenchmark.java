@@ -10,7 +10,7 @@ import io.flnas.djl.cluster.WorkSpec;
 import io.flnas.djl.cluster.WorkerNode;
 import io.flnas.djl.data.ImageDataset;
 import io.flnas.djl.train.DjlEvaluator;
-import io.flnas.search.Designers;
+import io.flnas.search.design.Designers;
 import io.flnas.search.Problem;
 import io.flnas.search.Search;
 import io.flnas.search.SearchResult;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flnas.FlNasException;
 import io.flnas.arch.Shape;
-import io.flnas.search.Designers;
+import io.flnas.search.design.Designers;
 import io.flnas.search.Problem;
 import io.flnas.search.Search;
 import io.flnas.search.SearchResult;

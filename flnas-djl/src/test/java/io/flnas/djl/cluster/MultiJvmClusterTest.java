@@ -3,7 +3,7 @@ package io.flnas.djl.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flnas.search.Journal;
+import io.flnas.search.journal.Journal;
 import io.flnas.search.Search;
 import io.flnas.search.SearchListener;
 import io.flnas.search.SearchResult;

@@ -9,7 +9,7 @@ import io.flnas.djl.data.ImageDataset;
 import io.flnas.djl.data.SyntheticLesions;
 import io.flnas.metrics.Evaluation;
 import io.flnas.search.Evaluator;
-import io.flnas.search.RungEvaluator.Rung;
+import io.flnas.search.promote.RungEvaluator.Rung;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.flnas.examples.assertions;
 
-import io.flnas.search.Objectives;
+import io.flnas.search.rank.Objectives;
 import io.flnas.search.SearchResult;
 import io.flnas.search.Trial;
 import io.flnas.space.DeploymentTarget;

@@ -3,7 +3,7 @@ package io.flnas.examples.report;
 import io.flnas.arch.ArchitectureJson;
 import io.flnas.metrics.Bootstrap;
 import io.flnas.search.Baselines;
-import io.flnas.search.Metric;
+import io.flnas.search.rank.Metric;
 import io.flnas.search.Search;
 import io.flnas.search.SearchListener;
 import io.flnas.search.SearchResult;

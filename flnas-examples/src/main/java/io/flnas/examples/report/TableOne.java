@@ -8,7 +8,7 @@ import io.flnas.metrics.GroupAccuracy;
 import io.flnas.metrics.GroupColumn;
 import io.flnas.metrics.Interval;
 import io.flnas.search.Baselines;
-import io.flnas.search.Metric;
+import io.flnas.search.rank.Metric;
 import io.flnas.search.Trial;
 import java.util.ArrayList;
 import java.util.Collection;

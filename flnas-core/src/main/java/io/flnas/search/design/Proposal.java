@@ -1,4 +1,4 @@
-package io.flnas.search;
+package io.flnas.search.design;
 
 import com.google.common.base.Preconditions;
 import io.flnas.arch.Architecture;
@@ -68,5 +68,11 @@ public final class Proposal {
   public String toString() {
     return failure == null ? "Proposal[" + architecture.summary() + "]"
         : "Proposal[failed: " + failure + "]";
+  }
+
+  /** The message of a failure, as a failed slot records it, or its type when it has none. */
+  public static String describe(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }
 }

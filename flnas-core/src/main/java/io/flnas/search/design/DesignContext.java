@@ -1,5 +1,8 @@
-package io.flnas.search;
+package io.flnas.search.design;
 
+import io.flnas.search.Problem;
+import io.flnas.search.Trial;
+import io.flnas.search.rank.Objective;
 import io.flnas.arch.Architecture;
 import io.flnas.arch.Cost;
 import io.flnas.arch.Shapes;
@@ -11,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -75,17 +79,25 @@ public record DesignContext(
    * rules, the target's hard budgets, and whether it duplicates an evaluated or a running trial.
    */
   public Check check(Architecture candidate) {
-    List<Violation> violations = violations(candidate, space, target);
-    String hash = candidate.hash();
-    Optional<Trial> duplicate = Stream.concat(history.stream(), running.stream())
+    return check(candidate, space, target, hash -> Stream.concat(history.stream(),
+        running.stream())
         .filter(t -> (t.evaluation().isPresent() || t.status() == Trial.Status.RUNNING)
             && t.hash().filter(hash::equals).isPresent())
-        .findFirst();
-    return new Check(violations, duplicate);
+        .findFirst());
+  }
+
+  /**
+   * The check itself, for a search's pipeline as for a designer: the violations of the space and
+   * target, and the trial {@code twin} finds for the candidate's hash (an evaluated or a running
+   * trial with the same architecture), if any.
+   */
+  public static Check check(Architecture candidate, SearchSpace space, DeploymentTarget target,
+      Function<String, Optional<Trial>> twin) {
+    return new Check(violations(candidate, space, target), twin.apply(candidate.hash()));
   }
 
   /** The search-space and budget violations of a candidate; empty when it may be trained. */
-  static List<Violation> violations(Architecture candidate, SearchSpace space,
+  public static List<Violation> violations(Architecture candidate, SearchSpace space,
       DeploymentTarget target) {
     List<Violation> violations = new ArrayList<>(space.validate(candidate));
     if (violations.isEmpty() || Shapes.infer(candidate).valid()) {

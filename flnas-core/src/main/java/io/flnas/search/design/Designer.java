@@ -1,5 +1,6 @@
-package io.flnas.search;
+package io.flnas.search.design;
 
+import io.flnas.search.StopRule;
 import io.flnas.DesignerException;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ public interface Designer {
       try {
         proposals.add(propose(slot));
       } catch (DesignerException e) {
-        proposals.add(Proposal.failed(Outcomes.describe(e), e instanceof DesignerFailure f
+        proposals.add(Proposal.failed(Proposal.describe(e), e instanceof DesignerFailure f
             ? f.exchanges() : List.of()));
       }
     }

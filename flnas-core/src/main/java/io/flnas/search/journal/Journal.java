@@ -1,5 +1,8 @@
-package io.flnas.search;
+package io.flnas.search.journal;
 
+import io.flnas.search.Attempt;
+import io.flnas.search.Trial;
+import io.flnas.search.promote.Halving;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -122,7 +125,12 @@ public final class Journal {
    * A rung of {@link Halving} past rung 0 as the journal holds it: started, and ended with its
    * evaluation unless the run stopped during it.
    */
-  public record RungRecord(int trial, int rung, Optional<Evaluation> evaluation) {}
+  public record RungRecord(int trial, int rung, Optional<Evaluation> evaluation,
+      List<Attempt> attempts) {
+    public RungRecord {
+      attempts = List.copyOf(attempts);
+    }
+  }
 
   private static void writeHeader(Path path, Map<String, String> fingerprint) throws IOException {
     ObjectNode header = MAPPER.createObjectNode();
@@ -158,10 +166,13 @@ public final class Journal {
         RungRecord rung = rungRecord(path, line, ended);
         // The trial line holds rung 0; keep it before the evaluation of a later rung replaces it.
         rungs.putIfAbsent(rung.trial() + "/0", new RungRecord(rung.trial(), 0,
-            ended.get(rung.trial()).evaluation()));
+            ended.get(rung.trial()).evaluation(), List.of()));
         rungs.put(rung.trial() + "/" + rung.rung(), rung);
-        rung.evaluation().ifPresent(e -> ended.put(rung.trial(), ended.get(rung.trial())
-            .withEvaluation(e)));
+        // A rung that failed leaves the trial with the evaluation of the rung before.
+        Trial before = ended.get(rung.trial());
+        ended.put(rung.trial(), rung.evaluation().filter(Evaluation::succeeded)
+            .map(e -> before.withRung(e, rung.attempts())).orElse(before.withAttempts(
+                rung.attempts())));
         continue;
       }
       Trial trial;
@@ -221,7 +232,8 @@ public final class Journal {
     try {
       Optional<Evaluation> evaluation = line.node().hasNonNull("evaluation")
           ? Optional.of(EvaluationJson.fromNode(line.node().get("evaluation"))) : Optional.empty();
-      return new RungRecord(trial, line.node().path("rung").asInt(), evaluation);
+      return new RungRecord(trial, line.node().path("rung").asInt(), evaluation,
+          TrialJson.readAttempts(line.node()));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new JournalMismatchException("journal " + path + " line " + line.number()
           + " is corrupt: " + e.getMessage(), e);
@@ -234,12 +246,16 @@ public final class Journal {
         + ",\"rung\":" + rung + "}");
   }
 
-  /** Appends the line of a rung that ended, with its evaluation. */
-  public void appendRung(int trial, int rung, Evaluation evaluation) {
+  /**
+   * Appends the line of a rung that ended, with its evaluation (a failed one for a rung that
+   * failed) and the attempts it took on an executor that records them.
+   */
+  public void appendRung(int trial, int rung, Evaluation evaluation, List<Attempt> attempts) {
     com.fasterxml.jackson.databind.node.ObjectNode node =
         com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     node.put("type", "rung").put("iteration", trial).put("rung", rung);
     node.set("evaluation", EvaluationJson.toNode(evaluation));
+    TrialJson.writeAttempts(node, attempts);
     JsonLines.append(path, node.toString());
   }
 

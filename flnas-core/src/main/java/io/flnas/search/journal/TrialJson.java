@@ -1,5 +1,9 @@
-package io.flnas.search;
+package io.flnas.search.journal;
 
+import io.flnas.search.Attempt;
+import io.flnas.search.Trial;
+import io.flnas.search.design.Exchange;
+import io.flnas.search.design.PromptMessage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -61,13 +65,7 @@ public final class TrialJson {
         node.put("proxy_score", Double.toString(p));
       }
     });
-    if (!trial.attempts().isEmpty()) {
-      ArrayNode attempts = node.putArray("attempts");
-      for (Attempt a : trial.attempts()) {
-        attempts.addObject().put("worker", a.worker()).put("outcome", a.outcome())
-            .put("seconds", a.seconds());
-      }
-    }
+    writeAttempts(node, trial.attempts());
     ArrayNode exchanges = node.putArray("exchanges");
     for (Exchange x : trial.exchanges()) {
       ObjectNode e = exchanges.addObject();
@@ -106,11 +104,7 @@ public final class TrialJson {
           e.path("output_tokens").asInt(), e.path("latency_ms").asLong(),
           e.path("outcome").asText()));
     }
-    List<Attempt> attempts = new ArrayList<>();
-    for (JsonNode a : node.path("attempts")) {
-      attempts.add(new Attempt(a.path("worker").asText(), a.path("outcome").asText(),
-          a.path("seconds").asDouble()));
-    }
+    List<Attempt> attempts = readAttempts(node);
     int iteration = node.path("iteration").asInt();
     return new Trial(iteration, node.path("designer").asText(), architecture,
         Trial.Status.valueOf(node.path("status").asText().toUpperCase()), evaluation,
@@ -128,5 +122,26 @@ public final class TrialJson {
     }
     return OptionalDouble.of(value.isTextual() ? Double.parseDouble(value.asText())
         : value.asDouble());
+  }
+
+  /** Writes {@code attempts} as the node's {@code attempts} array; nothing when there are none. */
+  static void writeAttempts(ObjectNode node, List<Attempt> attempts) {
+    if (!attempts.isEmpty()) {
+      ArrayNode array = node.putArray("attempts");
+      for (Attempt a : attempts) {
+        array.addObject().put("worker", a.worker()).put("outcome", a.outcome())
+            .put("seconds", a.seconds());
+      }
+    }
+  }
+
+  /** The node's {@code attempts} array; empty when it has none. */
+  static List<Attempt> readAttempts(JsonNode node) {
+    List<Attempt> attempts = new ArrayList<>();
+    for (JsonNode a : node.path("attempts")) {
+      attempts.add(new Attempt(a.path("worker").asText(), a.path("outcome").asText(),
+          a.path("seconds").asDouble()));
+    }
+    return attempts;
   }
 }

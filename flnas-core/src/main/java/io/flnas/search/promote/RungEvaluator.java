@@ -1,5 +1,6 @@
-package io.flnas.search;
+package io.flnas.search.promote;
 
+import io.flnas.search.Evaluator;
 import io.flnas.arch.Architecture;
 import java.nio.file.Path;
 import java.util.Optional;

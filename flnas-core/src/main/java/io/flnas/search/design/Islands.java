@@ -1,5 +1,8 @@
-package io.flnas.search;
+package io.flnas.search.design;
 
+import io.flnas.search.Trial;
+import io.flnas.search.rank.Metric;
+import io.flnas.search.rank.Objective;
 import com.google.common.base.Preconditions;
 import io.flnas.space.DeploymentTarget;
 import java.util.ArrayList;

@@ -1,5 +1,9 @@
-package io.flnas.search;
+package io.flnas.search.screen;
 
+import io.flnas.search.Search;
+import io.flnas.search.design.DesignContext;
+import io.flnas.search.design.Exchange;
+import io.flnas.search.design.Proposal;
 import com.google.common.base.Preconditions;
 import io.flnas.arch.Architecture;
 import io.flnas.space.DeploymentTarget;
@@ -15,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The zero-cost pre-screen of a search (see {@link Search.Builder#prescreen}): a round asks the
+ * The zero-cost pre-screen of a search (see {@link io.flnas.search.Search.Builder#prescreen}), a
+ * {@link Screen}: a round asks the
  * designer for {@code candidatesPerSlot} proposals per free slot, scores each valid one with the
  * proxy, and keeps as many as there are free slots, the best-scoring first.
  *
@@ -31,27 +36,27 @@ import org.slf4j.LoggerFactory;
  * made (the convention of a batch request), so tokens and replays stay whole when the candidate
  * that asked is screened out.
  */
-record Prescreen(ProxyScorer scorer, int candidatesPerSlot) {
+public record Prescreen(ProxyScorer scorer, int candidatesPerSlot, SearchSpace space,
+    DeploymentTarget target) implements Screen {
   private static final Logger LOG = LoggerFactory.getLogger(Prescreen.class);
 
-  Prescreen {
+  public Prescreen {
     Preconditions.checkArgument(scorer != null, "scorer must not be null");
     Preconditions.checkArgument(candidatesPerSlot > 0, "candidatesPerSlot must be > 0, but was %s",
         candidatesPerSlot);
   }
 
-  /** A kept proposal and its proxy score (empty for a failed or invalid one). */
-  record Kept(Proposal proposal, OptionalDouble score) {}
-
   private record Candidate(int index, Proposal proposal, OptionalDouble score) {}
 
   /** For the fingerprint: {@code naswot(batch=64 seed=42) x4}. */
-  String describe() {
+  @Override
+  public String describe() {
     return scorer.name() + " x" + candidatesPerSlot;
   }
 
   /** Each slot's contexts: its own first, then {@code candidatesPerSlot - 1} more. */
-  List<DesignContext> expand(List<DesignContext> slots, long seed) {
+  @Override
+  public List<DesignContext> expand(List<DesignContext> slots, long seed) {
     List<DesignContext> candidates = new ArrayList<>();
     for (DesignContext slot : slots) {
       candidates.add(slot);
@@ -64,7 +69,8 @@ record Prescreen(ProxyScorer scorer, int candidatesPerSlot) {
     return candidates;
   }
 
-  static Random candidateRandom(long seed, int iteration, int candidate) {
+  /** The generator of candidate {@code candidate} (from 1) of trial {@code iteration}'s slot. */
+  public static Random candidateRandom(long seed, int iteration, int candidate) {
     return new Random(Search.iterationRandom(seed, iteration).nextLong()
         + candidate * 0x632BE59BD9B4E019L);
   }
@@ -74,8 +80,8 @@ record Prescreen(ProxyScorer scorer, int candidatesPerSlot) {
    * score (ties to the earlier; an architecture already kept this round is skipped), then, if too
    * few are valid, failed or invalid ones in proposal order, so that the round still records why.
    */
-  List<Kept> select(List<Proposal> proposals, int free, SearchSpace space,
-      DeploymentTarget target) {
+  @Override
+  public List<Kept> select(List<Proposal> proposals, int free) {
     List<Candidate> valid = new ArrayList<>();
     List<Candidate> rest = new ArrayList<>();
     for (int i = 0; i < proposals.size(); i++) {

@@ -1,4 +1,4 @@
-package io.flnas.search;
+package io.flnas.search.design;
 
 import io.flnas.DesignerException;
 import java.util.List;

@@ -1,5 +1,7 @@
-package io.flnas.search;
+package io.flnas.search.design;
 
+import io.flnas.search.Trial;
+import io.flnas.search.rank.Objectives;
 import com.google.common.base.Preconditions;
 import io.flnas.arch.Architecture;
 import java.util.ArrayList;

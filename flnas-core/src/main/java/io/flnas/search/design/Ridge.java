@@ -1,4 +1,4 @@
-package io.flnas.search;
+package io.flnas.search.design;
 
 /** Solves the small symmetric positive-definite systems of a ridge regression (Cholesky). */
 final class Ridge {

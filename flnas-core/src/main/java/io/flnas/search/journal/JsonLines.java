@@ -1,4 +1,4 @@
-package io.flnas.search;
+package io.flnas.search.journal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.flnas.search;
+package io.flnas.search.design;
 
 import java.util.List;
 

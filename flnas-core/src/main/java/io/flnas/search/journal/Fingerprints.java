@@ -1,4 +1,4 @@
-package io.flnas.search;
+package io.flnas.search.journal;
 
 import java.util.ArrayList;
 import java.util.List;

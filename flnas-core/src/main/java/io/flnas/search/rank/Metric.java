@@ -1,4 +1,4 @@
-package io.flnas.search;
+package io.flnas.search.rank;
 
 import com.google.common.base.Preconditions;
 import io.flnas.metrics.Evaluation;

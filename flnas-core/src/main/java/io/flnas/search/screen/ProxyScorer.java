@@ -1,5 +1,6 @@
-package io.flnas.search;
+package io.flnas.search.screen;
 
+import io.flnas.search.Search;
 import io.flnas.arch.Architecture;
 
 /**

@@ -1,5 +1,6 @@
-package io.flnas.search;
+package io.flnas.search.rank;
 
+import io.flnas.search.Trial;
 import io.flnas.space.DeploymentTarget;
 import java.util.List;
 import java.util.Optional;

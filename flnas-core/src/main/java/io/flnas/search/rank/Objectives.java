@@ -1,11 +1,14 @@
-package io.flnas.search;
+package io.flnas.search.rank;
 
+import io.flnas.search.Trial;
 import com.google.common.base.Preconditions;
 import io.flnas.metrics.Evaluation;
 import io.flnas.space.DeploymentTarget;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -131,6 +134,86 @@ public final class Objectives {
             .collect(Collectors.joining(", ", "[", "]"));
       }
     };
+  }
+
+  /**
+   * Multi-objective ranking, as NSGA-II sorts (Deb et al. 2002): by non-dominated rank over the
+   * metrics (the Pareto front first, then the front of the rest, and so on), within a rank by
+   * crowding distance, largest first (a front's extremes first, then the trials with the emptiest
+   * neighbourhood, so that a cut keeps the front spread out), ties by trial number; over-budget
+   * trials after all that meet the target. Its best trial is a front member with an extreme
+   * figure. This is the objective with which {@link io.flnas.search.promote.Halving} promotes
+   * for accuracy, unfairness and latency at once, not for one scalar.
+   */
+  public static Objective pareto(Metric... metrics) {
+    Preconditions.checkArgument(metrics.length > 0, "pareto needs at least one metric");
+    Metric[] copy = metrics.clone();
+    return new Objective() {
+      @Override
+      public List<Trial> rank(List<Trial> trials, DeploymentTarget target) {
+        List<Trial> candidates = distinctCompleted(trials);
+        List<Trial> ranked = new ArrayList<>();
+        ranked.addAll(nondominatedSort(candidates.stream().filter(t -> meets(t.result(), target))
+            .collect(Collectors.toList()), copy));
+        ranked.addAll(nondominatedSort(candidates.stream().filter(t -> !meets(t.result(), target))
+            .collect(Collectors.toList()), copy));
+        return ranked;
+      }
+
+      @Override
+      public String name() {
+        return "pareto" + Arrays.stream(copy).map(Objectives::label)
+            .collect(Collectors.joining(", ", "[", "]"));
+      }
+    };
+  }
+
+  /** Fronts one after the other, each by crowding distance (largest first), ties by number. */
+  private static List<Trial> nondominatedSort(List<Trial> trials, Metric... metrics) {
+    List<Trial> rest = new ArrayList<>(trials);
+    List<Trial> sorted = new ArrayList<>();
+    while (!rest.isEmpty()) {
+      List<Trial> front = new ArrayList<>();
+      for (Trial t : rest) {
+        if (rest.stream().noneMatch(o -> o != t && dominates(o.result(), t.result(), metrics))) {
+          front.add(t);
+        }
+      }
+      rest.removeAll(front);
+      Map<Trial, Double> crowding = crowding(front, metrics);
+      front.sort(Comparator.comparingDouble((Trial t) -> -crowding.get(t))
+          .thenComparingInt(Trial::iteration));
+      sorted.addAll(front);
+    }
+    return sorted;
+  }
+
+  /**
+   * NSGA-II's crowding distance of each trial of a front: the sum over metrics of the gap between
+   * its two neighbours, normalized by the front's range; infinite at each metric's extremes.
+   */
+  private static Map<Trial, Double> crowding(List<Trial> front, Metric... metrics) {
+    Map<Trial, Double> distance = new IdentityHashMap<>();
+    front.forEach(t -> distance.put(t, 0.0));
+    for (Metric metric : metrics) {
+      List<Trial> byMetric = new ArrayList<>(front);
+      byMetric.sort(Comparator.comparingDouble((Trial t) -> metric.cost(t.result()))
+          .thenComparingInt(Trial::iteration));
+      double low = metric.cost(byMetric.get(0).result());
+      double high = metric.cost(byMetric.get(byMetric.size() - 1).result());
+      distance.put(byMetric.get(0), Double.POSITIVE_INFINITY);
+      distance.put(byMetric.get(byMetric.size() - 1), Double.POSITIVE_INFINITY);
+      double range = high - low;
+      if (!(range > 0)) {
+        continue;
+      }
+      for (int i = 1; i + 1 < byMetric.size(); i++) {
+        double gap = metric.cost(byMetric.get(i + 1).result())
+            - metric.cost(byMetric.get(i - 1).result());
+        distance.merge(byMetric.get(i), gap / range, Double::sum);
+      }
+    }
+    return distance;
   }
 
   /**
