@@ -19,6 +19,15 @@ public interface Evaluator {
     return evaluate(architecture);
   }
 
+  /**
+   * How many evaluations this evaluator can run at once in one process; a search's in-process
+   * parallelism may not exceed it. Unbounded by default (an evaluator that keeps no shared
+   * state); one for an evaluator whose engine keeps process-wide state, such as DJL's.
+   */
+  default int concurrency() {
+    return Integer.MAX_VALUE;
+  }
+
   /** A name for the journal; part of the configuration fingerprint. */
   default String name() {
     return getClass().getSimpleName();

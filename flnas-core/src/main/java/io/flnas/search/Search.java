@@ -367,6 +367,11 @@ public final class Search {
     }
 
     public Search build() {
+      if (evaluator != null && parallelism > evaluator.concurrency()) {
+        throw new IllegalArgumentException("evaluator " + evaluator.name() + " runs "
+            + evaluator.concurrency() + " evaluation(s) at a time in a process, not " + parallelism
+            + "; run trials in parallel on workers (a TrialExecutor such as the cluster's)");
+      }
       if (scorer != null) {
         // The pre-screen checks candidates against the space and target set last.
         screen = new Prescreen(scorer, candidatesPerSlot, space, target);

@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,8 @@ import org.slf4j.LoggerFactory;
 public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
   /** Whether the one warning that oneDNN could not be switched was given. */
   private static final AtomicBoolean ONE_DNN_WARNED = new AtomicBoolean();
+  /** The model any DJL evaluator of this process is training, under the one key. */
+  private static final ConcurrentHashMap<Boolean, String> TRAINING = new ConcurrentHashMap<>();
   /** How often a trial samples the process's resident set for {@code process_peak_mb}. */
   private static final java.time.Duration RESIDENT_PERIOD = java.time.Duration.ofMillis(100);
   private final ImageDataset dataset;
@@ -168,11 +171,24 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
     return train(architecture, epochs, null, rung);
   }
 
+  /** One: libtorch's thread count and weight generator are per process (see above). */
+  @Override
+  public int concurrency() {
+    return 1;
+  }
+
   private Evaluation train(Architecture architecture, EpochListener epochs, Path exportTo,
       Rung rung) {
+    String other = TRAINING.putIfAbsent(Boolean.TRUE, architecture.name());
+    if (other != null) {
+      throw new IllegalStateException("a DJL evaluator trains one model at a time in a process,"
+          + " and " + other + " is training: libtorch's threads and weight generator are per"
+          + " process; run trials in parallel on workers (flnas worker, --workers)");
+    }
     try (ResidentSampler resident = ResidentSampler.start(RESIDENT_PERIOD)) {
       return trainAndMeasure(architecture, epochs, exportTo, rung, resident);
     } finally {
+      TRAINING.remove(Boolean.TRUE);
       NativeMemory.trim();
     }
   }
