@@ -107,6 +107,9 @@ public final class FlNasMain implements Callable<Integer> {
   @Mixin
   ClusterOptions cluster = new ClusterOptions();
 
+  @Mixin
+  CostOptions costs = new CostOptions();
+
   private PrintStream out;
   private PrintStream err;
 
@@ -187,11 +190,12 @@ public final class FlNasMain implements Callable<Integer> {
       QuietEngine.warmUp();
     }
     Runtime.getRuntime().addShutdownHook(hook);
-    try (DjlEvaluator evaluator = DjlEvaluator.builder(dataset)
+    try (DjlEvaluator evaluator = build(DjlEvaluator.builder(dataset)
         .maxEpochs(dataOptions.maxEpochs).patience(2).seed(seed).threads(threads)
-        .build();
+        .precision(costs.precision()));
         ClusterOptions.Cluster workers = cluster.clustered()
-            ? cluster.start(dataOptions.workSpec(seed), evaluator, dir, threads, out) : null) {
+            ? cluster.start(dataOptions.workSpec(seed).withPrecision(costs.precision().name()
+                .toLowerCase(java.util.Locale.ROOT)), evaluator, dir, threads, out) : null) {
       out.printf("engine: %s, training on %s%n", DjlEvaluator.engineDescription(),
           workers == null ? evaluator.deviceName() : workers.executor().workers().size()
               + " worker(s)");
@@ -200,6 +204,7 @@ public final class FlNasMain implements Callable<Integer> {
               .parallelism(cluster.parallelism(workers.executor().slots())))
           .space(SearchSpaces.paperCnn()).template(format).target(deploymentTarget)
           .maxIterations(iterations).seed(seed).journal(journal);
+      costs.apply(builder, dataset, seed, dataOptions.maxEpochs);
       Designer chosen = designers.create(out);
       builder.designer(chosen);
       // A bar redrawn with carriage returns only makes sense on a terminal.
@@ -216,9 +221,9 @@ public final class FlNasMain implements Callable<Integer> {
           search), baselineResults, search, RunReport.split(dataset.numClasses(),
           dataset.test().labels(), dataset.test().groups(), seed), Clock.systemDefaultZone());
       search = builder.listener(report).build();
-      out.printf("search: %d iterations with %s, target %s%s%n", iterations, chosen.name(),
+      out.printf("search: %d iterations with %s, target %s%s%s%n", iterations, chosen.name(),
           deploymentTarget.name(), search.parallelism() > 1 ? ", " + search.parallelism()
-              + " trials in flight" : "");
+              + " trials in flight" : "", costs.describe(dataOptions.maxEpochs));
       SearchResult result;
       try {
         result = search.run();
@@ -248,6 +253,15 @@ public final class FlNasMain implements Callable<Integer> {
     }
   }
 
+  /** The evaluator, or a usage error where its precision cannot run (no bf16 units). */
+  private static DjlEvaluator build(io.flnas.djl.train.DjlEvaluatorBuilder builder) {
+    try {
+      return builder.build();
+    } catch (io.flnas.djl.train.PrecisionUnavailableException e) {
+      throw new UsageException("--precision: " + e.getMessage());
+    }
+  }
+
   private void validate() {
     if (iterations <= 0) {
       throw new UsageException("--iterations must be > 0, but was " + iterations);
@@ -257,6 +271,7 @@ public final class FlNasMain implements Callable<Integer> {
       throw new UsageException("--threads must be >= 0, but was " + threads);
     }
     cluster.validate(out);
+    costs.validate(dataOptions.maxEpochs);
     designers.validate();
   }
 

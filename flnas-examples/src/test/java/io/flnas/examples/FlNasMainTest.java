@@ -155,6 +155,40 @@ class FlNasMainTest {
   }
 
   @Test
+  void the_cost_levers_compose_from_the_command_line() throws Exception {
+    Path out = dir.resolve("levers");
+
+    Run run = run(tiny(out, "--iterations", "4", "--max-epochs", "3", "--halving", "1,2,3",
+        "--prescreen", "2", "--baselines", "none"));
+
+    assertThat(run.code()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("halving [1, 2, 3] async", "pre-screen naswot x2");
+    String journal = Files.readString(out.resolve("journal.jsonl"));
+    assertThat(journal).contains("\"halving\":\"asha(1, eta=2, 3)\"",
+        "\"prescreen\":\"naswot(", "\"type\":\"rung\"", "\"proxy_score\"");
+    assertThat(Journal.readTrials(out.resolve("journal.jsonl"))).hasSize(4)
+        .anySatisfy(t -> assertThat(t.result().epochs()).isEqualTo(3));
+  }
+
+  @Test
+  void a_cost_lever_given_wrong_gets_one_line_and_exit_code_2() {
+    assertBadInput(run(tiny(dir.resolve("a"), "--max-epochs", "9", "--halving", "3,1,9")),
+        "--halving 3,1,9: eta must be >= 2, but was 1");
+    assertBadInput(run(tiny(dir.resolve("b"), "--halving", "1,3")),
+        "--halving takes MIN,ETA,MAX (e.g. 1,3,9), but was '1,3'");
+    assertBadInput(run(tiny(dir.resolve("c"), "--halving", "1,x,9")),
+        "--halving takes three whole numbers");
+    assertBadInput(run(tiny(dir.resolve("d"), "--max-epochs", "3", "--halving", "1,3,9")),
+        "--halving 1,3,9 trains up to 9 epochs, more than --max-epochs 3");
+    assertBadInput(run(tiny(dir.resolve("e"), "--halving-mode", "eager")),
+        "--halving-mode must be async or sync, but was 'eager'");
+    assertBadInput(run(tiny(dir.resolve("f"), "--prescreen", "0")),
+        "--prescreen must be >= 1 proposals per slot, but was 0");
+    assertBadInput(run(tiny(dir.resolve("g"), "--precision", "fp8")),
+        "--precision must be fp32 or bf16, but was 'fp8'");
+  }
+
+  @Test
   void an_unreachable_model_endpoint_stops_with_one_line_and_consumes_no_iteration()
       throws Exception {
     int closedPort = io.flnas.testing.Ports.closedLoopbackPort();

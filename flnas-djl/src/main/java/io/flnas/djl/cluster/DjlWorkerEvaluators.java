@@ -4,6 +4,7 @@ import io.flnas.djl.data.ImageDataset;
 import io.flnas.djl.data.Split;
 import io.flnas.metrics.GroupColumn;
 import io.flnas.djl.train.DjlEvaluator;
+import io.flnas.djl.train.Precision;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,6 +20,7 @@ public final class DjlWorkerEvaluators implements WorkerEvaluators {
     ImageDataset dataset = spec.loadDataset();
     DjlEvaluator evaluator = DjlEvaluator.builder(dataset).maxEpochs(spec.maxEpochs())
         .patience(spec.patience()).seed(spec.seed()).threads(threads)
+        .precision(spec.precision().equals("bf16") ? Precision.BF16 : Precision.FP32)
         .build();
     return new Prepared(evaluator, fingerprint(evaluator), evaluator);
   }

@@ -23,9 +23,11 @@ import java.nio.file.Path;
  * @param patience early-stopping patience in epochs
  * @param factory class name of the worker's {@link WorkerEvaluators}
  * @param factoryArgument a setting for that factory (free text; may be empty)
+ * @param precision {@code fp32} or {@code bf16}; a worker whose CPU lacks bfloat16 units refuses
+ *     bf16 with the reason, as the coordinator does
  */
 public record WorkSpec(String data, int samples, int imageSize, long seed, int maxEpochs,
-    int patience, String factory, String factoryArgument) {
+    int patience, String factory, String factoryArgument, String precision) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public WorkSpec {
@@ -37,6 +39,15 @@ public record WorkSpec(String data, int samples, int imageSize, long seed, int m
     Preconditions.checkArgument(patience > 0, "patience must be > 0, but was %s", patience);
     Preconditions.checkArgument(factory != null && !factory.isBlank(), "factory must be set");
     factoryArgument = factoryArgument == null ? "" : factoryArgument;
+    precision = precision == null ? "fp32" : precision;
+    Preconditions.checkArgument(precision.equals("fp32") || precision.equals("bf16"),
+        "precision must be fp32 or bf16, but was '%s'", precision);
+  }
+
+  /** A spec in fp32. */
+  public WorkSpec(String data, int samples, int imageSize, long seed, int maxEpochs,
+      int patience, String factory, String factoryArgument) {
+    this(data, samples, imageSize, seed, maxEpochs, patience, factory, factoryArgument, "fp32");
   }
 
   /** DJL training on the given data, as the command-line program trains. */
@@ -49,7 +60,13 @@ public record WorkSpec(String data, int samples, int imageSize, long seed, int m
   /** The same spec with the data at another place, e.g. the ISIC folder on a worker's machine. */
   public WorkSpec withData(String value) {
     return new WorkSpec(value, samples, imageSize, seed, maxEpochs, patience, factory,
-        factoryArgument);
+        factoryArgument, precision);
+  }
+
+  /** The same spec in another number format, {@code fp32} or {@code bf16}. */
+  public WorkSpec withPrecision(String value) {
+    return new WorkSpec(data, samples, imageSize, seed, maxEpochs, patience, factory,
+        factoryArgument, value);
   }
 
   /** Builds the dataset this spec names. */
