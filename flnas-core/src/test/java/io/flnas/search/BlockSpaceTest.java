@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A researcher's own search space, plugged in through the {@link SearchSpace} interface and run
- * by the evolutionary baseline; the README quotes the space.
+ * by the evolutionary baseline; docs/library.md quotes the space.
  */
 class BlockSpaceTest {
   private static final Problem PROBLEM = new Problem("toy skin lesions", Shape.image(3, 16, 16), 4);
 
-  // README: custom space
+  // docs/library.md: custom space
   /** 1 to 3 repeated conv-bn-relu blocks of one width, then global pooling and a classifier. */
   record BlockSpace(List<Integer> widths) implements SearchSpace {
     static Architecture blocks(Shape input, int classes, int count, int width) {
@@ -70,7 +70,7 @@ class BlockSpaceTest {
       }
     }
   }
-  // end README
+  // end docs/library.md
 
   @Test
   void a_search_with_a_custom_block_space_proposes_only_architectures_of_that_space() {

@@ -41,13 +41,13 @@ class CustomAttributeTest {
     int[] predictions = IntStream.range(0, labels.length)
         .map(i -> i % 12 == 5 ? (labels[i] + 1) % 8 : labels[i]).toArray();
 
-    // README: custom attribute
+    // docs/library.md: custom attribute
     GroupColumn skinType = new GroupColumn("skin_type",
         List.of("I", "II", "III", "IV", "V", "VI"), fitzpatrick);
     Split test = data.test().withGroup(skinType); // sex, age and skin type
     FairnessReport fairness = FairnessMetrics.compute(data.numClasses(), test.labels(),
         predictions, test.groups());
-    // end README
+    // end docs/library.md
 
     // the fairness report: six more groups, the darkest the worst served, a larger gap
     assertThat(fairness.groups()).filteredOn(g -> g.attribute().equals("skin_type"))

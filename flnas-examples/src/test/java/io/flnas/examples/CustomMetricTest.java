@@ -40,7 +40,7 @@ class CustomMetricTest {
   void an_energy_value_an_evaluator_adds_is_ranked_fronted_tabled_plotted_prompted_and_journaled()
       throws Exception {
     CheapEvaluator cheap = new CheapEvaluator();
-    // README: custom metric
+    // docs/library.md: custom metric
     Evaluator withEnergy = architecture -> cheap.evaluate(architecture)
         .withExtra("energy_mj", Cost.of(architecture).macs() * 2e-6); // a measured figure, say
     Metric energy = Metric.extra("energy_mj", Metric.Direction.LOWER_IS_BETTER);
@@ -51,7 +51,7 @@ class CustomMetricTest {
         .paretoMetrics(Metric.ACCURACY, energy)
         .journal(dir.resolve("journal.jsonl")).maxIterations(6).seed(4).build();
     SearchResult result = search.run();
-    // end README
+    // end docs/library.md
 
     // objective and Pareto front
     List<Trial> distinct = Objectives.distinctCompleted(result.history());
