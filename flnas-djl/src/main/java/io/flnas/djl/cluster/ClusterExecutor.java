@@ -18,6 +18,7 @@ import io.flnas.metrics.EvaluationJson;
 import io.flnas.metrics.HardwareReport;
 import io.flnas.search.Attempt;
 import io.flnas.search.TrialExecutor;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -156,17 +157,23 @@ public final class ClusterExecutor implements TrialExecutor {
   @Override
   public CompletableFuture<Execution> submit(TrialTask task) {
     Job job = new Job(task);
-    if (task.rung().isPresent()) {
-      job.result.completeExceptionally(new ClusterException("successive halving runs in-process:"
-          + " its rungs continue from weights kept on the coordinator's disk"));
-      return job.result;
-    }
     synchronized (lock) {
       Preconditions.checkState(!closed, "the cluster executor is closed");
       queue.add(job);
     }
     dispatch();
     return job.result;
+  }
+
+  /**
+   * Yes: the coordinator keeps every rung's weights (each worker returns them with the rung's
+   * result) and sends the weights of the rung before with the next, so a rung runs on whichever
+   * worker is free and a worker lost mid-rung costs that rung one attempt, not the trial's earlier
+   * rungs. A worker whose evaluator cannot continue a trial refuses the rung with the reason.
+   */
+  @Override
+  public boolean continuesRungs() {
+    return true;
   }
 
   @Override
@@ -229,6 +236,16 @@ public final class ClusterExecutor implements TrialExecutor {
     ObjectNode request = Protocol.request("trial", nonce, spec, fingerprint);
     request.put("trial", job.task.trial());
     request.set("architecture", ArchitectureJson.toNode(job.task.architecture(), true));
+    if (job.task.rung().isPresent()) {
+      try {
+        request.set("rung", RungWire.request(job.task.rung().get()));
+      } catch (IOException e) {
+        job.result.completeExceptionally(new FlNasException("trial " + job.task.trial()
+            + ": cannot read the weights of its rung before: " + e.getMessage(), e));
+        release(worker, false);
+        return;
+      }
+    }
     long start = System.nanoTime();
     String where = Protocol.describe(worker);
     job.task.events().placed(where);
@@ -279,6 +296,14 @@ public final class ClusterExecutor implements TrialExecutor {
       return;
     }
     Evaluation evaluation = EvaluationJson.fromNode(node.path("evaluation"));
+    if (evaluation.succeeded() && job.task.rung().isPresent()) {
+      try {
+        RungWire.keep(node, job.task.rung().get());
+      } catch (IOException | IllegalArgumentException e) {
+        evaluation = Evaluation.failed("the weights of rung " + job.task.rung().get().index()
+            + " from " + where + " could not be kept: " + e.getMessage(), evaluation.hardware());
+      }
+    }
     job.attempts.add(new Attempt(where, evaluation.succeeded() ? "completed" : "failed", seconds));
     release(worker, node.path("recycling").asBoolean(false));
     job.result.complete(new Execution(evaluation, job.attempts));

@@ -3,7 +3,7 @@ package io.flnas.djl.cluster;
 import io.flnas.search.Attempt;
 import io.flnas.search.TrialExecutor.Execution;
 import io.flnas.search.TrialExecutor.TrialTask;
-import java.util.ArrayList;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
 final class Job {
   final TrialTask task;
   final CompletableFuture<Execution> result = new CompletableFuture<>();
-  final List<Attempt> attempts = new ArrayList<>();
+  /** Written from Hazelcast's callback threads and read by the search's: copy-on-write. */
+  final List<Attempt> attempts = new CopyOnWriteArrayList<>();
   int lost;
 
   Job(TrialTask task) {

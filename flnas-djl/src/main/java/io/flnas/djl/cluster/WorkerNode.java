@@ -11,6 +11,8 @@ import io.flnas.arch.ArchitectureJson;
 import io.flnas.arch.Cost;
 import io.flnas.djl.train.ResidentSampler;
 import io.flnas.metrics.Evaluation;
+import io.flnas.search.Evaluator;
+import io.flnas.search.promote.RungEvaluator;
 import io.flnas.metrics.EvaluationJson;
 import io.flnas.metrics.HardwareReport;
 import io.flnas.search.journal.Fingerprints;
@@ -133,9 +135,22 @@ public final class WorkerNode implements AutoCloseable {
     }
     Architecture architecture = ArchitectureJson.fromNode(node.path("architecture"), null, 0);
     Evaluation evaluation;
+    RungWire.Worker rung = null;
     try {
-      evaluation = prepared.evaluator().evaluate(architecture);
-    } catch (RuntimeException e) {
+      if (node.hasNonNull("rung")) {
+        if (!(prepared.evaluator() instanceof RungEvaluator rungs)) {
+          throw new IllegalStateException(options.name() + "'s evaluator cannot continue a trial"
+              + " from its weights, so it cannot train a rung of successive halving");
+        }
+        rung = RungWire.unpack(node.get("rung"));
+        evaluation = rungs.evaluate(architecture, rung.rung(), Evaluator.EpochListener.NONE);
+        if (evaluation.succeeded()) {
+          rung.attach(reply);
+        }
+      } else {
+        evaluation = prepared.evaluator().evaluate(architecture);
+      }
+    } catch (RuntimeException | IOException e) {
       LOG.warn("{}: evaluation of trial {} failed", options.name(), node.path("trial"), e);
       evaluation = Evaluation.failed("evaluation failed on " + options.name() + ": "
           + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
@@ -146,6 +161,9 @@ public final class WorkerNode implements AutoCloseable {
       LOG.error("{}: fatal error in trial {}; leaving", options.name(), node.path("trial"), e);
       Runtime.getRuntime().halt(FATAL_EXIT);
       throw e;
+    }
+    if (rung != null) {
+      rung.delete();
     }
     served++;
     reply.set("evaluation", EvaluationJson.toNode(evaluation));
