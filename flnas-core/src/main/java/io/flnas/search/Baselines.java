@@ -6,6 +6,9 @@ import io.flnas.metrics.Evaluation;
 import io.flnas.metrics.HardwareReport;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
 
 /**
@@ -25,6 +28,46 @@ public final class Baselines {
   /** Evaluates each named reference architecture for the problem; a failure is kept as such. */
   public static List<Baseline> evaluate(Evaluator evaluator, Problem problem, List<String> names) {
     return evaluate(evaluator, problem, names, (name, evaluation) -> {});
+  }
+
+  /**
+   * Evaluates the named reference architectures on an executor, all at once (on a cluster, each
+   * on a free worker, in parallel), and tells {@code progress} of each in the order of {@code
+   * names} as its result comes; a failure is kept as such. The tasks take negative numbers, -1 for
+   * the first name, so no journal or log mistakes them for the search's trials.
+   */
+  public static List<Baseline> evaluate(TrialExecutor executor, Problem problem,
+      List<String> names, BiConsumer<String, Evaluation> progress) {
+    List<Architecture> architectures = new ArrayList<>();
+    List<CompletableFuture<TrialExecutor.Execution>> results = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      Architecture architecture = ReferenceArchitectures.byName(names.get(i), problem.input(),
+          problem.numClasses());
+      architectures.add(architecture);
+      CompletableFuture<TrialExecutor.Execution> result;
+      try {
+        result = executor.submit(new TrialExecutor.TrialTask(-(i + 1), architecture,
+            TrialExecutor.Events.NONE));
+      } catch (RuntimeException e) {
+        result = CompletableFuture.failedFuture(e);
+      }
+      results.add(result);
+    }
+    List<Baseline> baselines = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      Architecture architecture = architectures.get(i);
+      Evaluation evaluation;
+      try {
+        evaluation = results.get(i).join().evaluation();
+      } catch (CompletionException | CancellationException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        evaluation = Evaluation.failed("evaluation failed: " + Outcomes.describe(cause),
+            HardwareReport.analytic(io.flnas.arch.Cost.of(architecture)));
+      }
+      progress.accept(names.get(i), evaluation);
+      baselines.add(new Baseline(architecture.name(), architecture, evaluation));
+    }
+    return baselines;
   }
 
   /** As {@link #evaluate(Evaluator, Problem, List)}, telling {@code progress} after each. */

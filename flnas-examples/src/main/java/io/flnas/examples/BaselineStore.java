@@ -11,6 +11,7 @@ import io.flnas.djl.train.DjlEvaluator;
 import io.flnas.metrics.Evaluation;
 import io.flnas.metrics.EvaluationJson;
 import io.flnas.search.Baselines;
+import io.flnas.search.TrialExecutor;
 import io.flnas.search.journal.JsonLines;
 import java.nio.file.Files;
 import java.io.PrintStream;
@@ -54,31 +55,56 @@ final class BaselineStore {
   }
 
   /**
-   * The named baselines: restored from the file, or trained with {@code evaluator} and appended
-   * as each finishes; one line per baseline on {@code out}.
+   * The named baselines: restored from the file, or trained and appended as each finishes; one
+   * line per baseline on {@code out}. With workers ({@code executor} not null) the missing ones
+   * train as tasks on the workers, all at once, in parallel; otherwise one after the other with
+   * {@code evaluator} in this process.
    */
-  List<Baselines.Baseline> evaluate(DjlEvaluator evaluator, ImageDataset dataset,
-      List<String> names, PrintStream out) {
+  List<Baselines.Baseline> evaluate(DjlEvaluator evaluator, TrialExecutor executor,
+      ImageDataset dataset, List<String> names, PrintStream out) {
     Map<String, Baselines.Baseline> done = load();
-    List<Baselines.Baseline> results = new ArrayList<>();
+    Map<String, Baselines.Baseline> results = new LinkedHashMap<>();
+    List<String> missing = new ArrayList<>();
     for (String name : names) {
       String canonical = ReferenceArchitectures.byName(name, dataset.input(), 2).name();
       Baselines.Baseline baseline = done.get(canonical);
+      results.put(name, baseline);
       if (baseline != null) {
         out.println("baseline " + canonical + ": restored from baselines.jsonl");
+        print(baseline, out);
       } else {
-        out.println("baseline " + canonical + ": training");
-        baseline = Baselines.evaluate(evaluator, dataset.problem(), List.of(name)).get(0);
-        append(baseline);
+        missing.add(name);
       }
-      Evaluation e = baseline.evaluation();
-      out.println("baseline " + canonical + ": " + (e.succeeded() ? String.format(
-          "val acc %.1f%% unfairness %.3f params %,d latency %.2f ms", 100 * e.accuracy(),
-          e.unfairness(), e.hardware().parameters(), e.hardware().latencyMs())
-          : "failed: " + e.failure().orElse("")));
-      results.add(baseline);
     }
-    return results;
+    if (executor != null && !missing.isEmpty()) {
+      out.println("baselines: training " + String.join(", ", missing) + " on the workers");
+      List<Baselines.Baseline> trained = Baselines.evaluate(executor, dataset.problem(), missing,
+          (name, evaluation) -> { });
+      for (int i = 0; i < missing.size(); i++) {
+        append(trained.get(i));
+        print(trained.get(i), out);
+        results.put(missing.get(i), trained.get(i));
+      }
+    } else {
+      for (String name : missing) {
+        out.println("baseline " + ReferenceArchitectures.byName(name, dataset.input(), 2).name()
+            + ": training");
+        Baselines.Baseline baseline = Baselines.evaluate(evaluator, dataset.problem(),
+            List.of(name)).get(0);
+        append(baseline);
+        print(baseline, out);
+        results.put(name, baseline);
+      }
+    }
+    return new ArrayList<>(results.values());
+  }
+
+  private static void print(Baselines.Baseline baseline, PrintStream out) {
+    Evaluation e = baseline.evaluation();
+    out.println("baseline " + baseline.name() + ": " + (e.succeeded() ? String.format(
+        "val acc %.1f%% unfairness %.3f params %,d latency %.2f ms", 100 * e.accuracy(),
+        e.unfairness(), e.hardware().parameters(), e.hardware().latencyMs())
+        : "failed: " + e.failure().orElse("")));
   }
 
   void append(Baselines.Baseline baseline) {

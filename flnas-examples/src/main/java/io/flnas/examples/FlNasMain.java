@@ -215,7 +215,8 @@ public final class FlNasMain implements Callable<Integer> {
       designers.checkReplay(search);
 
       List<Baselines.Baseline> baselineResults = new BaselineStore(dir.resolve(
-          "baselines.jsonl")).evaluate(evaluator, dataset, baselineNames, out);
+          "baselines.jsonl")).evaluate(evaluator, workers == null ? null : workers.executor(),
+          dataset, baselineNames, out);
       // The live report follows the search once the baselines it compares with are known.
       RunReport report = new RunReport(dir, configuration(dataset, chosen, deploymentTarget,
           search), baselineResults, search, RunReport.split(dataset.numClasses(),

@@ -85,14 +85,16 @@ class FlNasMainTest {
     Path out = dir.resolve("cluster");
     java.util.Set<Long> before = workerPids();
 
-    Run run = run(tiny(out, "--workers", "2", "--iterations", "4", "--baselines", "small_cnn",
-        "--port", "21701"));
+    Run run = run(tiny(out, "--workers", "2", "--iterations", "4", "--baselines",
+        "small_cnn,resnet18", "--port", "21701"));
 
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(run.out()).contains("cluster: 2 worker(s) ready: ", "worker-1 (127.0.0.1:",
         "worker-2 (127.0.0.1:",
         "2 trials in flight", "running on worker-1 (127.0.0.1:", "running on worker-2 (",
-        "Table I (synthetic");
+        "baselines: training small_cnn, resnet18 on the workers", "baseline small_cnn: val acc",
+        "baseline resnet18_cifar: val acc", "Table I (synthetic");
+    assertThat(Files.readAllLines(out.resolve("baselines.jsonl"))).hasSize(2);
     List<io.flnas.search.Trial> trials = Journal.readTrials(out.resolve("journal.jsonl"));
     assertThat(trials).hasSize(4).allSatisfy(t -> assertThat(t.attempts())
         .allSatisfy(a -> assertThat(a.worker()).startsWith("worker-")));
