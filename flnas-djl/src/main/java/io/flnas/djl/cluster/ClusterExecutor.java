@@ -58,6 +58,8 @@ public final class ClusterExecutor implements TrialExecutor {
   private final Map<UUID, Job> busy = new HashMap<>();
   private final Set<UUID> retired = new HashSet<>();
   private final Map<UUID, String> refused = new HashMap<>();
+  /** The worker that trained each trial's last rung: its next rung goes there when it is free. */
+  private final Map<Integer, UUID> trainedOn = new HashMap<>();
   private boolean closed;
 
   private ClusterExecutor(ClusterSettings settings, ClusterSecret secret, WorkSpec spec,
@@ -212,19 +214,26 @@ public final class ClusterExecutor implements TrialExecutor {
       if (closed) {
         return;
       }
+      List<Member> free = new ArrayList<>();
       for (Member worker : workerMembers()) {
-        if (queue.isEmpty()) {
-          break;
-        }
         UUID id = worker.getUuid();
-        if (busy.containsKey(id) || retired.contains(id) || refused.containsKey(id)) {
-          continue;
+        if (!busy.containsKey(id) && !retired.contains(id) && !refused.containsKey(id)) {
+          free.add(worker);
         }
+      }
+      while (!free.isEmpty() && !queue.isEmpty()) {
         Job job = queue.poll();
         if (job.result.isDone()) {
           continue;
         }
-        busy.put(id, job);
+        // A rung goes to the worker that trained the trial's rung before when it is free (its
+        // process has just held those weights); otherwise to the first free worker, with the
+        // weights the coordinator kept.
+        UUID preferred = job.task.rung().isPresent() ? trainedOn.get(job.task.trial()) : null;
+        Member worker = free.stream().filter(m -> m.getUuid().equals(preferred)).findFirst()
+            .orElse(free.get(0));
+        free.remove(worker);
+        busy.put(worker.getUuid(), job);
         sends.add(() -> send(job, worker));
       }
     }
@@ -305,6 +314,11 @@ public final class ClusterExecutor implements TrialExecutor {
       }
     }
     job.attempts.add(new Attempt(where, evaluation.succeeded() ? "completed" : "failed", seconds));
+    if (evaluation.succeeded() && job.task.trial() > 0) {
+      synchronized (lock) {
+        trainedOn.put(job.task.trial(), worker.getUuid());
+      }
+    }
     release(worker, node.path("recycling").asBoolean(false));
     job.result.complete(new Execution(evaluation, job.attempts));
   }
