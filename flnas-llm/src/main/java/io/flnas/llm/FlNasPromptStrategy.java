@@ -78,12 +78,20 @@ final class FlNasPromptStrategy implements PromptStrategy {
       List<Trial> top = context.top(topK);
       if (!top.isEmpty()) {
         task.append("\n## Best trials so far\n");
+        // Under successive halving the figures come from different training lengths: say each
+        // one's, so the model never compares a one-epoch accuracy with a nine-epoch one unknowingly.
+        boolean mixed = top.stream().map(t -> t.result().epochs()).distinct().count() > 1;
         for (Trial t : top) {
+          int epochs = t.result().epochs();
           task.append("- iteration ").append(t.iteration()).append(": ")
               .append(t.architecture().orElseThrow().summary()).append(String.format(
-                  " | accuracy %.2f%%, unfairness %.4f, %,d parameters%n",
+                  " | accuracy %.2f%%, unfairness %.4f, %,d parameters%s%n",
                   100 * t.result().accuracy(), t.result().unfairness(),
-                  t.result().hardware().parameters()));
+                  t.result().hardware().parameters(), mixed ? ", after " + epochs
+                      + (epochs == 1 ? " epoch" : " epochs") + " of training" : ""));
+        }
+        if (mixed) {
+          task.append("(Trials train in rungs: a figure after fewer epochs is not yet final.)\n");
         }
       }
     }

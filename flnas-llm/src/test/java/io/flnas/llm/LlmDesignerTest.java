@@ -384,6 +384,32 @@ class LlmDesignerTest {
   }
 
   @Test
+  void the_history_says_how_many_epochs_each_figure_trained_when_they_differ() {
+    io.flnas.testing.CheapEvaluator cheap = new io.flnas.testing.CheapEvaluator();
+    java.util.Random random = new java.util.Random(3);
+    List<io.flnas.search.Trial> history = new java.util.ArrayList<>();
+    for (int i = 1; i <= 2; i++) {
+      io.flnas.arch.Architecture a = io.flnas.space.SearchSpaces.tiny().sample(random,
+          PROBLEM.input(), PROBLEM.numClasses()).withName("trial-" + i);
+      history.add(new io.flnas.search.Trial(i, "test", java.util.Optional.of(a),
+          io.flnas.search.Trial.Status.COMPLETED,
+          java.util.Optional.of(cheap.evaluate(a).withEpochs(i == 1 ? 1 : 9)),
+          java.util.Optional.empty(), java.util.OptionalInt.empty(), List.of(), 0));
+    }
+    io.flnas.search.design.DesignContext context = new io.flnas.search.design.DesignContext(3,
+        history, java.util.Optional.of(history.get(1)), PROBLEM,
+        io.flnas.space.SearchSpaces.tiny(), io.flnas.space.Templates.json(),
+        io.flnas.space.DeploymentTargets.unconstrained(),
+        io.flnas.search.rank.Objectives.flNas(), new java.util.Random(1));
+
+    String prompt = PromptStrategies.withHistory(2, 0).messages(context).stream()
+        .map(m -> m.text()).collect(java.util.stream.Collectors.joining("\n"));
+
+    assertThat(prompt).contains("after 1 epoch of training", "after 9 epochs of training",
+        "a figure after fewer epochs is not yet final");
+  }
+
+  @Test
   void an_end_to_end_search_replays_from_its_journal_to_the_same_result() throws Exception {
     fake.reply(VALID).reply("```json\n" + OTHER + "\n```").reply(BAD_KERNEL)
         .reply(VALID.replace("\"filters\": 16", "\"filters\": 32"));
