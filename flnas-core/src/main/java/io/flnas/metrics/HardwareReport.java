@@ -30,6 +30,44 @@ public record HardwareReport(long parameters, long macs, double analyticMemoryMb
         Double.NaN, Double.NaN, Double.NaN, "analytic");
   }
 
+  /**
+   * A copy with a measured latency per image, ms. With {@link #analytic} and the other {@code
+   * with} methods, the way to build a report that keeps compiling when a figure is added.
+   *
+   * <pre>{@code
+   * HardwareReport report = HardwareReport.analytic(Cost.of(architecture))
+   *     .withLatencyMs(0.8).withDevice("jetson-nano");
+   * }</pre>
+   */
+  public HardwareReport withLatencyMs(double value) {
+    return new HardwareReport(parameters, macs, analyticMemoryMb, value, throughput,
+        modelMemoryMb, processPeakMb, device);
+  }
+
+  /** A copy with a measured throughput, images per second. */
+  public HardwareReport withThroughput(double value) {
+    return new HardwareReport(parameters, macs, analyticMemoryMb, latencyMs, value,
+        modelMemoryMb, processPeakMb, device);
+  }
+
+  /** A copy with the model's measured memory, MB. */
+  public HardwareReport withModelMemoryMb(double value) {
+    return new HardwareReport(parameters, macs, analyticMemoryMb, latencyMs, throughput, value,
+        processPeakMb, device);
+  }
+
+  /** A copy with the process's resident peak during the evaluation, MB (journal only). */
+  public HardwareReport withProcessPeakMb(double value) {
+    return new HardwareReport(parameters, macs, analyticMemoryMb, latencyMs, throughput,
+        modelMemoryMb, value, device);
+  }
+
+  /** A copy measured on {@code value}, e.g. {@code "cpu(2 threads)"}. */
+  public HardwareReport withDevice(String value) {
+    return new HardwareReport(parameters, macs, analyticMemoryMb, latencyMs, throughput,
+        modelMemoryMb, processPeakMb, value);
+  }
+
   /** The model's memory: measured where it was, else the analytic figure. */
   public double memoryMb() {
     return Double.isNaN(modelMemoryMb) ? analyticMemoryMb : modelMemoryMb;
