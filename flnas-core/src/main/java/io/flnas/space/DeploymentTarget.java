@@ -25,6 +25,35 @@ public record DeploymentTarget(
         maxLatencyMs);
   }
 
+  /**
+   * A target without budgets, to narrow with the {@code with} methods: the way to build one that
+   * keeps compiling when a budget is added.
+   *
+   * <pre>{@code
+   * DeploymentTarget nano = DeploymentTarget.named("jetson-nano", "NVIDIA Jetson Nano, 4 GB")
+   *     .withMaxParameters(2_000_000).withMaxLatencyMs(5);
+   * }</pre>
+   */
+  public static DeploymentTarget named(String name, String description) {
+    return new DeploymentTarget(name, description, Long.MAX_VALUE, Double.POSITIVE_INFINITY,
+        Double.POSITIVE_INFINITY);
+  }
+
+  /** A copy with at most {@code value} trainable parameters. */
+  public DeploymentTarget withMaxParameters(long value) {
+    return new DeploymentTarget(name, description, value, maxMemoryMb, maxLatencyMs);
+  }
+
+  /** A copy with at most {@code value} MB of analytic inference memory. */
+  public DeploymentTarget withMaxMemoryMb(double value) {
+    return new DeploymentTarget(name, description, maxParameters, value, maxLatencyMs);
+  }
+
+  /** A copy with at most {@code value} ms of latency per image at batch size 2. */
+  public DeploymentTarget withMaxLatencyMs(double value) {
+    return new DeploymentTarget(name, description, maxParameters, maxMemoryMb, value);
+  }
+
   /** Violations of the analytic budgets (parameters, memory); empty when the cost fits. */
   public List<Violation> check(Cost cost) {
     List<Violation> violations = new ArrayList<>();

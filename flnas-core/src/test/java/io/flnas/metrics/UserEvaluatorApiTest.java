@@ -46,4 +46,16 @@ class UserEvaluatorApiTest {
     assertThatThrownBy(() -> Evaluation.builder().validation(new SplitMetrics(1, 0.5)).build())
         .hasMessageContaining("a successful evaluation needs fairness and hardware reports");
   }
+
+  @Test
+  void a_target_of_your_own_is_named_then_narrowed() {
+    io.flnas.space.DeploymentTarget nano = io.flnas.space.DeploymentTarget.named("jetson-nano",
+        "NVIDIA Jetson Nano, 4 GB").withMaxParameters(2_000_000).withMaxLatencyMs(5);
+
+    assertThat(nano.maxParameters()).isEqualTo(2_000_000);
+    assertThat(nano.maxLatencyMs()).isEqualTo(5);
+    assertThat(nano.maxMemoryMb()).isInfinite();
+    assertThat(nano.meets(1_000_000, 100, 4.9)).isTrue();
+    assertThat(nano.meets(1_000_000, 100, 5.1)).isFalse();
+  }
 }
