@@ -74,8 +74,10 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
   private final SpeedProbe speed;
   private final Precision precision;
   private final boolean oneDnn;
+  private final double activationBudgetMb;
 
   DjlEvaluator(DjlEvaluatorBuilder b) {
+    this.activationBudgetMb = b.activationBudgetMb;
     this.dataset = b.dataset;
     this.hyper = b.hyper;
     this.latencyRuns = b.latencyRuns;
@@ -121,7 +123,16 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
    */
   public double expectedPeakMb(Architecture architecture) {
     return ResidentSampler.residentMb()
-        + TrainingFootprint.of(architecture, hyper.batchSize()).megabytes();
+        + TrainingFootprint.of(architecture, microBatch(architecture)).megabytes();
+  }
+
+  /**
+   * The samples one forward and backward pass of this architecture takes at a time: the training
+   * batch, or a micro-batch of it when the batch's analytic activations exceed the {@linkplain
+   * DjlEvaluatorBuilder#activationBudgetMb activation budget}.
+   */
+  public int microBatch(Architecture architecture) {
+    return TrainingFootprint.of(architecture, hyper.batchSize()).microBatch(activationBudgetMb);
   }
 
   public static DjlEvaluatorBuilder builder(ImageDataset dataset) {
@@ -220,6 +231,7 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
         }
         int epochsRun = 0;
         int sinceBest = before.sinceBest();
+        int micro = microBatch(architecture);
         // A continued trial draws the batch orders uninterrupted training would have drawn.
         Random order = new Random(hyper.seed());
         loop.skipEpochs(order, before.epochs());
@@ -228,7 +240,7 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
           // Dropout's masks come from the engine's generator: seeded per epoch of the trial, so
           // that a continued rung draws the masks uninterrupted training would have drawn.
           Engine.getEngine("PyTorch").setRandomSeed((int) hyper.seed() + before.epochs() + epoch);
-          SplitMetrics trainMetrics = loop.trainEpoch(trainer, order);
+          SplitMetrics trainMetrics = loop.trainEpoch(trainer, order, micro);
           epochsRun = epoch;
           if (!Double.isFinite(trainMetrics.loss())) {
             return Evaluation.failed("training loss became " + trainMetrics.loss() + " at epoch "

@@ -23,6 +23,10 @@ public final class DjlEvaluatorBuilder {
   boolean reuseFreedMemory = true;
   Boolean oneDnn;
   Bf16Support bf16Support = Bf16Support.ofThisMachine();
+  double activationBudgetMb = DEFAULT_ACTIVATION_BUDGET_MB;
+
+  /** The default activation budget, MiB: see {@link #activationBudgetMb}. */
+  public static final double DEFAULT_ACTIVATION_BUDGET_MB = 256;
 
   DjlEvaluatorBuilder(ImageDataset dataset) {
     Preconditions.checkArgument(dataset != null, "dataset must not be null");
@@ -45,6 +49,21 @@ public final class DjlEvaluatorBuilder {
   /** Epochs without improvement before stopping; default 3. */
   public DjlEvaluatorBuilder patience(int value) {
     this.hyper = hyper.withPatience(value);
+    return this;
+  }
+
+  /**
+   * The memory one training step's kept activations may take, MiB, from the analytic figures
+   * ({@code Shapes}: every layer's output, 4 bytes a value, times the samples of the pass); default
+   * {@value #DEFAULT_ACTIVATION_BUDGET_MB}. A batch over the budget trains in micro-batches whose
+   * gradients add up to the batch's one step (batch normalization then normalizes over each
+   * micro-batch); {@code Double.POSITIVE_INFINITY} never splits a batch. This is what bounds the
+   * training memory of activation-heavy models such as MobileNetV2 on small images, whose batch of
+   * 64 keeps about 800 MB of outputs for the backward pass.
+   */
+  public DjlEvaluatorBuilder activationBudgetMb(double value) {
+    Preconditions.checkArgument(value > 0, "activationBudgetMb must be > 0, but was %s", value);
+    this.activationBudgetMb = value;
     return this;
   }
 

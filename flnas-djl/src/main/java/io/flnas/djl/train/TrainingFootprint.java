@@ -24,4 +24,27 @@ record TrainingFootprint(long parameters, long activations, int batchSize) {
   double megabytes() {
     return ENGINE_MB + 4.0 * (4.0 * parameters + 3.0 * activations * batchSize) / (1024 * 1024);
   }
+
+  /** The activations one sample keeps for the backward pass, MiB (4-byte floats). */
+  double activationMbPerSample() {
+    return 4.0 * activations / (1024 * 1024);
+  }
+
+  /**
+   * The micro-batch that keeps one training step's activations within {@code budgetMb}: the
+   * batch halved until its activations fit (at least 2 samples, which batch norm needs); the
+   * whole batch when it fits.
+   */
+  int microBatch(double budgetMb) {
+    int micro = batchSize;
+    while (micro > 2 && micro * activationMbPerSample() > budgetMb) {
+      micro = (micro + 1) / 2;
+    }
+    return micro;
+  }
+
+  /** The same footprint at another batch size. */
+  TrainingFootprint atBatch(int value) {
+    return new TrainingFootprint(parameters, activations, value);
+  }
 }

@@ -68,6 +68,18 @@ final class TrainingLoop {
    * enters the network in the loop's {@link MemoryFormat}.
    */
   SplitMetrics trainEpoch(Trainer trainer, Random order) {
+    return trainEpoch(trainer, order, hyper.batchSize());
+  }
+
+  /**
+   * One epoch, each batch in micro-batches of at most {@code micro} samples whose gradients add
+   * up before the one optimizer step of the batch: the same step as the whole batch at once (each
+   * micro-batch's mean loss weighted by its share of the batch), except that batch normalization
+   * normalizes over each micro-batch. Only one micro-batch's activations live at a time, which is
+   * what bounds a large model's training memory. With {@code micro >= batchSize} it is the plain
+   * epoch, bit for bit.
+   */
+  SplitMetrics trainEpoch(Trainer trainer, Random order, int micro) {
     DeviceData.Tensors train = data.train;
     int n = train.count();
     long[] permutation = toLongs(io.flnas.djl.data.Permutations.random(n, order));
@@ -79,28 +91,34 @@ final class TrainingLoop {
       if (end - start < 2 && n > 1) {
         break; // batch norm cannot train on a single sample
       }
-      try (NDManager batch = trainer.getManager().newSubManager()) {
-        // While the batch lives, the shared tensors belong to it, so every array an indexing op
-        // creates is freed with the batch instead of piling up in the dataset's manager.
-        batch.tempAttachAll(train.images, train.labels);
-        NDArray index = batch.create(Arrays.copyOfRange(permutation, start, end));
-        NDArray x = format.apply(train.images.get(index));
-        NDArray y = train.labels.get(index);
-        try (GradientCollector collector = trainer.newGradientCollector()) {
-          NDList predictions = trainer.forward(new NDList(x));
-          NDArray loss = trainer.getLoss().evaluate(new NDList(y), predictions);
-          float value = loss.getFloat();
-          if (!Float.isFinite(value)) {
-            return new SplitMetrics(value, Double.NaN);
+      int parts = Math.max(1, (end - start + micro - 1) / micro);
+      try (GradientCollector collector = trainer.newGradientCollector()) {
+        for (int part = 0; part < parts; part++) {
+          int from = start + (end - start) * part / parts;
+          int to = start + (end - start) * (part + 1) / parts;
+          try (NDManager batch = trainer.getManager().newSubManager()) {
+            // While the batch lives, the shared tensors belong to it, so every array an indexing
+            // op creates is freed with the batch instead of piling up in the dataset's manager.
+            batch.tempAttachAll(train.images, train.labels);
+            NDArray index = batch.create(Arrays.copyOfRange(permutation, from, to));
+            NDArray x = format.apply(train.images.get(index));
+            NDArray y = train.labels.get(index);
+            NDList predictions = trainer.forward(new NDList(x));
+            NDArray loss = trainer.getLoss().evaluate(new NDList(y), predictions);
+            float value = loss.getFloat();
+            if (!Float.isFinite(value)) {
+              return new SplitMetrics(value, Double.NaN);
+            }
+            collector.backward(parts == 1 ? loss
+                : loss.mul((float) (to - from) / (end - start)));
+            lossSum += (double) value * (to - from);
+            correct += predictions.singletonOrThrow().argMax(1).toType(
+                ai.djl.ndarray.types.DataType.FLOAT32, false).eq(y).sum().getLong();
+            seen += to - from;
           }
-          collector.backward(loss);
-          lossSum += (double) value * (end - start);
-          correct += predictions.singletonOrThrow().argMax(1).toType(
-              ai.djl.ndarray.types.DataType.FLOAT32, false).eq(y).sum().getLong();
-          seen += end - start;
         }
-        trainer.step();
       }
+      trainer.step();
     }
     return seen == 0 ? SplitMetrics.UNKNOWN : new SplitMetrics(lossSum / seen, (double) correct / seen);
   }

@@ -5,6 +5,7 @@ import io.flnas.arch.ReferenceArchitectures;
 import io.flnas.djl.cluster.WorkSpec;
 import io.flnas.djl.data.ImageDataset;
 import io.flnas.djl.train.DjlEvaluator;
+import io.flnas.djl.train.DjlEvaluatorBuilder;
 import io.flnas.djl.train.ResidentSampler;
 import io.flnas.metrics.Evaluation;
 import io.flnas.space.SearchSpaces;
@@ -31,6 +32,9 @@ import java.util.Random;
  * the evaluator's own in-process estimate of the peak made before training.
  */
 public final class MemoryBenchmark {
+  /** The evaluator's activation budget, MiB ({@code Infinity} for none); default the evaluator's. */
+  static final String BUDGET = "flnas.bench.activationBudgetMb";
+
   private MemoryBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -44,7 +48,8 @@ public final class MemoryBenchmark {
       Path report = Files.createTempFile("flnas-memory", ".txt");
       List<String> command = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
-          "-Dai.djl.offline=true", "-cp", classpath, MemoryBenchmark.class.getName(), "--child",
+          "-Dai.djl.offline=true", "-D" + BUDGET + "=" + System.getProperty(BUDGET,
+              Double.toString(DjlEvaluatorBuilder.DEFAULT_ACTIVATION_BUDGET_MB)), "-cp", classpath, MemoryBenchmark.class.getName(), "--child",
           model));
       Process child = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(report.toFile()).start();
@@ -96,13 +101,16 @@ public final class MemoryBenchmark {
   private static void child(String model) {
     ImageDataset data = WorkSpec.djl("synthetic", 1400, 16, 42, 4, 2).loadDataset();
     Architecture architecture = architecture(model, data);
+    double budget = Double.parseDouble(System.getProperty(BUDGET));
     try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(4).patience(2).seed(42)
-        .build()) {
+        .activationBudgetMb(budget).build()) {
       double expected = evaluator.expectedPeakMb(architecture);
       Evaluation evaluation = evaluator.evaluate(architecture);
-      System.out.printf("(expected %.0f MB; in-process %.0f MB; %s, %d epochs, val acc %.1f%%)%n",
-          expected, evaluation.hardware().processPeakMb(), evaluation.failure().orElse("trained"),
-          evaluation.epochs(), 100 * evaluation.validation().accuracy());
+      System.out.printf("(expected %.0f MB; in-process %.0f MB; %s, %d epochs, val acc %.1f%%;"
+          + " activation budget %s MB, micro-batch %d)%n", expected,
+          evaluation.hardware().processPeakMb(), evaluation.failure().orElse("trained"),
+          evaluation.epochs(), 100 * evaluation.validation().accuracy(), budget,
+          evaluator.microBatch(architecture));
     }
   }
 
