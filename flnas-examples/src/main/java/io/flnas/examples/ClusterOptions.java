@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,9 +19,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The command line's cluster options and what they start: nothing (trials in this process), N
- * local worker processes ({@code --workers}), or a coordinator for workers already running
- * ({@code --members}).
+ * The command line's cluster options, and what a plan's cluster settings start: nothing (trials
+ * in this process), N local worker processes ({@code --workers}), or a coordinator for workers
+ * already running ({@code --members}).
  */
 final class ClusterOptions {
   @Option(names = "--workers", defaultValue = "0", paramLabel = "N",
@@ -58,36 +57,11 @@ final class ClusterOptions {
           + " 0 for no limit. Default: ${DEFAULT-VALUE}.")
   int workerMaxRssMb;
 
-  boolean clustered() {
-    return workers > 0 || (members != null && !members.isEmpty());
-  }
-
-  void validate(java.io.PrintStream out) {
-    if (clustered()) {
-      member.checkTrust(out);
-    }
-    if (workers < 0) {
-      throw new UsageException("--workers must be >= 0, but was " + workers);
-    }
-    if (workers > 0 && members != null && !members.isEmpty()) {
-      throw new UsageException("--workers starts local workers and --members uses running ones;"
-          + " give one of them");
-    }
-    if (parallel != null && parallel < 1) {
-      throw new UsageException("--parallel must be >= 1, but was " + parallel);
-    }
-    if (parallel != null && parallel > 1 && !clustered()) {
-      throw new UsageException("--parallel " + parallel + " needs workers (--workers or"
-          + " --members): a DJL evaluator trains one model at a time in a process");
-    }
-    if (workerThreads != null && workerThreads < 0) {
-      throw new UsageException("--worker-threads must be >= 0, but was " + workerThreads);
-    }
-  }
-
-  /** Trials in flight for a cluster of {@code slots} workers. */
-  int parallelism(int slots) {
-    return parallel != null ? parallel : Math.max(1, slots);
+  /** The options as the plan's cluster settings. */
+  RunPlan.Cluster plan() {
+    return new RunPlan.Cluster(workers, parallel, members == null ? List.of() : members,
+        member.bind, member.trustedNetwork, member.port, member.clusterName, workerThreads,
+        workerMaxTrials, workerMaxRssMb);
   }
 
   /** A started cluster: the coordinator, and the local workers when this process started them. */
@@ -103,11 +77,12 @@ final class ClusterOptions {
   }
 
   /**
-   * Starts the coordinator (and the local workers) and waits until the workers have joined and
-   * passed the fingerprint check.
+   * Starts the coordinator (and the local workers) of a clustered plan and waits until the
+   * workers have joined and passed the fingerprint check.
    */
-  Cluster start(WorkSpec spec, DjlEvaluator evaluator, Path dir, int seedThreads,
+  static Cluster start(RunPlan.Cluster plan, WorkSpec spec, DjlEvaluator evaluator, Path dir,
       PrintStream out) {
+    int workers = plan.workers();
     boolean local = workers > 0;
     ClusterSecret secret = ClusterSecret.fromEnvironment(System.getenv()).orElse(null);
     if (secret == null && !local) {
@@ -117,8 +92,8 @@ final class ClusterOptions {
     if (secret == null) {
       secret = ClusterSecret.random();
     }
-    ClusterSettings settings = member.settings(members == null ? List.of() : members,
-        local ? ClusterSettings.uniqueName() : member.clusterName);
+    ClusterSettings settings = MemberOptions.settings(plan.bind(), plan.port(), plan.members(),
+        local ? ClusterSettings.uniqueName() : plan.clusterName());
     ClusterExecutor executor = ClusterExecutor.start(settings, secret, spec,
         DjlWorkerEvaluators.fingerprint(evaluator), 3);
     Optional<LocalWorkers> started = Optional.empty();
@@ -126,14 +101,14 @@ final class ClusterOptions {
       out.println("cluster: coordinator at " + executor.address());
       int expected = 1;
       if (local) {
-        int threads = workerThreads != null ? workerThreads
+        int threads = plan.workerThreads() != null ? plan.workerThreads()
             : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
         List<WorkerNode.Options> options = new ArrayList<>();
         for (int i = 1; i <= workers; i++) {
           options.add(new WorkerNode.Options("worker-" + i, threads, Optional.empty(),
-              workerMaxTrials, workerMaxRssMb));
+              plan.workerMaxTrials(), plan.workerMaxRssMb()));
         }
-        started = Optional.of(LocalWorkers.start(options, settings.joining(member.port + 1,
+        started = Optional.of(LocalWorkers.start(options, settings.joining(plan.port() + 1,
             List.of(executor.address())), secret, new LocalWorkers.Launch(1024,
             dir.resolve("workers"), Map.of("ai.djl.offline",
                 System.getProperty("ai.djl.offline", "true")))));
@@ -150,10 +125,5 @@ final class ClusterOptions {
       started.ifPresent(LocalWorkers::close);
       throw e;
     }
-  }
-
-  @Override
-  public String toString() {
-    return "ClusterOptions" + Arrays.asList(workers, parallel, members, member.bind, member.port);
   }
 }

@@ -1,12 +1,13 @@
 package io.flnas.examples;
 
-import io.flnas.djl.cluster.WorkSpec;
 import io.flnas.djl.data.ImageDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The command line's data and training options, and the dataset and work spec they name. */
+/**
+ * The command line's data and training options, and the dataset a plan's training settings name.
+ */
 final class DataOptions {
   /**
    * The default synthetic experiment: as many images as the README's first command trains in
@@ -40,34 +41,20 @@ final class DataOptions {
           + " loss, patience 2). Default: ${DEFAULT-VALUE}.")
   int maxEpochs;
 
-  /** Checks the options where they enter. */
-  void validate() {
-    if (maxEpochs <= 0) {
-      throw new UsageException("--max-epochs must be > 0, but was " + maxEpochs);
-    }
-    if (imageSize != null && imageSize < 8) {
-      throw new UsageException("--image-size must be >= 8, but was " + imageSize);
-    }
-    if (samples != null && samples < 40) {
-      throw new UsageException("--samples must be >= 40, but was " + samples);
-    }
-  }
-
-  /** The data and training settings, as this process and every worker build them. */
-  WorkSpec workSpec(long seed) {
+  /** The options as the plan's training settings, with the sizes the data source defaults to. */
+  RunPlan.Training plan(int threads, boolean allowDownload) {
     boolean synthetic = data.equals("synthetic");
-    return WorkSpec.djl(data, samples != null ? samples : synthetic ? SYNTHETIC_SAMPLES : 5000,
-        imageSize != null ? imageSize : synthetic ? SYNTHETIC_IMAGE_SIZE : 64, seed, maxEpochs, 2);
+    return new RunPlan.Training(data, samples != null ? samples : synthetic ? SYNTHETIC_SAMPLES
+        : 5000, imageSize != null ? imageSize : synthetic ? SYNTHETIC_IMAGE_SIZE : 64, maxEpochs,
+        threads, allowDownload);
   }
 
-  /** The dataset, checked for a usable source first. */
-  ImageDataset load(long seed) {
-    if (!data.equals("synthetic") && !data.startsWith("isic:")) {
-      throw new UsageException("unknown --data '" + data + "'; expected synthetic or isic:<dir>");
-    }
+  /** The dataset a plan trains on, checked for a usable source first. */
+  static ImageDataset load(RunPlan plan) {
+    String data = plan.training().data();
     if (data.startsWith("isic:") && !Files.isDirectory(Path.of(data.substring(5)))) {
       throw new UsageException("--data: ISIC folder " + data.substring(5) + " does not exist");
     }
-    return workSpec(seed).loadDataset();
+    return plan.workSpec().loadDataset();
   }
 }

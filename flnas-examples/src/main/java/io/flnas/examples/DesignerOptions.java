@@ -10,16 +10,21 @@ import io.flnas.search.design.Designers;
 import io.flnas.search.journal.Fingerprints;
 import io.flnas.search.journal.Journal;
 import io.flnas.search.Search;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** The command line's designer options, and the designer they name. */
+/** The command line's designer options, and the designer a plan's design settings name. */
 final class DesignerOptions {
+  /** The designers named by a word, as {@code --designer} takes them (besides replay). */
+  static final List<String> NAMED = List.of("llm", "llm-evolution", "evolution", "surrogate",
+      "random");
+
+  /** Every designer {@code --designer} takes, as its usage errors list them. */
   static final List<String> DESIGNERS = List.of("llm", "llm-evolution", "evolution", "surrogate",
       "random", "replay:<journal>");
 
@@ -48,17 +53,21 @@ final class DesignerOptions {
           + " ${DEFAULT-VALUE}.")
   int providerRetries;
 
-  /** Checks the options where they enter. */
-  void validate() {
-    if (providerRetries < 0) {
-      throw new UsageException("--provider-retries must be >= 0, but was " + providerRetries);
-    }
-    if (designer != null && !List.of("llm", "llm-evolution", "evolution", "surrogate", "random")
-        .contains(designer)
-        && !designer.startsWith("replay:")) {
-      throw new UsageException("unknown --designer '" + designer + "'; expected one of "
-          + DESIGNERS);
-    }
+  /**
+   * The options as the plan's design settings; without {@code --designer}, the designer the
+   * environment and {@code --model} choose (see {@link #defaultReason}).
+   */
+  RunPlan.Design plan() {
+    String chosen = designer != null ? designer
+        : hasKey() || model.startsWith("ollama:") ? "llm" : "evolution";
+    return new RunPlan.Design(chosen, model, baseUrl, providerRetries);
+  }
+
+  /** Why the designer is what it is when {@code --designer} was not given. */
+  static String defaultReason(String model) {
+    return hasKey() ? "OPENAI_API_KEY is set" : model.startsWith("ollama:")
+        ? "an Ollama model was named" : "OPENAI_API_KEY is not set; set it, or pass --model"
+            + " ollama:<name>, to design with a language model";
   }
 
   /** Whether {@code OPENAI_API_KEY} holds a key. */
@@ -77,18 +86,11 @@ final class DesignerOptions {
     return (baseUrl == null ? openAi : openAi.baseUrl(baseUrl)).build();
   }
 
-  /** The designer the options name; says on {@code out} which it chose by default and why. */
-  Designer create(PrintStream out) {
-    String choice = designer;
-    if (choice == null) {
-      boolean hasKey = hasKey();
-      choice = hasKey || model.startsWith("ollama:") ? "llm" : "evolution";
-      out.println("designer: " + choice + (hasKey ? " (OPENAI_API_KEY is set)"
-          : model.startsWith("ollama:") ? " (an Ollama model was named)"
-          : " (OPENAI_API_KEY is not set; set it, or pass --model ollama:<name>, to design with"
-              + " a language model)"));
-    }
-    switch (choice) {
+  /** The designer a plan names. */
+  static Designer create(RunPlan.Design plan) {
+    String model = plan.model();
+    String baseUrl = plan.baseUrl();
+    switch (plan.designer()) {
       case "evolution":
         return Designers.evolution();
       case "random":
@@ -97,17 +99,16 @@ final class DesignerOptions {
         return Designers.surrogate();
       case "llm":
         return LlmDesigner.builder(chatModel(model, baseUrl))
-            .maxProviderRetries(providerRetries).build();
+            .maxProviderRetries(plan.providerRetries()).build();
       case "llm-evolution":
         return LlmDesigner.builder(chatModel(model, baseUrl))
             .promptStrategy(io.flnas.llm.PromptStrategies.evolution())
-            .maxProviderRetries(providerRetries).build();
+            .maxProviderRetries(plan.providerRetries()).build();
       default: {
-        Path recorded = Path.of(choice.substring("replay:".length()));
+        Path recorded = replayJournal(plan).orElseThrow();
         if (!Files.isRegularFile(recorded)) {
           throw new UsageException("--designer replay: journal " + recorded + " does not exist");
         }
-        replayJournal = recorded;
         try {
           return LlmDesigner.builder(ReplayChatModel.fromJournal(recorded, false).configured())
               .build();
@@ -118,16 +119,21 @@ final class DesignerOptions {
     }
   }
 
-  private Path replayJournal;
+  private static Optional<Path> replayJournal(RunPlan.Design plan) {
+    return plan.designer().startsWith("replay:")
+        ? Optional.of(Path.of(plan.designer().substring("replay:".length())))
+        : Optional.empty();
+  }
 
   /** A replay must come from a search with the same data, seed, space, template and target. */
-  void checkReplay(Search search) {
-    if (replayJournal == null) {
+  static void checkReplay(RunPlan.Design plan, Search search) {
+    Optional<Path> replayJournal = replayJournal(plan);
+    if (replayJournal.isEmpty()) {
       return;
     }
     Map<String, String> recorded = new LinkedHashMap<>();
     Map<String, String> current = new LinkedHashMap<>();
-    Map<String, String> journalFingerprint = Journal.readFingerprint(replayJournal);
+    Map<String, String> journalFingerprint = Journal.readFingerprint(replayJournal.get());
     for (String key : List.of("problem", "seed", "search_space", "template", "target",
         "objective")) {
       recorded.put(key, String.valueOf(journalFingerprint.get(key)));
@@ -135,7 +141,7 @@ final class DesignerOptions {
     }
     String differences = Fingerprints.differences(recorded, "journal", current, "this run");
     if (!differences.isEmpty()) {
-      throw new UsageException("replay journal " + replayJournal + " comes from another"
+      throw new UsageException("replay journal " + replayJournal.get() + " comes from another"
           + " configuration: " + differences);
     }
   }

@@ -14,7 +14,7 @@ final class MemberOptions {
           + " ${DEFAULT-VALUE}.")
   String bind;
 
-  @Option(names = "--trusted-network",
+  @Option(names = "--trusted-network", negatable = true,
       description = "Allow --bind to an address other than loopback. The cluster (Hazelcast's"
           + " open-source edition) has no TLS and no member authentication: anyone who can reach"
           + " that address can read its traffic, join it and deny service. Use it only on a"
@@ -42,6 +42,11 @@ final class MemberOptions {
    * anything starts.
    */
   void checkTrust(PrintStream out) {
+    checkTrust(bind, trustedNetwork, out);
+  }
+
+  /** {@link #checkTrust(PrintStream)} for a bind address and a trust given as values. */
+  static void checkTrust(String bind, boolean trustedNetwork, PrintStream out) {
     InetAddress address;
     try {
       address = InetAddress.getByName(bind);
@@ -62,6 +67,11 @@ final class MemberOptions {
 
   /** The settings of a member joining {@code members}, in the cluster {@code name}. */
   ClusterSettings settings(List<String> members, String name) {
+    return settings(bind, port, members, name);
+  }
+
+  /** The settings of a member at {@code bind} and {@code port} joining {@code members}. */
+  static ClusterSettings settings(String bind, int port, List<String> members, String name) {
     try {
       return new ClusterSettings(bind, port, members, name);
     } catch (IllegalArgumentException e) {

@@ -20,18 +20,19 @@ import java.time.format.DateTimeFormatter;
 final class RunFolder {
   private RunFolder() {}
 
-  /**
-   * The run folder: {@code outDir}, or a new {@code flnas-runs/run-<time>}; with {@code resume}
-   * it must hold a journal, without it must not. Checked writable before anything is trained.
-   */
-  static Path prepare(Path outDir, boolean resume) {
-    Path dir = outDir != null ? outDir : Path.of("flnas-runs", "run-"
+  /** The folder of a run not given one: a new {@code flnas-runs/run-<time>}. */
+  static Path defaultFolder() {
+    return Path.of("flnas-runs", "run-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+  }
+
+  /**
+   * The run folder {@code dir}, created if need be: with {@code resume} it must hold a journal,
+   * without it must not. Checked writable before anything is trained.
+   */
+  static Path prepare(Path dir, boolean resume) {
     Path journal = dir.resolve("journal.jsonl");
     if (resume) {
-      if (outDir == null) {
-        throw new UsageException("--resume needs --out, the folder of the run to continue");
-      }
       if (!Files.isRegularFile(journal)) {
         throw new UsageException("--resume: no journal.jsonl in " + dir + " to continue from");
       }

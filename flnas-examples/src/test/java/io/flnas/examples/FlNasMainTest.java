@@ -102,6 +102,84 @@ class FlNasMainTest {
     assertThat(workerPids()).as("no worker process left").isEqualTo(before);
   }
 
+  @Test
+  void the_run_plan_passed_back_repeats_the_run_with_every_setting() throws Exception {
+    Path first = dir.resolve("first");
+    Path again = dir.resolve("again");
+    java.util.Set<Long> before = workerPids();
+    String apiKey = "sk-flnas-test-4c1e9a7b2d";
+    String clusterSecret = "flnas-test-cluster-secret-8d2f6b1a9c3e";
+
+    // the first run as a user starts it, with a key and a cluster secret in its environment
+    Run firstRun = program(java.util.Map.of("OPENAI_API_KEY", apiKey,
+        io.flnas.djl.cluster.ClusterSecret.ENV, clusterSecret), tiny(first, "--template",
+        "pytorch", "--workers", "1", "--port", "21801", "--model", "gpt-4o-mini", "--seed", "7",
+        "--baselines", "small_cnn"));
+    Run repeat = run("--plan", first.resolve(RunPlan.FILE).toString(), "--out", again.toString());
+
+    assertThat(firstRun.code()).as(firstRun.out() + firstRun.err()).isZero();
+    assertThat(repeat.code()).as(repeat.out() + repeat.err()).isZero();
+    RunPlan plan = RunPlan.read(first.resolve(RunPlan.FILE));
+    assertThat(plan.search().template()).isEqualTo("pytorch");
+    assertThat(plan.cluster().workers()).isEqualTo(1);
+    assertThat(plan.design().model()).isEqualTo("gpt-4o-mini");
+    assertThat(RunPlan.read(again.resolve(RunPlan.FILE))).isEqualTo(plan.withOutput(
+        new RunPlan.Output(again.toString(), false, true, false)));
+    assertThat(repeat.out()).contains("cluster: 1 worker(s) ready: ", "with random",
+        "baseline small_cnn: val acc");
+    List<io.flnas.search.Trial> trials = Journal.readTrials(first.resolve("journal.jsonl"));
+    List<io.flnas.search.Trial> repeated = Journal.readTrials(again.resolve("journal.jsonl"));
+    assertThat(trials).hasSize(2);
+    assertThat(repeated).hasSize(2);
+    for (int i = 0; i < trials.size(); i++) {
+      assertThat(repeated.get(i).architecture()).isEqualTo(trials.get(i).architecture());
+      assertThat(figures(repeated.get(i))).as("trial %s", i + 1)
+          .isEqualTo(figures(trials.get(i)));
+    }
+    assertThat(Journal.readFingerprint(again.resolve("journal.jsonl")))
+        .isEqualTo(Journal.readFingerprint(first.resolve("journal.jsonl")));
+    assertThat(Files.readString(again.resolve(Report.MARKDOWN))).contains("flnas --iterations 2"
+        + " --seed 7 --baselines small_cnn --target a10 --template pytorch --out " + again,
+        " --model gpt-4o-mini ", " --workers 1 ");
+    try (var files = Files.walk(first)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1))
+            .as("%s holds no secret", file).doesNotContain(apiKey, clusterSecret);
+      }
+    }
+    assertThat(workerPids()).as("no worker process left").isEqualTo(before);
+  }
+
+  /** What a trial measured, timings and the machine's memory aside. */
+  private static List<Object> figures(io.flnas.search.Trial trial) {
+    io.flnas.metrics.Evaluation e = trial.result();
+    return List.of(trial.status(), e.train(), e.validation(), e.test(), e.epochs(),
+        e.validationFairness(), e.testFairness(), e.testPredictions(), e.testIntervals(),
+        e.hardware().parameters(), e.hardware().macs(), e.hardware().analyticMemoryMb());
+  }
+
+  /** The program in a JVM of its own with {@code environment} added, as a user starts it. */
+  private Run program(java.util.Map<String, String> environment, String... args)
+      throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), FlNasMain.class.getName()));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(dir, "stdout", ".txt");
+    Path err = Files.createTempFile(dir, "stderr", ".txt");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
+        .redirectError(err.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
+    try {
+      assertThat(process.waitFor(300, java.util.concurrent.TimeUnit.SECONDS))
+          .as("the program finished in time").isTrue();
+      return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
   private static java.util.Set<Long> workerPids() {
     return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("")
         .contains("io.flnas.djl.cluster.WorkerMain")).map(ProcessHandle::pid)

@@ -46,7 +46,8 @@ public final class RunReport implements SearchListener {
 
   /**
    * @param search the search whose trials this report follows (its objective, target, Pareto
-   *     metrics and iteration count); a copy built with this report as a listener runs them
+   *     metrics and iteration count); it runs them with this report among its listeners, which
+   *     a program that builds the search before the report binds after the build
    * @param split the test split for Table I's significance markers; null for none
    * @param metrics metrics whose direction Table I and the extra values' plots should know
    *     (an evaluator's {@code energy_mj}, say); every extra value is shown either way
