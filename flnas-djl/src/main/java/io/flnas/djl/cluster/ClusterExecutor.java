@@ -138,6 +138,7 @@ public final class ClusterExecutor implements TrialExecutor {
         "the fingerprint must name the evaluator");
     Preconditions.checkArgument(maxAttempts > 0, "maxAttempts must be > 0, but was %s",
         maxAttempts);
+    settings.checkBindable();
     return new ClusterExecutor(settings, secret, spec, fingerprint, maxAttempts);
   }
 

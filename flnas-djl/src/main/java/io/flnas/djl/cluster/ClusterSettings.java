@@ -5,6 +5,10 @@ import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.ServerSocketEndpointConfig;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.List;
 
@@ -57,6 +61,32 @@ public record ClusterSettings(String bind, int port, List<String> members, Strin
   /** The same settings joining other members from another port. */
   public ClusterSettings joining(int newPort, List<String> value) {
     return new ClusterSettings(bind, newPort, value, name);
+  }
+
+  /**
+   * Checks that this machine has an interface with the bind address, so a member that cannot
+   * bind fails with one clear line before Hazelcast starts (Hazelcast would log its own error
+   * twice, with a stack trace). A pattern such as {@code 10.0.*.*} is left to Hazelcast.
+   *
+   * @throws ClusterException naming the address when no interface has it
+   */
+  public void checkBindable() {
+    if (bind.contains("*") || bind.contains("-")) {
+      return;
+    }
+    try {
+      InetAddress address = InetAddress.getByName(bind);
+      if (address.isAnyLocalAddress() || NetworkInterface.getByInetAddress(address) == null) {
+        throw new ClusterException("no network interface of this machine has the address "
+            + bind + (address.isAnyLocalAddress() ? " (a wildcard address: bind to one"
+            + " interface's address)" : "") + "; cannot bind a cluster member to it");
+      }
+    } catch (UnknownHostException e) {
+      throw new ClusterException("cannot resolve the bind address " + bind);
+    } catch (SocketException e) {
+      throw new ClusterException("cannot list this machine's network interfaces to check the"
+          + " bind address " + bind + ": " + e.getMessage());
+    }
   }
 
   /** A fresh cluster name, {@code flnas-<8 hex>}, for a cluster this process starts. */

@@ -8,6 +8,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import io.flnas.arch.Architecture;
 import io.flnas.arch.ArchitectureJson;
 import io.flnas.arch.Cost;
@@ -41,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * and echo the request's nonce, which is how it passes the coordinator's challenge. It logs the
  * members that join and leave, with their addresses.
  *
+ * <p>A worker whose Hazelcast member shuts down without it asking (a stranger in the cluster,
+ * Hazelcast's reaction to running out of memory) is no use with its port closed, so it leaves
+ * with {@link #MEMBER_LOST_EXIT} and its supervisor starts a fresh process.
+ *
  * <p>Native memory grows over many trainings, so after {@code maxTrials} trials, or when its
  * resident memory passes {@code maxResidentMb}, a worker finishes the trial at hand, says so in
  * its reply (the coordinator sends it nothing more), leaves the cluster and ends with {@link
@@ -51,6 +56,13 @@ public final class WorkerNode implements AutoCloseable {
   public static final int RECYCLE_EXIT = 75;
   /** Exit status of a worker whose evaluator hit an error the process cannot go on from. */
   public static final int FATAL_EXIT = 70;
+  /** Exit status of a worker whose Hazelcast member shut down without it asking. */
+  public static final int MEMBER_LOST_EXIT = 69;
+  /**
+   * Exit status of a worker that could not start its member at all (e.g. no interface matches
+   * its bind address): starting it again cannot help.
+   */
+  public static final int START_FAILED_EXIT = 78;
   static final String CONTEXT_KEY = "flnas.worker";
   private static final Logger LOG = LoggerFactory.getLogger(WorkerNode.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -85,6 +97,7 @@ public final class WorkerNode implements AutoCloseable {
   private final RequestGate gate;
   private final CountDownLatch left = new CountDownLatch(1);
   private volatile int exitStatus;
+  private volatile boolean leaving;
   private WorkSpec preparedSpec;
   private WorkerEvaluators.Prepared prepared;
   private int served;
@@ -99,6 +112,13 @@ public final class WorkerNode implements AutoCloseable {
     var config = settings.config("worker", options.name(), clock);
     config.getUserContext().put(CONTEXT_KEY, this);
     this.member = Hazelcast.newHazelcastInstance(config);
+    member.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleState.SHUTDOWN && !leaving) {
+        LOG.warn("{}: its Hazelcast member shut down without it asking; leaving for a fresh"
+            + " process", options.name());
+        lost();
+      }
+    });
     member.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
@@ -124,6 +144,7 @@ public final class WorkerNode implements AutoCloseable {
   static WorkerNode start(Options options, ClusterSecret secret, ClusterSettings settings,
       Clock clock, Duration window) {
     Preconditions.checkArgument(secret != null, "secret must not be null");
+    settings.checkBindable();
     WorkerNode node = new WorkerNode(options, secret, settings, clock, window);
     LOG.info("{} joined the cluster at {}", options.name(),
         node.member.getCluster().getLocalMember().getAddress());
@@ -279,15 +300,48 @@ public final class WorkerNode implements AutoCloseable {
     recycler.start();
   }
 
-  /** Leaves the cluster gracefully and frees the evaluator. */
+  /**
+   * Leaves the cluster gracefully and frees the evaluator; does nothing once it has left (e.g.
+   * its member was lost), so an exiting process never waits for a training to free it.
+   */
   public void leave(int status) {
-    exitStatus = status;
+    if (left.getCount() == 0) {
+      return;
+    }
+    leaving = true;
     try {
       member.shutdown();
     } finally {
       synchronized (this) {
         closePrepared();
       }
+      ended(status);
+    }
+  }
+
+  /**
+   * Its member is gone: {@link #awaitLeave} returns at once, and the evaluator is freed on
+   * another thread once the trial at hand (if any) lets go of it, so Hazelcast's shutdown never
+   * waits for a training.
+   */
+  private void lost() {
+    ended(MEMBER_LOST_EXIT);
+    Thread release = new Thread(() -> {
+      synchronized (this) {
+        closePrepared();
+      }
+    }, "flnas-worker-release");
+    release.setDaemon(true);
+    release.start();
+  }
+
+  /** Lets {@link #awaitLeave} return {@code status}; the first status counts. */
+  private void ended(int status) {
+    synchronized (left) {
+      if (left.getCount() == 0) {
+        return;
+      }
+      exitStatus = status;
       left.countDown();
     }
   }
