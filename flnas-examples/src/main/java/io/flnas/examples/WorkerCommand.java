@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,7 +19,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code flnas worker}: a worker on this machine for a search elsewhere. It runs the worker in a
  * child JVM and supervises it: a fresh process after its trial limit or memory threshold, or after
- * it died. Ctrl-C (SIGTERM) stops it.
+ * it died or its Hazelcast member shut down. Ctrl-C (SIGTERM) stops it. When the supervisor gives
+ * up (the worker could not start, e.g. on a bind address no interface has, or died too often),
+ * the command prints one line saying so and exits 1.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Start a worker that trains the trials of a search coordinated elsewhere.",
@@ -71,6 +74,7 @@ final class WorkerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     member.checkTrust(out);
+    member.settings(members, member.clusterName).checkBindable();
     ClusterSecret secret = ClusterSecret.fromEnvironment(System.getenv()).orElseThrow(() ->
         new UsageException("worker: no cluster secret: set " + ClusterSecret.ENV + " or "
             + ClusterSecret.FILE_ENV + " to the secret the search uses"));
@@ -89,20 +93,35 @@ final class WorkerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UsageException("worker: " + e.getMessage());
     }
-    CountDownLatch stop = new CountDownLatch(1);
+    CompletableFuture<String> stop = new CompletableFuture<>();
     try (LocalWorkers worker = LocalWorkers.start(List.of(options), settings, secret,
         new LocalWorkers.Launch(heapMb, logs, Map.of("ai.djl.offline",
             System.getProperty("ai.djl.offline", "true"))))) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Thread hook = new Thread(() -> {
         worker.close();
-        stop.countDown();
-      }, "flnas-worker-command-stop"));
+        stop.complete(null);
+      }, "flnas-worker-command-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
       out.println("worker " + workerName + " started (process "
           + worker.processes().values().stream().map(p -> Long.toString(p.pid())).findFirst()
               .orElse("?") + "), joining " + members + "; its log is "
           + logs.resolve(workerName + ".log") + "; Ctrl-C stops it");
-      stop.await();
+      String gaveUp;
+      try {
+        gaveUp = CompletableFuture.anyOf(stop, worker.gaveUp()).thenApply(x -> (String) x).get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e);
+      }
+      if (gaveUp == null) {
+        return 0;
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C came at the same moment; the hook closes the workers either way.
+      }
+      out.println("worker: " + gaveUp);
+      return 1;
     }
-    return 0;
   }
 }

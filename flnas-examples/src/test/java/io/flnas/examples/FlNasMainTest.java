@@ -225,6 +225,10 @@ class FlNasMainTest {
     assertBadInput(run("worker", "--bind", "0.0.0.0", "--members", "127.0.0.1:5701"),
         "--bind 0.0.0.0 is not a loopback address", "no TLS and no member authentication",
         "read its traffic", "--trusted-network");
+    assertBadInput(run("worker", "--bind", "0.0.0.0", "--trusted-network", "--members",
+        "127.0.0.1:5701"), "no network interface of this machine has the address 0.0.0.0 (a"
+        + " wildcard address: bind to one interface's address); cannot bind a cluster member to"
+        + " it");
     assertBadInput(run(tiny(dir.resolve("j"), "--workers", "1", "--bind", "10.1.2.3")),
         "--bind 10.1.2.3 is not a loopback address", "deny service", "WireGuard");
     assertBadInput(run(tiny(dir.resolve("i"), "--members", "127.0.0.1:5701")),

@@ -1,15 +1,25 @@
 package io.flnas.djl.cluster;
 
 import com.google.common.base.Preconditions;
+import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
-import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.time.Clock;
 import java.util.List;
 
 /**
  * Where the members of a cluster live and how they find each other. Members bind to one address
  * (loopback unless told otherwise) and join by an explicit member list; multicast and
  * auto-detection are off, so nothing on the network joins by accident.
+ *
+ * <p>Each member is locked down as far as Hazelcast's open-source edition allows (see {@link
+ * #config}); what it cannot stop, a stranger who reaches the port joining, reading traffic and
+ * denying service, is why binding beyond loopback is an explicit choice of a trusted network.
  *
  * @param bind the address this member binds to and announces
  * @param port the first port to try; the next free one up to 100 further is taken
@@ -53,19 +63,61 @@ public record ClusterSettings(String bind, int port, List<String> members, Strin
     return new ClusterSettings(bind, newPort, value, name);
   }
 
+  /**
+   * Checks that this machine has an interface with the bind address, so a member that cannot
+   * bind fails with one clear line before Hazelcast starts (Hazelcast would log its own error
+   * twice, with a stack trace). A pattern such as {@code 10.0.*.*} is left to Hazelcast.
+   *
+   * @throws ClusterException naming the address when no interface has it
+   */
+  public void checkBindable() {
+    if (bind.contains("*") || bind.contains("-")) {
+      return;
+    }
+    try {
+      InetAddress address = InetAddress.getByName(bind);
+      if (address.isAnyLocalAddress() || NetworkInterface.getByInetAddress(address) == null) {
+        throw new ClusterException("no network interface of this machine has the address "
+            + bind + (address.isAnyLocalAddress() ? " (a wildcard address: bind to one"
+            + " interface's address)" : "") + "; cannot bind a cluster member to it");
+      }
+    } catch (UnknownHostException e) {
+      throw new ClusterException("cannot resolve the bind address " + bind);
+    } catch (SocketException e) {
+      throw new ClusterException("cannot list this machine's network interfaces to check the"
+          + " bind address " + bind + ": " + e.getMessage());
+    }
+  }
+
   /** A fresh cluster name, {@code flnas-<8 hex>}, for a cluster this process starts. */
   public static String uniqueName() {
     return "flnas-" + java.util.UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /** The Hazelcast configuration of one member. */
-  Config config(String role, String memberName, boolean lite) {
+  /**
+   * The Hazelcast configuration of one member, locked down:
+   *
+   * <ul>
+   *   <li>Only the member protocol listens: the advanced network configuration has a member
+   *       endpoint and nothing else, so Hazelcast clients (which need only the cluster name),
+   *       REST and memcache find no endpoint to talk to.
+   *   <li>Every flnas member is a lite member: it owns no partition, so no member of the cluster
+   *       stores distributed data on it and a stranger's maps, queues or topics cannot fill its
+   *       heap (they fail for want of a data member, or land on the stranger's own). flnas uses
+   *       only the executor service, which runs on lite members.
+   *   <li>Java deserialization admits only {@link DeserializationAllowList}; executors run only
+   *       flnas's own requests ({@link TaskGuard}), stamped with their sender and arrival by
+   *       {@code clock}.
+   *   <li>No telemetry (nothing may leave the machine), no Jet, no metrics, no shutdown hook of
+   *       Hazelcast's (the worker leaves on its own), logging through slf4j.
+   * </ul>
+   */
+  Config config(String role, String memberName, Clock clock) {
     Config config = new Config();
     config.setClusterName(this.name);
     config.setInstanceName(memberName + "-" + ProcessHandle.current().pid());
-    config.setLiteMember(lite);
+    config.setLiteMember(true);
     config.getMemberAttributeConfig().setAttribute(ROLE, role).setAttribute(NAME, memberName);
-    // No telemetry (nothing may leave the machine), our own shutdown, our own logging.
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
@@ -79,9 +131,11 @@ public record ClusterSettings(String bind, int port, List<String> members, Strin
     config.setProperty("hazelcast.health.monitoring.level", "OFF");
     config.getMetricsConfig().setEnabled(false);
     config.getJetConfig().setEnabled(false);
-    NetworkConfig network = config.getNetworkConfig();
-    network.setPort(port).setPortAutoIncrement(true).setPortCount(100);
-    network.getInterfaces().setEnabled(true).addInterface(bind);
+    AdvancedNetworkConfig network = config.getAdvancedNetworkConfig().setEnabled(true);
+    ServerSocketEndpointConfig endpoint = new ServerSocketEndpointConfig();
+    endpoint.setPort(port).setPortAutoIncrement(true).setPortCount(100);
+    endpoint.getInterfaces().setEnabled(true).addInterface(bind);
+    network.setMemberEndpointConfig(endpoint);
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
@@ -90,6 +144,9 @@ public record ClusterSettings(String bind, int port, List<String> members, Strin
     config.getExecutorConfig(TRIALS).setPoolSize(1);
     config.getSerializationConfig().addDataSerializableFactory(TrialCall.FACTORY_ID,
         id -> id == TrialCall.CLASS_ID ? new TrialCall() : null);
+    config.getSerializationConfig().setJavaSerializationFilterConfig(
+        DeserializationAllowList.filter());
+    config.setManagedContext(new TaskGuard(clock));
     return config;
   }
 }

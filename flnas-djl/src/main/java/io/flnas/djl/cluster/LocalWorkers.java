@@ -4,9 +4,11 @@ import com.google.common.base.Preconditions;
 import io.flnas.FlNasException;
 import java.io.File;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +27,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Worker processes on this machine, each a separate JVM running {@link WorkerMain}, supervised: a
  * worker that ends for a fresh process ({@link WorkerNode#RECYCLE_EXIT}) or dies is started again
- * (a dead one at most {@value #MAX_RESTARTS} times). {@link #close} stops every process it
- * started, by its handle: SIGTERM first, then SIGKILL after 10 seconds. Each worker's output goes
- * to {@code <name>.log} in the log folder.
+ * (a dead one at most {@value #MAX_RESTARTS} times; one whose Hazelcast member shut down counts
+ * as dead). A worker that could not start its member at all ({@link
+ * WorkerNode#START_FAILED_EXIT}, e.g. nothing matches its bind address) is not started again,
+ * since a fresh process would fail the same way. When it gives up on a worker it says so in the
+ * log, with the worker's last line, and {@link #gaveUp} completes with that line. {@link #close}
+ * stops every process it started, by its handle: SIGTERM first, then SIGKILL after 10 seconds.
+ * Each worker's output goes to {@code <name>.log} in the log folder.
  */
 public final class LocalWorkers implements AutoCloseable {
   static final int MAX_RESTARTS = 5;
@@ -54,6 +61,7 @@ public final class LocalWorkers implements AutoCloseable {
   }
 
   private final Map<String, Supervised> workers = new LinkedHashMap<>();
+  private final CompletableFuture<String> gaveUp = new CompletableFuture<>();
   private volatile boolean closing;
 
   private LocalWorkers() {}
@@ -98,6 +106,14 @@ public final class LocalWorkers implements AutoCloseable {
     List<ProcessHandle> all = new ArrayList<>();
     workers.values().forEach(w -> all.addAll(w.started));
     return all;
+  }
+
+  /**
+   * Completes, with one line saying which worker and why, when this gives up on a worker: it
+   * could not start, or died too often. Never completes otherwise.
+   */
+  public CompletableFuture<String> gaveUp() {
+    return gaveUp;
   }
 
   /** Times a worker was started again, by name. */
@@ -164,6 +180,13 @@ public final class LocalWorkers implements AutoCloseable {
       command.addAll(HAZELCAST_JVM_OPTIONS);
       command.add("-Dhazelcast.logging.type=slf4j");
       command.add("-Dorg.slf4j.simpleLogger.log.com.hazelcast=warn");
+      // A member that cannot pick its address ends with its own one line (WorkerMain), which
+      // says what Hazelcast's error, logged twice with a stack trace, would.
+      command.add("-Dorg.slf4j.simpleLogger.log.com.hazelcast.instance.AddressPicker=off");
+      // A reply its member could not send any more (it shut down) is logged whole, signature
+      // and all; the worker logs the loss itself.
+      command.add("-Dorg.slf4j.simpleLogger.log.com.hazelcast.spi.impl.operationservice.impl"
+          + ".OutboundResponseHandler=error");
       launch.systemProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
       command.add("-cp");
       command.add(classPath());
@@ -196,16 +219,19 @@ public final class LocalWorkers implements AutoCloseable {
           if (closing) {
             return;
           }
+          if (status == WorkerNode.START_FAILED_EXIT) {
+            giveUp("could not start (status " + status + ")");
+            return;
+          }
           if (status != WorkerNode.RECYCLE_EXIT && ++deaths > MAX_RESTARTS) {
-            LOG.warn("{} died {} times; not starting it again (see {})", options.name(), deaths,
-                launch.logDirectory().resolve(options.name() + ".log"));
+            giveUp("died " + deaths + " times (last status " + status + ")");
             return;
           }
           LOG.info("{} ended with status {}; starting a fresh process", options.name(), status);
           try {
             launch();
           } catch (IOException e) {
-            LOG.warn("cannot start {} again: {}", options.name(), e.getMessage());
+            giveUp("cannot be started again: " + e.getMessage());
             return;
           }
         }
@@ -213,6 +239,33 @@ public final class LocalWorkers implements AutoCloseable {
       watcher.setDaemon(true);
       watcher.start();
     }
+
+    private void giveUp(String why) {
+      Path log = launch.logDirectory().resolve(options.name() + ".log");
+      String line = "gave up on " + options.name() + ": it " + why + "; not starting it again"
+          + lastLine(log).map(l -> "; its last words: " + l).orElse("") + " (see " + log + ")";
+      LOG.warn(line);
+      gaveUp.complete(line);
+    }
+  }
+
+  /** The last non-blank line of a worker's log, read from its last 4 KB. */
+  static Optional<String> lastLine(Path log) {
+    try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+      long from = Math.max(0, file.length() - 4096);
+      byte[] tail = new byte[(int) (file.length() - from)];
+      file.seek(from);
+      file.readFully(tail);
+      String[] lines = new String(tail, StandardCharsets.UTF_8).split("\\R");
+      for (int i = lines.length - 1; i >= 0; i--) {
+        if (!lines[i].isBlank()) {
+          return Optional.of(lines[i].strip());
+        }
+      }
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    return Optional.empty();
   }
 
   private static String javaExecutable() {

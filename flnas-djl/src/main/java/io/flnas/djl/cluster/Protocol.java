@@ -5,34 +5,59 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
-import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import io.flnas.FlNasException;
 import java.io.IOException;
-import java.time.Duration;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * The coordinator's side of the wire protocol: requests as JSON, replies read only after their
- * signature and their nonce check out, and what a failure means (a lost worker or not).
+ * The coordinator's side of the wire protocol: requests as JSON in a signed envelope bound to
+ * their target and time, replies read only after their signature, their nonce and the member
+ * they name check out, and what a failure means (a lost worker or not). {@link RequestGate} is
+ * the worker's side of the envelope.
  */
 final class Protocol {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private Protocol() {}
 
+  /**
+   * What binds a request to one member and one moment, so that a copy of it is worth nothing
+   * anywhere else: a worker refuses it when it names another member, when its time is outside
+   * the worker's window, or when its nonce was seen before. The nonce is also the challenge a
+   * member must answer to count as a worker: its signed reply echoes the nonce and names its own
+   * UUID, which without the secret it cannot produce.
+   *
+   * @param nonce 32 random bytes, hex
+   * @param to the UUID of the member the request is for
+   * @param from the UUID of the coordinator that sends it, for the worker's log
+   * @param time when it was sent, by the coordinator's clock
+   */
+  record Envelope(String nonce, UUID to, UUID from, Instant time) {
+    static Envelope fresh(Member target, UUID from, Clock clock) {
+      byte[] bytes = new byte[32];
+      RANDOM.nextBytes(bytes);
+      return new Envelope(HexFormat.of().formatHex(bytes), target.getUuid(), from,
+          clock.instant());
+    }
+  }
+
   /** A request of {@code kind} ({@code check} or {@code trial}) with the spec and fingerprint. */
-  static ObjectNode request(String kind, String nonce, WorkSpec spec,
+  static ObjectNode request(String kind, Envelope envelope, WorkSpec spec,
       Map<String, String> fingerprint) {
     ObjectNode request = JSON.createObjectNode();
     request.put("kind", kind);
-    request.put("nonce", nonce);
+    request.put("nonce", envelope.nonce());
+    request.put("to", envelope.to().toString());
+    request.put("from", envelope.from().toString());
+    request.put("time", envelope.time().toEpochMilli());
     try {
       request.set("spec", JSON.readTree(spec.toJson()));
     } catch (IOException e) {
@@ -44,24 +69,30 @@ final class Protocol {
   }
 
   /**
-   * Reads a worker's reply after checking its signature and that it answers this request (its
-   * nonce), so a forged or replayed result is rejected.
+   * Reads a worker's reply after checking its signature, that it answers this request (its
+   * nonce) and that it comes from the member the request went to (the member it names), so a
+   * forged, replayed or relayed result is rejected.
    */
-  static JsonNode readReply(Signed reply, String nonce, ClusterSecret secret, String where) {
+  static JsonNode readReply(Signed reply, Envelope envelope, ClusterSecret secret, String where) {
     if (!reply.verifiedBy(secret)) {
       throw new FlNasException("the reply of " + where + " has a missing or wrong HMAC signature;"
           + " it was rejected (is the worker using another cluster secret?)");
     }
+    JsonNode node;
     try {
-      JsonNode node = JSON.readTree(reply.message());
-      if (!nonce.equals(node.path("nonce").asText())) {
-        throw new StaleReplyException("the reply of " + where + " answers another request;"
-            + " rejected");
-      }
-      return node;
+      node = JSON.readTree(reply.message());
     } catch (IOException e) {
       throw new FlNasException("the reply of " + where + " is not JSON: " + e.getMessage(), e);
     }
+    if (!envelope.nonce().equals(node.path("nonce").asText())) {
+      throw new StaleReplyException("the reply of " + where + " answers another request;"
+          + " rejected");
+    }
+    if (!envelope.to().toString().equals(node.path("member").asText())) {
+      throw new FlNasException("the reply of " + where + " names another member ("
+          + node.path("member").asText() + "); rejected");
+    }
+    return node;
   }
 
   static boolean isLost(Throwable error) {
@@ -74,11 +105,36 @@ final class Protocol {
     return false;
   }
 
+  /** A worker that has passed its challenge: its name and address. */
   static String describe(Member member) {
     String name = member.getAttribute(ClusterSettings.NAME);
+    return (name == null ? "member" : name) + " (" + address(member) + ")";
+  }
+
+  /**
+   * A member that has not proven anything: its address first, its claimed name as a claim,
+   * since any member may call itself anything.
+   */
+  static String describeStranger(Member member) {
+    String name = member.getAttribute(ClusterSettings.NAME);
+    return "member at " + address(member) + (name == null ? "" : " calling itself '"
+        + printable(name) + "'");
+  }
+
+  static String address(Member member) {
     var address = member.getAddress();
-    return (name == null ? "member" : name) + " (" + address.getHost() + ":" + address.getPort()
-        + ")";
+    return address.getHost() + ":" + address.getPort();
+  }
+
+  /** Text from the network made safe for one log line: printable ASCII, at most 80 chars. */
+  static String printable(String text) {
+    return printable(text, 80);
+  }
+
+  /** Text from the network made safe for one log line: printable ASCII, at most {@code max}. */
+  static String printable(String text, int max) {
+    String clean = text.replaceAll("[^\\x20-\\x7E]", "?");
+    return clean.length() > max ? clean.substring(0, max) + "..." : clean;
   }
 
   static String rootMessage(Throwable error) {
@@ -88,35 +144,5 @@ final class Protocol {
     }
     String message = root.getMessage();
     return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
-  }
-
-  /** Checks one worker's signature and fingerprint; the refusal, if it refuses. */
-  static Optional<String> check(IExecutorService trials, Member worker, ClusterSecret secret,
-      WorkSpec spec, Map<String, String> fingerprint, Duration timeout) {
-    String where = describe(worker);
-    for (int attempt = 1; ; attempt++) {
-      String nonce = UUID.randomUUID().toString();
-      ObjectNode request = request("check", nonce, spec, fingerprint);
-      try {
-        String reply = trials.submitToMember(new TrialCall(Signed.by(secret, request.toString())),
-            worker).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        JsonNode node = readReply(TrialCall.parseReply(reply), nonce, secret, where);
-        return node.hasNonNull("refused")
-            ? Optional.of(where + " refused: " + node.get("refused").asText()) : Optional.empty();
-      } catch (StaleReplyException e) {
-        if (attempt >= 5) {
-          return Optional.of(e.getMessage());
-        }
-      } catch (ExecutionException e) {
-        return Optional.of(where + " refused: " + rootMessage(e));
-      } catch (TimeoutException e) {
-        return Optional.of(where + " did not answer within " + timeout.toSeconds() + " s");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new FlNasException("interrupted while checking workers", e);
-      } catch (FlNasException e) {
-        return Optional.of(e.getMessage());
-      }
-    }
   }
 }

@@ -6,21 +6,28 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The task a coordinator sends a worker: a signed JSON request, answered with a signed JSON
  * reply. It travels as two strings through Hazelcast's own serialization (no Java serialization of
- * our classes), and the worker checks the signature before it parses anything.
+ * our classes), and the worker checks the signature before it parses anything. {@link TaskGuard}
+ * stamps it on arrival with the time and the sending member's address.
  */
 final class TrialCall implements Callable<String>, IdentifiedDataSerializable,
     HazelcastInstanceAware {
   static final int FACTORY_ID = 0x464C;
   static final int CLASS_ID = 1;
+  private static final Logger LOG = LoggerFactory.getLogger(TrialCall.class);
 
   private String message;
   private String signature;
   private transient HazelcastInstance instance;
+  private transient Instant arrival;
+  private transient String sender = TaskGuard.UNKNOWN;
 
   TrialCall() {}
 
@@ -34,14 +41,30 @@ final class TrialCall implements Callable<String>, IdentifiedDataSerializable,
     this.instance = value;
   }
 
+  /** Notes when and from where it arrived; the first note counts. */
+  synchronized void arrived(Instant time, String from) {
+    if (arrival == null) {
+      arrival = time;
+      sender = from;
+    }
+  }
+
   /** The reply: signature, a newline, then the message. */
   @Override
   public String call() {
-    WorkerNode node = (WorkerNode) instance.getUserContext().get(WorkerNode.CONTEXT_KEY);
-    if (node == null) {
+    Object node = instance.getUserContext().get(WorkerNode.CONTEXT_KEY);
+    Instant time;
+    String from;
+    synchronized (this) {
+      time = arrival;
+      from = sender;
+    }
+    if (!(node instanceof WorkerNode worker)) {
+      LOG.warn("refused a trial request from {}: this member is not a flnas worker", from);
       throw new IllegalStateException("member " + instance.getName() + " is not a flnas worker");
     }
-    Signed reply = node.serve(new Signed(message, signature));
+    Signed reply = worker.serve(new Signed(message, signature),
+        instance.getCluster().getLocalMember().getUuid(), time, from);
     return reply.signature() + "\n" + reply.message();
   }
 

@@ -3,6 +3,9 @@ package io.flnas.djl.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.OutOfMemoryHandler;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +20,15 @@ import org.slf4j.LoggerFactory;
  * when the worker leaves: status 0 on SIGTERM, {@link WorkerNode#RECYCLE_EXIT} when it asks for
  * a fresh process, and it leaves on its own when the process that started it is gone, so a killed
  * coordinator leaves no orphans.
+ *
+ * <p>A worker that cannot go on ends, for its supervisor to start a fresh one or to give up:
+ * {@link WorkerNode#START_FAILED_EXIT} with one line when its member cannot start (e.g. nothing
+ * matches its bind address; a fresh process would fail the same way), {@link
+ * WorkerNode#MEMBER_LOST_EXIT} when its member shut down without it asking, {@link
+ * WorkerNode#FATAL_EXIT} when Hazelcast runs out of memory. The last is the one process-wide
+ * setting here, Hazelcast's {@link OutOfMemoryHandler}: this class owns its process, and a member
+ * out of memory is not worth keeping alive (Hazelcast's default handler would shut the member
+ * down and leave the JVM running).
  */
 public final class WorkerMain {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
@@ -57,7 +69,23 @@ public final class WorkerMain {
           + ClusterSecret.FILE_ENV);
       System.exit(2);
     }
-    WorkerNode worker = WorkerNode.start(options, secret, settings);
+    Hazelcast.setOutOfMemoryHandler(new OutOfMemoryHandler() {
+      @Override
+      public void onOutOfMemory(OutOfMemoryError error, HazelcastInstance[] instances) {
+        System.err.println(options.name() + ": its Hazelcast member ran out of memory; ending for"
+            + " a fresh process");
+        Runtime.getRuntime().halt(WorkerNode.FATAL_EXIT);
+      }
+    });
+    WorkerNode worker;
+    try {
+      worker = WorkerNode.start(options, secret, settings);
+    } catch (RuntimeException e) {
+      System.err.println(options.name() + ": cannot start its cluster member on "
+          + settings.bind() + ": " + Protocol.rootMessage(e).replaceAll("\\s*\\R\\s*", " "));
+      System.exit(WorkerNode.START_FAILED_EXIT);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> worker.leave(0), "flnas-worker-stop"));
     long parentPid = node.path("parent_pid").asLong(0);
     if (parentPid > 0) {

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.base.Preconditions;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import io.flnas.arch.Architecture;
 import io.flnas.arch.ArchitectureJson;
 import io.flnas.arch.Cost;
@@ -17,9 +20,13 @@ import io.flnas.metrics.EvaluationJson;
 import io.flnas.metrics.HardwareReport;
 import io.flnas.search.journal.Fingerprints;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +36,17 @@ import org.slf4j.LoggerFactory;
  * with its own evaluator on its own device. It builds its evaluator (and dataset) once per work
  * spec, refuses a request whose signature does not verify with its secret, and refuses a trial
  * whose coordinator fingerprint differs from its own, saying what differs.
+ *
+ * <p>Anyone who reaches its port can join the cluster, so a worker believes a request only when
+ * its signature verifies, it names this member, it is fresh and its nonce is new (see {@link
+ * RequestGate}); anything else is refused with one line in the log naming the sender's address,
+ * and the sender gets an error that says why, never a signed reply. Its replies name this member
+ * and echo the request's nonce, which is how it passes the coordinator's challenge. It logs the
+ * members that join and leave, with their addresses.
+ *
+ * <p>A worker whose Hazelcast member shuts down without it asking (a stranger in the cluster,
+ * Hazelcast's reaction to running out of memory) is no use with its port closed, so it leaves
+ * with {@link #MEMBER_LOST_EXIT} and its supervisor starts a fresh process.
  *
  * <p>Native memory grows over many trainings, so after {@code maxTrials} trials, or when its
  * resident memory passes {@code maxResidentMb}, a worker finishes the trial at hand, says so in
@@ -40,6 +58,13 @@ public final class WorkerNode implements AutoCloseable {
   public static final int RECYCLE_EXIT = 75;
   /** Exit status of a worker whose evaluator hit an error the process cannot go on from. */
   public static final int FATAL_EXIT = 70;
+  /** Exit status of a worker whose Hazelcast member shut down without it asking. */
+  public static final int MEMBER_LOST_EXIT = 69;
+  /**
+   * Exit status of a worker that could not start its member at all (e.g. no interface matches
+   * its bind address): starting it again cannot help.
+   */
+  public static final int START_FAILED_EXIT = 78;
   static final String CONTEXT_KEY = "flnas.worker";
   private static final Logger LOG = LoggerFactory.getLogger(WorkerNode.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,28 +95,77 @@ public final class WorkerNode implements AutoCloseable {
   private final Options options;
   private final ClusterSecret secret;
   private final HazelcastInstance member;
+  private final Clock clock;
+  private final RequestGate gate;
   private final CountDownLatch left = new CountDownLatch(1);
   private volatile int exitStatus;
+  private volatile boolean leaving;
   private WorkSpec preparedSpec;
   private WorkerEvaluators.Prepared prepared;
   private int served;
   private boolean recycling;
 
-  private WorkerNode(Options options, ClusterSecret secret, ClusterSettings settings) {
+  private WorkerNode(Options options, ClusterSecret secret, ClusterSettings settings, Clock clock,
+      Duration window) {
     this.options = options;
     this.secret = secret;
-    var config = settings.config("worker", options.name(), false);
+    this.clock = clock;
+    this.gate = new RequestGate(window);
+    var config = settings.config("worker", options.name(), clock);
     config.getUserContext().put(CONTEXT_KEY, this);
     this.member = Hazelcast.newHazelcastInstance(config);
+    member.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleState.SHUTDOWN && !leaving) {
+        LOG.warn("{}: its Hazelcast member shut down without it asking; leaving for a fresh"
+            + " process", options.name());
+        lost();
+      }
+    });
+    member.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        LOG.info("{}: {} joined", options.name(), Protocol.describeStranger(event.getMember()));
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        LOG.info("{}: {} left", options.name(), Protocol.describeStranger(event.getMember()));
+      }
+    });
   }
 
   /** Starts a worker and joins the cluster. */
   public static WorkerNode start(Options options, ClusterSecret secret, ClusterSettings settings) {
+    return start(options, secret, settings, Clock.systemUTC(), RequestGate.DEFAULT_WINDOW);
+  }
+
+  /**
+   * Starts a worker that judges a request's time by {@code clock} and admits requests sent
+   * within {@code window} of their arrival; for tests.
+   */
+  static WorkerNode start(Options options, ClusterSecret secret, ClusterSettings settings,
+      Clock clock, Duration window) {
     Preconditions.checkArgument(secret != null, "secret must not be null");
-    WorkerNode node = new WorkerNode(options, secret, settings);
+    settings.checkBindable();
+    WorkerNode node = new WorkerNode(options, secret, settings, clock, window);
     LOG.info("{} joined the cluster at {}", options.name(),
         node.member.getCluster().getLocalMember().getAddress());
     return node;
+  }
+
+  /** This worker's UUID in the cluster: what a request for it names. */
+  UUID uuid() {
+    return member.getCluster().getLocalMember().getUuid();
+  }
+
+  /** The {@code host:port} it listens on. */
+  String address() {
+    return Protocol.address(member.getCluster().getLocalMember());
+  }
+
+  /** Its Hazelcast member, for tests that shut it down. */
+  HazelcastInstance member() {
+    return member;
   }
 
   public String name() {
@@ -109,21 +183,32 @@ public final class WorkerNode implements AutoCloseable {
     return exitStatus;
   }
 
-  /** Answers one request; called by {@link TrialCall} on the worker's trial thread. */
-  synchronized Signed serve(Signed request) {
+  /**
+   * Answers one request; called by {@link TrialCall} on the worker's trial thread.
+   *
+   * @param self this worker's UUID (its member may still be starting when the coordinator's
+   *     challenge comes)
+   * @param arrival when the request arrived (null if unknown: now)
+   * @param sender the address of the member that sent it, for the log
+   */
+  synchronized Signed serve(Signed request, UUID self, Instant arrival, String sender) {
     if (!request.verifiedBy(secret)) {
-      throw new SecurityException(options.name() + " refused a request with a missing or wrong"
-          + " HMAC signature: the coordinator and this worker do not share the cluster secret");
+      throw refusal(sender, "a missing or wrong HMAC signature: the coordinator and this worker"
+          + " do not share the cluster secret");
     }
     JsonNode node;
     try {
       node = JSON.readTree(request.message());
     } catch (IOException e) {
-      throw new IllegalArgumentException(options.name() + " got an unreadable request: "
-          + e.getMessage(), e);
+      throw refusal(sender, "an unreadable request");
+    }
+    Optional<String> refused = gate.admit(node, self, arrival != null ? arrival : clock.instant());
+    if (refused.isPresent()) {
+      throw refusal(sender, refused.get());
     }
     ObjectNode reply = JSON.createObjectNode();
     reply.put("nonce", node.path("nonce").asText());
+    reply.put("member", self.toString());
     reply.put("worker", options.name());
     Optional<String> refusal = prepare(node);
     if (refusal.isPresent()) {
@@ -176,6 +261,15 @@ public final class WorkerNode implements AutoCloseable {
     return Signed.by(secret, reply.toString());
   }
 
+  /**
+   * Logs a refused request in one line, with the sender's address (never the signature or the
+   * secret), and the error its sender gets.
+   */
+  private SecurityException refusal(String sender, String reason) {
+    LOG.warn("{} refused a request from {}: {}", options.name(), sender, reason);
+    return new SecurityException(options.name() + " refused a request: " + reason);
+  }
+
   /** Builds the evaluator for the request's spec if needed, and compares fingerprints. */
   private Optional<String> prepare(JsonNode request) {
     WorkSpec spec;
@@ -211,7 +305,7 @@ public final class WorkerNode implements AutoCloseable {
   }
 
   private void leaveSoon() {
-    Thread leaving = new Thread(() -> {
+    Thread recycler = new Thread(() -> {
       try {
         Thread.sleep(500);
       } catch (InterruptedException e) {
@@ -220,19 +314,52 @@ public final class WorkerNode implements AutoCloseable {
       LOG.info("{} served {} trials; leaving for a fresh process", options.name(), served);
       leave(RECYCLE_EXIT);
     }, "flnas-worker-recycle");
-    leaving.setDaemon(true);
-    leaving.start();
+    recycler.setDaemon(true);
+    recycler.start();
   }
 
-  /** Leaves the cluster gracefully and frees the evaluator. */
+  /**
+   * Leaves the cluster gracefully and frees the evaluator; does nothing once it has left (e.g.
+   * its member was lost), so an exiting process never waits for a training to free it.
+   */
   public void leave(int status) {
-    exitStatus = status;
+    if (left.getCount() == 0) {
+      return;
+    }
+    leaving = true;
     try {
       member.shutdown();
     } finally {
       synchronized (this) {
         closePrepared();
       }
+      ended(status);
+    }
+  }
+
+  /**
+   * Its member is gone: {@link #awaitLeave} returns at once, and the evaluator is freed on
+   * another thread once the trial at hand (if any) lets go of it, so Hazelcast's shutdown never
+   * waits for a training.
+   */
+  private void lost() {
+    ended(MEMBER_LOST_EXIT);
+    Thread release = new Thread(() -> {
+      synchronized (this) {
+        closePrepared();
+      }
+    }, "flnas-worker-release");
+    release.setDaemon(true);
+    release.start();
+  }
+
+  /** Lets {@link #awaitLeave} return {@code status}; the first status counts. */
+  private void ended(int status) {
+    synchronized (left) {
+      if (left.getCount() == 0) {
+        return;
+      }
+      exitStatus = status;
       left.countDown();
     }
   }

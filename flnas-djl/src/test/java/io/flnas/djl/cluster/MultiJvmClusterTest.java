@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and the search still completes every trial, with the lost attempt recorded; then a coordinator
  * that crashes with trials in flight is followed by another that resumes from the journal with
  * the workers that outlived it. Every process the test started is stopped by its handle, even
- * when an assertion fails.
+ * when an assertion fails. The members run with flnas's lock-down (deserialization allow-list,
+ * foreign tasks refused), so this also shows that nothing the protocol needs is refused.
  */
 class MultiJvmClusterTest {
   private static final ClusterSecret SECRET = ClusterSecret.of("a secret only this test knows");
@@ -124,6 +125,11 @@ class MultiJvmClusterTest {
       assertThat(Journal.readTrials(journal)).hasSize(8);
       assertThat(workers.restarts().get(killed.get())).as("the killed worker was started again")
           .isGreaterThanOrEqualTo(1);
+      // Nothing Hazelcast's own protocol needed was refused by the deserialization allow-list.
+      for (int i = 1; i <= 3; i++) {
+        assertThat(Files.readString(dir.resolve("logs/worker-" + i + ".log")))
+            .doesNotContain("is not allowed").doesNotContain("refused");
+      }
     } finally {
       if (workers != null) {
         workers.close();

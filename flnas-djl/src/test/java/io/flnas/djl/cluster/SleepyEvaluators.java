@@ -1,10 +1,17 @@
 package io.flnas.djl.cluster;
 
+import com.hazelcast.core.Hazelcast;
 import io.flnas.arch.Architecture;
 import io.flnas.metrics.Evaluation;
 import io.flnas.search.Evaluator;
 import io.flnas.testing.CheapEvaluator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A worker evaluator that sleeps like a GPU trial (the spec's factory argument, in milliseconds)
@@ -28,19 +35,32 @@ public final class SleepyEvaluators implements WorkerEvaluators {
         millis + ":staggered");
   }
 
+  /**
+   * Like {@link #spec(long)}, but the first trial any worker gets shuts down the Hazelcast member
+   * it runs in (and marks {@code marker}, so only the first does): a stand-in for whatever ends
+   * a member behind its worker's back.
+   */
+  public static WorkSpec shuttingDownOnce(long millis, Path marker) {
+    return new WorkSpec("synthetic", 100, 8, 1, 1, 1, SleepyEvaluators.class.getName(),
+        millis + ":shutdown:" + marker);
+  }
+
   /** The fingerprint a coordinator expects of workers on this spec. */
   public static Map<String, String> fingerprint(WorkSpec spec) {
     return Map.of("evaluator", evaluator(spec).name(), "data", spec.data());
   }
 
   static Evaluator evaluator(WorkSpec spec) {
-    String[] argument = spec.factoryArgument().split(":");
+    String[] argument = spec.factoryArgument().split(":", 3);
     long millis = Long.parseLong(argument[0]);
-    boolean staggered = argument.length > 1;
+    boolean staggered = argument.length > 1 && argument[1].equals("staggered");
+    Optional<Path> shutdownMarker = argument.length > 2 && argument[1].equals("shutdown")
+        ? Optional.of(Path.of(argument[2])) : Optional.empty();
     CheapEvaluator cheap = new CheapEvaluator();
     return new Evaluator() {
       @Override
       public Evaluation evaluate(Architecture architecture) {
+        shutdownMarker.ifPresent(SleepyEvaluators::shutDownOnce);
         try {
           int trial = architecture.name().startsWith("trial-")
               ? Integer.parseInt(architecture.name().substring(6)) : 1;
@@ -57,6 +77,18 @@ public final class SleepyEvaluators implements WorkerEvaluators {
         return "sleepy(" + cheap.name() + ", " + spec.factoryArgument() + " ms)";
       }
     };
+  }
+
+  private static void shutDownOnce(Path marker) {
+    try {
+      Files.createFile(marker);
+    } catch (FileAlreadyExistsException e) {
+      return;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    new Thread(() -> Hazelcast.getAllHazelcastInstances()
+        .forEach(h -> h.getLifecycleService().shutdown()), "test-member-shutdown").start();
   }
 
   @Override
