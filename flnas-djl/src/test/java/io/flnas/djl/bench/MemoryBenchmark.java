@@ -26,8 +26,8 @@ import java.util.Random;
  * architectures drawn from the paper's space with seed 1).
  *
  * <p>Each model trains in a fresh JVM (the program's own settings: the default synthetic data,
- * 1,400 images of 16x16, at most 4 epochs, patience 2, {@code -Xmx768m} as under the README's
- * command) while this process reads that JVM's {@code VmRSS} from {@code /proc/<pid>/status}
+ * 1,400 images of 16x16, at most 4 epochs, patience 2, {@code -Xmx768m -XX:+UseSerialGC} as
+ * under the README's command, whose {@code .mvn/jvm.config} sets them) while this process reads that JVM's {@code VmRSS} from {@code /proc/<pid>/status}
  * every 100 ms. It prints one line per model, {@code memory: <model> peak X MB (sampled)}, beside
  * the evaluator's own in-process estimate of the peak made before training.
  */
@@ -48,6 +48,7 @@ public final class MemoryBenchmark {
       Path report = Files.createTempFile("flnas-memory", ".txt");
       List<String> command = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
+          "-XX:+UseSerialGC",
           "-Dai.djl.offline=true", "-D" + BUDGET + "=" + System.getProperty(BUDGET,
               Double.toString(DjlEvaluatorBuilder.DEFAULT_ACTIVATION_BUDGET_MB)), "-cp", classpath, MemoryBenchmark.class.getName(), "--child",
           model));
