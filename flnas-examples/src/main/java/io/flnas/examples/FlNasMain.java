@@ -187,7 +187,7 @@ public final class FlNasMain implements Callable<Integer> {
       }
     });
     if (!verbose) {
-      QuietEngine.warmUp();
+      QuietEngine.warmUp(dir, err);
     }
     Runtime.getRuntime().addShutdownHook(hook);
     try (DjlEvaluator evaluator = build(DjlEvaluator.builder(dataset)
