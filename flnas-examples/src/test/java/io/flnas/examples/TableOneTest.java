@@ -74,7 +74,8 @@ class TableOneTest {
 
   /**
    * Where the evaluator could not measure the model's memory (a GPU, no {@code mallinfo2}, an
-   * {@code LD_PRELOAD} allocator) the row shows the analytic figure and says so, in both renderings.
+   * {@code LD_PRELOAD} allocator) the row shows the analytic figure and says so, in both
+   * renderings.
    */
   @Test
   void a_row_whose_memory_was_not_measured_says_analytic() {

@@ -50,8 +50,8 @@ public final class TableOne {
    */
   public record Row(String model, boolean searched, double accuracy, double unfairness,
       double eodd, double eopp1, double eopp2, long parameters, double memoryMb,
-      boolean memoryMeasured, double latencyMs, Optional<FairnessIntervals> intervals, int[] predictions,
-      Map<String, Double> extras, Optional<GroupAccuracy> worstGroup) {
+      boolean memoryMeasured, double latencyMs, Optional<FairnessIntervals> intervals,
+      int[] predictions, Map<String, Double> extras, Optional<GroupAccuracy> worstGroup) {
 
     static Row of(String model, boolean searched, Evaluation e) {
       if (!e.succeeded()) {
@@ -63,8 +63,8 @@ public final class TableOne {
       FairnessReport f = e.testFairness();
       return new Row(model, searched, e.test().accuracy(), f.unfairness(), f.eodd(), f.eopp1(),
           f.eopp2(), e.hardware().parameters(), e.hardware().memoryMb(),
-          e.hardware().memoryMeasured(), e.hardware().latencyMs(), e.testIntervals(), e.testPredictionArray(), e.extras(),
-          f.worstGroup());
+          e.hardware().memoryMeasured(), e.hardware().latencyMs(), e.testIntervals(),
+          e.testPredictionArray(), e.extras(), f.worstGroup());
     }
   }
 
