@@ -176,7 +176,7 @@ public record Evaluation(
         : String.format("latency %.2f ms per image (batch 2), ", hardware.latencyMs()));
     text.append(Double.isNaN(hardware.throughput()) ? ""
         : String.format("throughput %.0f images/s, ", hardware.throughput()));
-    text.append(Double.isNaN(hardware.modelMemoryMb())
+    text.append(!hardware.memoryMeasured()
         ? String.format("model memory %.1f MB (analytic, batch 2).", hardware.analyticMemoryMb())
         : String.format("model memory %.1f MB (measured, batch 2; analytic %.1f MB).",
             hardware.modelMemoryMb(), hardware.analyticMemoryMb()));

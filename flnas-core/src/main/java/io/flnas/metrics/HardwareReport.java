@@ -70,6 +70,14 @@ public record HardwareReport(long parameters, long macs, double analyticMemoryMb
 
   /** The model's memory: measured where it was, else the analytic figure. */
   public double memoryMb() {
-    return Double.isNaN(modelMemoryMb) ? analyticMemoryMb : modelMemoryMb;
+    return memoryMeasured() ? modelMemoryMb : analyticMemoryMb;
+  }
+
+  /**
+   * Whether the model's memory was measured; where not, {@link #memoryMb()} is the analytic
+   * figure, and the prompt and Table I label it "analytic".
+   */
+  public boolean memoryMeasured() {
+    return !Double.isNaN(modelMemoryMb);
   }
 }

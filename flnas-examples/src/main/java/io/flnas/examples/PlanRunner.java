@@ -73,7 +73,7 @@ final class PlanRunner {
       }
     });
     if (!plan.output().verbose()) {
-      QuietEngine.warmUp();
+      QuietEngine.warmUp(dir, err);
     }
     Runtime.getRuntime().addShutdownHook(hook);
     long seed = plan.search().seed();

@@ -1,8 +1,13 @@
 package io.flnas.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +61,11 @@ class QuietOutputTest {
     assertThat(quiet.err()).as("standard error of a quiet run").isEmpty();
     assertThat(quiet.out()).doesNotContain("WARN", "INFO", "AutoNonVariableTypeMode",
         "Failed to detect GPU");
+    List<String> kept = Files.readAllLines(dir.resolve("quiet").resolve(QuietEngine.LOG));
+    assertThat(kept.get(0)).as("what the quiet start-up hid is kept in the run folder")
+        .startsWith(QuietEngine.STARTED);
+    assertThat(kept).anySatisfy(line -> assertThat(line).contains("AutoNonVariableTypeMode"))
+        .last().isEqualTo(QuietEngine.FINISHED);
 
     Output verbose = program("--samples", "60", "--image-size", "8", "--max-epochs", "1",
         "--iterations", "1", "--baselines", "none", "--out", dir.resolve("verbose").toString(),
@@ -63,5 +73,85 @@ class QuietOutputTest {
 
     assertThat(verbose.code()).as(verbose.err()).isZero();
     assertThat(verbose.err()).contains("INFO ai.djl", "AutoNonVariableTypeMode");
+  }
+
+  /** What native code sees as standard error, and how it dies: the C library's own calls. */
+  private interface CLib extends Library {
+    CLib C = Native.load("c", CLib.class);
+
+    long write(int fd, byte[] bytes, long count);
+
+    void abort();
+
+    static void stderr(String text) {
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      C.write(2, bytes, bytes.length);
+    }
+  }
+
+  /** A start-up that dies as libtorch does on an uncaught C++ exception. */
+  public static final class AbortingStartUp {
+    public static void main(String[] args) {
+      QuietEngine.quietly(Path.of(args[0]), System.err, () -> {
+        CLib.stderr("terminate called after throwing an instance of 'c10::Error'\n"
+            + "  what():  CUDA out of memory. Tried to allocate 2.00 GiB\n");
+        CLib.C.abort();
+      });
+    }
+  }
+
+  /**
+   * The issue's case: an abort during the quiet start-up. Its last words went to the run
+   * folder's file, not to /dev/null, and the next start in that folder shows them.
+   */
+  @Test
+  void what_a_start_up_that_aborted_printed_is_kept_and_shown_by_the_next_start()
+      throws Exception {
+    Path log = dir.resolve(QuietEngine.LOG);
+    Path out = dir.resolve("abort-out.txt");
+    Path err = dir.resolve("abort-err.txt");
+    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", System.getProperty("java.class.path"),
+        AbortingStartUp.class.getName(), log.toString()).redirectOutput(out.toFile())
+        .redirectError(err.toFile()).start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(process.exitValue()).as("killed by SIGABRT").isEqualTo(128 + 6);
+    assertThat(read(err)).as("hidden from the console").doesNotContain("terminate called");
+    assertThat(read(log)).startsWith(QuietEngine.STARTED)
+        .contains("terminate called after throwing an instance of 'c10::Error'")
+        .doesNotContain(QuietEngine.FINISHED);
+
+    ByteArrayOutputStream shown = new ByteArrayOutputStream();
+    QuietEngine.quietly(log, new PrintStream(shown, true, StandardCharsets.UTF_8), () -> {});
+
+    Path previous = dir.resolve(QuietEngine.LOG + ".previous");
+    assertThat(shown.toString(StandardCharsets.UTF_8))
+        .contains("flnas: the last run here ended during the engine's start-up")
+        .contains("kept in " + previous)
+        .contains("  terminate called after throwing an instance of 'c10::Error'")
+        .contains("  what():  CUDA out of memory. Tried to allocate 2.00 GiB");
+    assertThat(read(previous)).contains("CUDA out of memory");
+    assertThat(Files.readAllLines(log)).last().isEqualTo(QuietEngine.FINISHED);
+  }
+
+  @Test
+  void a_start_up_that_throws_shows_what_the_engine_printed_and_gives_standard_error_back()
+      throws Exception {
+    Path log = dir.resolve(QuietEngine.LOG);
+    ByteArrayOutputStream shown = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(shown, true, StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> QuietEngine.quietly(log, err, () -> {
+      CLib.stderr("[W LegacyTypeDispatch.h:74] Warning: the engine's last words\n");
+      throw new IllegalStateException("the engine could not start");
+    })).isInstanceOf(IllegalStateException.class).hasMessage("the engine could not start");
+
+    assertThat(shown.toString(StandardCharsets.UTF_8))
+        .startsWith("flnas: the engine's start-up failed; what it printed (kept in " + log)
+        .contains("  [W LegacyTypeDispatch.h:74] Warning: the engine's last words");
+    long kept = Files.size(log);
+    CLib.stderr("(QuietOutputTest: a native write after the start-up reaches standard error)\n");
+    assertThat(Files.size(log)).as("descriptor 2 is restored").isEqualTo(kept);
   }
 }

@@ -72,6 +72,30 @@ class TableOneTest {
     assertThat(table.toMarkdown()).contains("↑ \\*");
   }
 
+  /**
+   * Where the evaluator could not measure the model's memory (a GPU, no {@code mallinfo2}, an
+   * {@code LD_PRELOAD} allocator) the row shows the analytic figure and says so, in both
+   * renderings.
+   */
+  @Test
+  void a_row_whose_memory_was_not_measured_says_analytic() {
+    Evaluation measured = evaluation(40);
+    Evaluation analytic = measured.toBuilder().hardware(measured.hardware()
+        .withModelMemoryMb(Double.NaN)).build();
+    Baselines.Baseline baseline = new Baselines.Baseline("base", ReferenceArchitectures.smallCnn(
+        Shape.image(3, 8, 8), 2), measured);
+    TableOne table = TableOne.of(List.of(baseline), List.of(trial(analytic)));
+
+    assertThat(table.rows().get(0).memoryMeasured()).isTrue();
+    assertThat(table.rows().get(1).memoryMeasured()).isFalse();
+    assertThat(table.rows().get(1).memoryMb()).isEqualTo(measured.hardware().analyticMemoryMb());
+    String[] lines = table.toText().split("\n");
+    assertThat(lines[2]).startsWith("base").doesNotContain("analytic");
+    assertThat(lines[3]).startsWith("FL-NAS #1").contains("1.0 (analytic)");
+    assertThat(table.toMarkdown()).contains("| 1.0 (analytic) |");
+    assertThat(TableOne.NOTE).contains("marked (analytic)");
+  }
+
   @Test
   void a_model_significantly_worse_or_barely_better_gets_no_star() {
     TableOne worse = table(58, 30);

@@ -49,8 +49,9 @@ public final class ArchitectureBlocks {
   /**
    * The block of {@code architecture} computing in {@code precision}: with {@link
    * Precision#BF16} every convolution computes in bfloat16 with fp32 parameters ({@link
-   * Bf16Conv2d}; check {@link Bfloat16#unavailableBecause()} first); everything else, and all of
-   * {@link Precision#FP32}, in fp32. Parameters are the same either way.
+   * Bf16Conv2d}; check {@link Bfloat16#unavailableBecause()} first; CPU only: on a GPU its
+   * forward pass throws, see {@link Bfloat16}); everything else, and all of {@link
+   * Precision#FP32}, in fp32. Parameters are the same either way.
    */
   public static Block toBlock(Architecture architecture, Precision precision) {
     Shapes.Report report = Shapes.infer(architecture);

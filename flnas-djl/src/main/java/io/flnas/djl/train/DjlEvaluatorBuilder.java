@@ -128,7 +128,8 @@ public final class DjlEvaluatorBuilder {
    * The number format of training and measurement; default {@link Precision#FP32}. With {@link
    * Precision#BF16} convolutions compute in bfloat16 on the CPU's bfloat16 units, and {@link
    * #build()} throws a {@link PrecisionUnavailableException} saying why where it cannot (no
-   * such units, another libtorch); see {@link Precision#BF16}.
+   * such units, another libtorch) or must not (a GPU, where an error in the cast would abort the
+   * JVM); see {@link Precision#BF16}.
    */
   public DjlEvaluatorBuilder precision(Precision value) {
     Preconditions.checkArgument(value != null, "precision must not be null");
@@ -186,7 +187,12 @@ public final class DjlEvaluatorBuilder {
             + engineGap.get() + "; use Precision.FP32");
       }
       Device target = device != null ? device : Engine.getEngine("PyTorch").defaultDevice();
-      if (!target.isGpu() && !bf16Support.available()) {
+      Optional<String> refused = Bfloat16.refusedOn(target);
+      if (refused.isPresent()) {
+        throw new PrecisionUnavailableException("precision BF16 is not available: "
+            + refused.get() + "; use Precision.FP32");
+      }
+      if (!bf16Support.available()) {
         throw new PrecisionUnavailableException("precision BF16 is not available: "
             + bf16Support.describe() + ", so libtorch would emulate bfloat16 in fp32, slower"
             + " than Precision.FP32; use Precision.FP32");

@@ -16,7 +16,7 @@ import java.util.OptionalLong;
  * allocates.
  *
  * <p>The pass is measured as the growth of the C heap's bytes in use ({@link
- * NativeMemory#inUseBytes}) from just before to just after it, with the output still held. PyTorch
+ * NativeMemory#inUse}) from just before to just after it, with the output still held. PyTorch
  * takes tensor memory from the C heap on the CPU, and DJL keeps every intermediate array of a pass
  * until its manager closes, so the growth is what the pass needs at its peak, short of scratch
  * memory an operator frees before it returns. The pass runs after the latency measurement, so
@@ -31,9 +31,11 @@ import java.util.OptionalLong;
  * MobileNetV2 trained three times in one JVM ended with a different validation loss the third
  * time (2.2461, 2.2461, 2.1958); measured this way, five trainings were identical.
  *
- * <p>{@link #measureMb} returns {@code NaN} where the figure cannot be taken honestly (on a GPU,
- * where DJL exposes no statistics of the CUDA caching allocator; without glibc's {@code
- * mallinfo2}); callers then show the analytic figure and say so.
+ * <p>{@link #measureMb} returns {@code NaN} where the figure cannot be taken honestly: on a GPU,
+ * where DJL exposes no statistics of the CUDA caching allocator, and wherever glibc's {@code
+ * mallinfo2} is missing or does not see what the process allocates (an {@code LD_PRELOAD}
+ * allocator; see {@link NativeMemory#inUse}). Callers then show the analytic figure and label it
+ * so, in Table I and in the prompt.
  */
 final class ModelMemory {
   private static final int PASSES = 3;
@@ -43,7 +45,13 @@ final class ModelMemory {
   /** MiB needed to run {@code block} for inference on a batch of {@code batch}, or NaN. */
   static double measureMb(Trainer trainer, Block block, io.flnas.arch.Shape in, int batch,
       Device device) {
-    if (device.isGpu() || NativeMemory.inUseBytes().isEmpty()) {
+    return measureMb(NativeMemory.process(), trainer, block, in, batch, device);
+  }
+
+  /** As above, with the C heap of {@code heap}. */
+  static double measureMb(NativeMemory heap, Trainer trainer, Block block,
+      io.flnas.arch.Shape in, int batch, Device device) {
+    if (device.isGpu() || heap.inUse().isEmpty()) {
       return Double.NaN;
     }
     long parameters = 0;
@@ -53,20 +61,21 @@ final class ModelMemory {
     }
     long[] passes = new long[PASSES];
     for (int i = 0; i < PASSES; i++) {
-      passes[i] = forwardBytes(trainer, in, batch);
+      passes[i] = forwardBytes(heap, trainer, in, batch);
     }
     Arrays.sort(passes);
     return (parameters + Math.max(0, passes[PASSES / 2])) / (1024.0 * 1024.0);
   }
 
   /** Growth of the C heap's bytes in use across one forward pass, output held. */
-  private static long forwardBytes(Trainer trainer, io.flnas.arch.Shape in, int batch) {
+  private static long forwardBytes(NativeMemory heap, Trainer trainer, io.flnas.arch.Shape in,
+      int batch) {
     try (NDManager manager = trainer.getManager().newSubManager()) {
       // ones, not random: the measurement must not draw from the engine's generator
       NDArray x = manager.ones(new Shape(batch, in.channels(), in.height(), in.width()));
-      OptionalLong before = NativeMemory.inUseBytes();
+      OptionalLong before = heap.inUse();
       NDList output = trainer.evaluate(new NDList(x));
-      OptionalLong after = NativeMemory.inUseBytes();
+      OptionalLong after = heap.inUse();
       output.attach(manager);
       return after.getAsLong() - before.getAsLong();
     }

@@ -4,7 +4,12 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Structure;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * The C heap, through glibc: how many bytes are in use ({@code mallinfo2}), reusing freed memory
@@ -15,8 +20,14 @@ import java.util.OptionalLong;
  * differently shaped networks one after another, so without this the resident set grows with the
  * variety of candidates (2.3 GB over 20 random architectures measured on 2 cores) although little
  * of it is in use. {@code malloc_trim(0)} returns every free page of every arena; it affects only
- * memory nobody holds, so it is safe between trials. Where the C library lacks either function
- * (not Linux, musl, glibc before 2.33 for {@code mallinfo2}) the calls do nothing.
+ * memory nobody holds, so it is safe between trials.
+ *
+ * <p>Every call's result is checked, and nothing is assumed of the C library: where it lacks a
+ * function (not Linux, musl, glibc before 2.33 for {@code mallinfo2}) or a call fails, that is
+ * logged once and the process goes on with the allocator's own behaviour. The bytes in use are
+ * believed only after a calibration (see {@link #inUse()}); without it the model's memory is not
+ * measured and tables and prompts show the analytic figure, labelled so. The functions sit behind
+ * {@link CLibrary} so that tests can make each of them fail.
  */
 final class NativeMemory {
   /** glibc's {@code struct mallinfo2}: every field a {@code size_t}. */
@@ -35,62 +46,110 @@ final class NativeMemory {
     public long keepcost;
   }
 
-  private interface LibC extends Library {
-    int malloc_trim(long pad);
+  /**
+   * The C library functions this class calls, each under its C name; one the library lacks
+   * throws {@link UnsatisfiedLinkError}, as JNA does on the first call of a missing symbol.
+   */
+  interface CLibrary {
+    /** glibc's version, e.g. {@code "2.36"}; missing outside glibc (musl). */
+    String gnu_get_libc_version();
 
+    /** 1 where glibc took the setting, 0 where it refused it. */
     int mallopt(int param, int value);
 
-    MallInfo2 mallinfo2();
-  }
+    /** 1 where memory was given back, 0 where there was none to give: never a failure. */
+    int malloc_trim(long pad);
 
-  private static final LibC LIBC = load();
-  private static final boolean HAS_MALLINFO2 = LIBC != null && probeMallinfo2();
+    MallInfo2 mallinfo2();
+
+    /**
+     * {@code bytes} from the process's {@code malloc}, the one libtorch's tensors come from: an
+     * {@code LD_PRELOAD} allocator's where one is loaded, not necessarily glibc's; 0 on failure.
+     */
+    long malloc(long bytes);
+
+    void free(long address);
+  }
 
   /** glibc's {@code M_TRIM_THRESHOLD}, {@code M_TOP_PAD} and {@code M_MMAP_THRESHOLD}. */
-  private static final int M_TRIM_THRESHOLD = -1;
-  private static final int M_TOP_PAD = -2;
-  private static final int M_MMAP_THRESHOLD = -3;
+  static final int M_TRIM_THRESHOLD = -1;
+  static final int M_TOP_PAD = -2;
+  static final int M_MMAP_THRESHOLD = -3;
   /** Blocks below this come from the arenas and are reused; trimming waits until this is free. */
   static final int KEEP_BYTES = 1 << 30;
+  /**
+   * The highest mmap threshold glibc before 2.35 accepts ({@code HEAP_MAX_SIZE / 2} on 64-bit);
+   * it refuses anything above, and the same default is the top of its dynamic threshold.
+   */
+  static final int OLD_GLIBC_MMAP_MAX = 32 << 20;
+  /** The top padding: what glibc asks of the system beyond a request that grows the heap. */
+  static final int TOP_PAD = 64 << 20;
+  /** The allocation the calibration watches {@code mallinfo2} for. */
+  static final long CALIBRATION_BYTES = 8 << 20;
 
-  private static boolean reusing;
+  private static final NativeMemory PROCESS =
+      new NativeMemory(JnaCLibrary.load(), LoggerFactory.getLogger(NativeMemory.class)::warn);
 
-  private NativeMemory() {}
+  private final CLibrary libc;
+  private final Consumer<String> warn;
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
+  /** Whether the reuse settings took; null until tried (once per process). */
+  private Boolean reusing;
+  /** Why {@code mallinfo2} cannot be believed, or empty where it can; null until calibrated. */
+  private Optional<String> unmeasurable;
 
-  private static LibC load() {
-    if (!Platform.isLinux()) {
-      return null;
-    }
-    try {
-      LibC libc = Native.load("c", LibC.class);
-      libc.malloc_trim(0);
-      return libc;
-    } catch (UnsatisfiedLinkError | RuntimeException e) {
-      return null;
-    }
+  /**
+   * The C heap behind {@code libc} (null where there is none: not Linux); {@code warn} hears each
+   * kind of failure once.
+   */
+  NativeMemory(CLibrary libc, Consumer<String> warn) {
+    this.libc = libc;
+    this.warn = warn;
   }
 
-  private static boolean probeMallinfo2() {
-    try {
-      LIBC.mallinfo2();
-      return true;
-    } catch (UnsatisfiedLinkError | RuntimeException e) {
-      return false;
-    }
+  /** This process's C heap. */
+  static NativeMemory process() {
+    return PROCESS;
   }
 
-  /** Returns free native memory to the system; whether it could. */
+  /** Returns free native memory to the system; whether it could ({@link #release()}). */
   static boolean trim() {
-    if (LIBC == null) {
+    return PROCESS.release();
+  }
+
+  /** {@link #keepFreed()} of this process. */
+  static boolean reuseFreedMemory() {
+    return PROCESS.keepFreed();
+  }
+
+  /** {@link #inUse()} of this process. */
+  static OptionalLong inUseBytes() {
+    return PROCESS.inUse();
+  }
+
+  /** {@link #mapped()} of this process. */
+  static OptionalLong mappedBytes() {
+    return PROCESS.mapped();
+  }
+
+  /** Returns free native memory to the system ({@code malloc_trim(0)}); whether it could. */
+  boolean release() {
+    if (libc == null) {
       return false;
     }
-    LIBC.malloc_trim(0);
-    return true;
+    try {
+      libc.malloc_trim(0); // 0 only says there was nothing to give back
+      return true;
+    } catch (UnsatisfiedLinkError e) {
+      warnOnce("malloc_trim", "the C library has no malloc_trim, so freed native memory stays"
+          + " with the allocator between trials: " + e.getMessage());
+      return false;
+    }
   }
 
   /**
    * Makes glibc keep freed tensor memory for the next allocation instead of unmapping it; whether
-   * it could. Once per process; a no-op where glibc is missing.
+   * it did. Once per instance; false where glibc is missing or refused a setting (logged once).
    *
    * <p>Why: by default glibc serves every block above a threshold (at most 32 MB, adjusted as it
    * goes) with its own {@code mmap} and unmaps it on free, and gives the top of its heaps back
@@ -103,33 +162,215 @@ final class NativeMemory {
    * of a trial until {@link #trim()} runs, which the evaluator does after every trial, so the
    * resident set between trials is as before. Process-wide (glibc has one setting per process),
    * like {@code trim()}; turn it off with {@link DjlEvaluatorBuilder#reuseFreedMemory}.
+   *
+   * <p>Settings every glibc accepts, in an order that cannot backfire. Each of the three turns
+   * glibc's dynamic thresholds off for good once it is taken, and glibc before 2.35 refuses an
+   * mmap threshold above 32 MiB while it always takes the other two. Set as they once were (all
+   * three at once, whatever each returned), the 1 GiB mmap threshold was refused there and the
+   * trim threshold then froze it at its 128 KiB start, so every block above 128 KiB was mapped
+   * and unmapped again. Now the mmap threshold goes first, at 1 GiB from glibc 2.35 on ({@code
+   * gnu_get_libc_version}) and at 32 MiB before (the most those take, and the top of their own
+   * dynamic threshold); where any setting is refused the ones after it are not made.
    */
-  static synchronized boolean reuseFreedMemory() {
-    if (LIBC != null && !reusing) {
-      reusing = LIBC.mallopt(M_MMAP_THRESHOLD, KEEP_BYTES) == 1
-          & LIBC.mallopt(M_TRIM_THRESHOLD, KEEP_BYTES) == 1
-          & LIBC.mallopt(M_TOP_PAD, 64 << 20) == 1;
+  synchronized boolean keepFreed() {
+    if (reusing == null) {
+      reusing = applyReuseSettings();
     }
     return reusing;
   }
 
+  private boolean applyReuseSettings() {
+    if (libc == null) {
+      return false;
+    }
+    String version;
+    try {
+      version = libc.gnu_get_libc_version();
+    } catch (UnsatisfiedLinkError e) {
+      warnOnce("not glibc", "the C library is not glibc (no gnu_get_libc_version), so its"
+          + " allocator keeps its own settings; training may spend more time in page faults");
+      return false;
+    }
+    int threshold = atLeast(version, 2, 35) ? KEEP_BYTES : OLD_GLIBC_MMAP_MAX;
+    return set("M_MMAP_THRESHOLD", M_MMAP_THRESHOLD, threshold, version)
+        && set("M_TRIM_THRESHOLD", M_TRIM_THRESHOLD, KEEP_BYTES, version)
+        && set("M_TOP_PAD", M_TOP_PAD, TOP_PAD, version);
+  }
+
+  /** One {@code mallopt} call, its refusal logged once. */
+  private boolean set(String name, int param, int value, String version) {
+    int result;
+    try {
+      result = libc.mallopt(param, value);
+    } catch (UnsatisfiedLinkError e) {
+      warnOnce("mallopt", "the C library has no mallopt, so its allocator keeps its own"
+          + " settings: " + e.getMessage());
+      return false;
+    }
+    if (result != 1) {
+      warnOnce("mallopt", String.format("mallopt(%s, %d) returned %d on glibc %s; the settings"
+          + " after it are left alone and training may spend more time in page faults", name,
+          value, result, version));
+      return false;
+    }
+    return true;
+  }
+
+  /** Whether a version such as {@code 2.36} or {@code 2.35.9000} is at least major.minor. */
+  static boolean atLeast(String version, int major, int minor) {
+    String[] parts = version.trim().split("[.-]");
+    try {
+      int ma = Integer.parseInt(parts[0]);
+      int mi = parts.length > 1 ? Integer.parseInt(parts[1].replaceAll("\\D.*", "")) : 0;
+      return ma > major || ma == major && mi >= minor;
+    } catch (NumberFormatException e) {
+      return false; // unreadable: take the setting every version accepts
+    }
+  }
+
   /**
    * Bytes of the C heap in use, in every arena and in mapped chunks ({@code uordblks + hblkhd}),
-   * where glibc can tell.
+   * where glibc's {@code mallinfo2} can be believed: it must see an allocation of {@value
+   * #CALIBRATION_BYTES} bytes through the process's {@code malloc} as that much growth, checked
+   * once. It does not where the process allocates through another allocator ({@code LD_PRELOAD}
+   * of jemalloc or tcmalloc: glibc then counts almost nothing), and then this is empty, as it is
+   * without {@code mallinfo2}; {@link #notMeasuredBecause()} says why.
    */
-  static OptionalLong inUseBytes() {
-    if (!HAS_MALLINFO2) {
+  OptionalLong inUse() {
+    if (notMeasuredBecause().isPresent()) {
       return OptionalLong.empty();
     }
-    MallInfo2 info = LIBC.mallinfo2();
+    MallInfo2 info = libc.mallinfo2();
     return OptionalLong.of(info.uordblks + info.hblkhd);
   }
 
   /** Bytes in blocks glibc mapped one by one ({@code hblkhd}), where it can tell. */
-  static OptionalLong mappedBytes() {
-    if (!HAS_MALLINFO2) {
+  OptionalLong mapped() {
+    if (notMeasuredBecause().isPresent()) {
       return OptionalLong.empty();
     }
-    return OptionalLong.of(LIBC.mallinfo2().hblkhd);
+    return OptionalLong.of(libc.mallinfo2().hblkhd);
+  }
+
+  /**
+   * Why the C heap's bytes in use cannot be measured here, or empty where they can; calibrates
+   * {@code mallinfo2} on the first call and logs the reason once.
+   */
+  synchronized Optional<String> notMeasuredBecause() {
+    if (unmeasurable == null) {
+      unmeasurable = calibrate();
+      unmeasurable.ifPresent(why -> warnOnce("mallinfo2", "model memory is not measured (the"
+          + " analytic figure is shown, labelled so): " + why));
+    }
+    return unmeasurable;
+  }
+
+  private Optional<String> calibrate() {
+    if (libc == null) {
+      return Optional.of("there is no C library to ask (not Linux)");
+    }
+    long[] growth = new long[3];
+    for (int attempt = 0; attempt < growth.length; attempt++) {
+      long before;
+      try {
+        before = inUseNow();
+      } catch (UnsatisfiedLinkError e) {
+        return Optional.of("the C library has no mallinfo2 (glibc before 2.33, or not glibc)");
+      }
+      long address = libc.malloc(CALIBRATION_BYTES);
+      if (address == 0) {
+        return Optional.of("malloc of " + CALIBRATION_BYTES + " bytes for the calibration"
+            + " failed");
+      }
+      try {
+        growth[attempt] = inUseNow() - before;
+      } finally {
+        libc.free(address);
+      }
+      // other threads allocate and free too: one clean attempt of three is enough
+      if (Math.abs(growth[attempt] - CALIBRATION_BYTES) <= CALIBRATION_BYTES / 8) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(String.format("glibc's mallinfo2 saw an allocation of %d MiB as %s"
+        + " bytes of growth, so the process allocates through another allocator (an LD_PRELOAD of"
+        + " jemalloc or tcmalloc?)", CALIBRATION_BYTES >> 20,
+        java.util.Arrays.toString(growth)));
+  }
+
+  private long inUseNow() {
+    MallInfo2 info = libc.mallinfo2();
+    return info.uordblks + info.hblkhd;
+  }
+
+  private void warnOnce(String what, String message) {
+    if (warned.add(what)) {
+      warn.accept(message);
+    }
+  }
+
+  /** The C library through JNA; the test allocation through JNA's own {@code malloc}. */
+  private static final class JnaCLibrary implements CLibrary {
+    private interface LibC extends Library {
+      String gnu_get_libc_version();
+
+      int mallopt(int param, int value);
+
+      int malloc_trim(long pad);
+
+      MallInfo2 mallinfo2();
+    }
+
+    private final LibC c;
+
+    private JnaCLibrary(LibC c) {
+      this.c = c;
+    }
+
+    static CLibrary load() {
+      if (!Platform.isLinux()) {
+        return null;
+      }
+      try {
+        return new JnaCLibrary(Native.load("c", LibC.class));
+      } catch (UnsatisfiedLinkError | RuntimeException e) {
+        return null;
+      }
+    }
+
+    @Override
+    public String gnu_get_libc_version() {
+      return c.gnu_get_libc_version();
+    }
+
+    @Override
+    public int mallopt(int param, int value) {
+      return c.mallopt(param, value);
+    }
+
+    @Override
+    public int malloc_trim(long pad) {
+      return c.malloc_trim(pad);
+    }
+
+    @Override
+    public MallInfo2 mallinfo2() {
+      return c.mallinfo2();
+    }
+
+    /**
+     * JNA's {@code Native.malloc} calls {@code malloc} from its own library, so it resolves as
+     * libtorch's calls do: to an {@code LD_PRELOAD} allocator where there is one. (Looked up in
+     * {@code libc.so.6} itself it would be glibc's, whatever the process uses.)
+     */
+    @Override
+    public long malloc(long bytes) {
+      return Native.malloc(bytes);
+    }
+
+    @Override
+    public void free(long address) {
+      Native.free(address);
+    }
   }
 }

@@ -18,13 +18,17 @@ public enum Precision {
    * the same machine) by keeping activations in bfloat16 between layers; here each
    * convolution's output returns to fp32, which keeps every other layer as it was.
    *
-   * <p>DJL 0.36 has no bfloat16 tensor type, so the casts call libtorch directly ({@code
-   * io.flnas.djl.model.Bfloat16}), which is tied to the libtorch 2.7.1 this project pins. {@link
-   * DjlEvaluatorBuilder#build()} refuses BF16 with a {@link PrecisionUnavailableException} that
-   * says why where the engine is another libtorch, or where the CPU has neither {@code
-   * avx512_bf16} nor {@code amx_bf16} (libtorch would emulate bfloat16 there, slower than fp32).
-   * On a GPU the CPU is not asked and the same casts run on CUDA tensors (not run here: no
-   * machine of this project runs DJL on a GPU).
+   * <p>DJL 0.36 has no bfloat16 tensor type, so the cast to bfloat16 calls libtorch directly
+   * ({@code io.flnas.djl.model.Bfloat16}), which is tied to the libtorch 2.7.1 this project pins.
+   * {@link DjlEvaluatorBuilder#build()} refuses BF16 with a {@link PrecisionUnavailableException}
+   * that says why where the engine is another libtorch, where the CPU has neither {@code
+   * avx512_bf16} nor {@code amx_bf16} (libtorch would emulate bfloat16 there, slower than fp32),
+   * and on a GPU. On a GPU because that hand-made call is outside DJL's error handling: an
+   * exception libtorch throws in it ends the JVM instead of failing the trial, and on a GPU a
+   * CUDA out-of-memory in the cast is an everyday event that no check beforehand rules out. On
+   * the CPU the one thing the cast can fail at, allocating its result, is checked before the call
+   * (see {@code Bfloat16}); the cast back to fp32 is DJL's own. Making the GPU path safe would
+   * take a native shim that catches C++ exceptions, which this project does not build.
    * Trials differ from fp32's by bfloat16 rounding; with the same seed they repeat exactly.
    */
   BF16

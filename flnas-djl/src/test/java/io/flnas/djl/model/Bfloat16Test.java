@@ -1,10 +1,13 @@
 package io.flnas.djl.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -19,6 +22,8 @@ import ai.djl.training.loss.Loss;
 import io.flnas.arch.Architecture;
 import io.flnas.arch.ReferenceArchitectures;
 import io.flnas.djl.train.Precision;
+import io.flnas.djl.train.PrecisionUnavailableException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,6 +70,62 @@ class Bfloat16Test {
       }
       assertThat(x.getGradient().getDataType()).isEqualTo(DataType.FLOAT32);
       assertThat(x.getGradient().toFloatArray()).containsExactly(3f, 3f, 3f);
+    }
+  }
+
+  /**
+   * The one engine exception the hand-made cast can meet on the CPU, a failed allocation of its
+   * result, is refused before libtorch is called: unchecked, this very cast ends the JVM with
+   * "terminate called after throwing an instance of 'c10::Error' ... DefaultCPUAllocator: can't
+   * allocate memory: you tried to allocate 2199023255552 bytes" (tried on this machine). A
+   * broadcast view costs one value, so the test needs no memory.
+   */
+  @Test
+  void a_cast_larger_than_the_machine_can_allocate_is_refused_and_the_jvm_lives_on() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray huge = manager.ones(new Shape(1, 1)).broadcast(new Shape(1L << 20, 1L << 20));
+
+      assertThatThrownBy(() -> Bfloat16.of(huge, manager)).isInstanceOf(EngineException.class)
+          .hasMessageContaining("a bfloat16 copy of (1048576, 1048576) needs 2,097,152 MiB")
+          .hasMessageContaining("refused before calling libtorch");
+
+      NDArray small = Bfloat16.of(manager.create(new float[] {1.5f}), manager);
+      assertThat(Bfloat16.toFloat(small).toFloatArray()).containsExactly(1.5f);
+    }
+  }
+
+  /** The cast back to fp32 allocates twice as much, and is checked as the cast there is. */
+  @Test
+  void a_cast_back_to_fp32_larger_than_the_machine_can_allocate_is_refused_too() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray huge = Bfloat16.of(manager.ones(new Shape(1, 1)), manager)
+          .broadcast(new Shape(1L << 20, 1L << 20));
+
+      assertThatThrownBy(() -> Bfloat16.toFloat(huge)).isInstanceOf(EngineException.class)
+          .hasMessageContaining("an fp32 copy of (1048576, 1048576) needs 4,194,304 MiB")
+          .hasMessageContaining("refused before calling libtorch");
+    }
+  }
+
+  /**
+   * On a GPU the cast is refused before libtorch is reached (a CUDA out-of-memory in it would
+   * end the JVM), also where a block was built for BF16 without the evaluator's check. No GPU
+   * is needed: the array only claims to be on one, and any other use of it fails the test.
+   */
+  @Test
+  void a_cast_of_an_array_on_a_gpu_is_refused_before_libtorch_is_reached() {
+    NDArray onGpu = (NDArray) Proxy.newProxyInstance(NDArray.class.getClassLoader(),
+        new Class<?>[] {NDArray.class}, (proxy, method, args) -> switch (method.getName()) {
+          case "getDevice" -> Device.gpu();
+          case "toString" -> "an array on gpu(0)";
+          default -> throw new AssertionError("the cast used the array: " + method.getName());
+        });
+
+    try (NDManager manager = NDManager.newBaseManager()) {
+      assertThatThrownBy(() -> Bfloat16.of(onGpu, manager))
+          .isInstanceOf(PrecisionUnavailableException.class)
+          .hasMessageContaining("bfloat16 casts are refused on gpu(0)")
+          .hasMessageContaining("would abort the JVM");
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.Device;
 import io.flnas.arch.Architecture;
 import io.flnas.arch.ReferenceArchitectures;
 import io.flnas.djl.data.ImageDataset;
@@ -29,6 +30,45 @@ class Bf16Test {
         .hasMessageContaining("AMD EPYC has neither amx_bf16 nor avx512_bf16")
         .hasMessageContaining("emulate bfloat16")
         .hasMessageContaining("use Precision.FP32");
+  }
+
+  /**
+   * The bfloat16 cast calls libtorch outside DJL's error handling, so an engine exception in it
+   * (a CUDA out-of-memory) would abort the JVM: on a GPU BF16 is refused before anything runs,
+   * whatever the CPU has. No GPU is needed to show it: the refusal comes before the device is used.
+   */
+  @Test
+  void refuses_bf16_on_a_gpu_where_an_error_in_the_cast_would_abort_the_jvm() {
+    Bf16Support avx512 = new Bf16Support(Set.of("avx512f", "avx512_bf16"), "AMD EPYC");
+
+    assertThatThrownBy(() -> DjlEvaluator.builder(TINY).maxEpochs(1).precision(Precision.BF16)
+        .device(Device.gpu()).bf16Support(avx512).build())
+        .isInstanceOf(PrecisionUnavailableException.class)
+        .hasMessageContaining("precision BF16 is not available: bfloat16 casts are refused on"
+            + " gpu(0)")
+        .hasMessageContaining("would abort the JVM instead of failing the trial")
+        .hasMessageEndingWith("use Precision.FP32");
+  }
+
+  /**
+   * This machine's CPU, as it is: with bfloat16 units BF16 trains; without them it is refused,
+   * naming the flags it lacks. Either way something is asserted; nothing is skipped.
+   */
+  @Test
+  void on_this_machine_bf16_trains_where_the_cpu_has_bfloat16_units_and_is_refused_elsewhere() {
+    Bf16Support here = Bf16Support.ofThisMachine();
+    DjlEvaluatorBuilder builder = tiny(Precision.BF16).maxEpochs(1).device(Device.cpu());
+
+    if (here.available()) {
+      try (DjlEvaluator bf16 = builder.build()) {
+        Evaluation e = bf16.evaluate(ReferenceArchitectures.smallCnn(TINY.input(), 8));
+        assertThat(e.failure()).isEmpty();
+        assertThat(e.validation().loss()).isFinite();
+      }
+    } else {
+      assertThatThrownBy(builder::build).isInstanceOf(PrecisionUnavailableException.class)
+          .hasMessageContaining("has neither amx_bf16 nor avx512_bf16");
+    }
   }
 
   /**

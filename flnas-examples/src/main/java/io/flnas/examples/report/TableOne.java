@@ -24,8 +24,9 @@ import java.util.stream.Collectors;
  * The paper's Table I: one row per baseline and per top searched model, with test accuracy, the
  * four fairness figures on the test split (plug-in figures), each with its bootstrap 95% interval
  * around it ({@link Bootstrap#intervals}, which always holds the figure), then parameters,
- * model memory and measured latency. A searched model's cell is marked with an arrow where its
- * point estimate beats every baseline (up for higher accuracy, down for lower gaps and costs), and
+ * model memory (measured, or the analytic figure marked "(analytic)") and measured latency. A
+ * searched model's cell is marked with an arrow where its point estimate beats every baseline (up
+ * for higher accuracy, down for lower gaps and costs), and
  * with {@code *} where the 95% interval of its paired difference to every baseline excludes zero
  * on the better side (see {@link Bootstrap#differences}), which needs the {@link TestSplit}: a
  * model significantly worse than every baseline gets no mark, so {@code *} never reads as praise
@@ -42,26 +43,28 @@ public final class TableOne {
   /**
    * One row. NaN figures print as "-".
    *
+   * @param memoryMeasured whether {@code memoryMb} was measured; where not it is the analytic
+   *     figure, and its cell says "(analytic)"
    * @param intervals bootstrap intervals of the five test figures, when the evaluator gave them
    * @param predictions per-sample test predictions, empty when not recorded
    */
   public record Row(String model, boolean searched, double accuracy, double unfairness,
       double eodd, double eopp1, double eopp2, long parameters, double memoryMb,
-      double latencyMs, Optional<FairnessIntervals> intervals, int[] predictions,
-      Map<String, Double> extras, Optional<GroupAccuracy> worstGroup) {
+      boolean memoryMeasured, double latencyMs, Optional<FairnessIntervals> intervals,
+      int[] predictions, Map<String, Double> extras, Optional<GroupAccuracy> worstGroup) {
 
     static Row of(String model, boolean searched, Evaluation e) {
       if (!e.succeeded()) {
         long params = e.hardware() == null ? 0 : e.hardware().parameters();
         return new Row(model + " (failed)", searched, Double.NaN, Double.NaN, Double.NaN,
-            Double.NaN, Double.NaN, params, Double.NaN, Double.NaN, Optional.empty(),
+            Double.NaN, Double.NaN, params, Double.NaN, false, Double.NaN, Optional.empty(),
             new int[0], Map.of(), Optional.empty());
       }
       FairnessReport f = e.testFairness();
       return new Row(model, searched, e.test().accuracy(), f.unfairness(), f.eodd(), f.eopp1(),
           f.eopp2(), e.hardware().parameters(), e.hardware().memoryMb(),
-          e.hardware().latencyMs(), e.testIntervals(), e.testPredictionArray(), e.extras(),
-          f.worstGroup());
+          e.hardware().memoryMeasured(), e.hardware().latencyMs(), e.testIntervals(),
+          e.testPredictionArray(), e.extras(), f.worstGroup());
     }
   }
 
@@ -88,7 +91,8 @@ public final class TableOne {
       + " always holding it (Bootstrap.intervals). ↑/↓: the"
       + " point estimate beats every baseline; *: the 95% interval of the paired difference to"
       + " every baseline excludes zero, on the better side. Memory: the model's own, measured for one"
-      + " batch-2 forward pass (parameters and activations); analytic where not measured.";
+      + " batch-2 forward pass (parameters and activations); where it could not be measured, the"
+      + " analytic figure, marked (analytic).";
 
   private final List<Row> rows;
   private final boolean[][] significant;
@@ -253,7 +257,7 @@ public final class TableOne {
         fraction(r.eodd(), ci.isEmpty() ? null : ci.get(2)),
         fraction(r.eopp1(), ci.isEmpty() ? null : ci.get(3)),
         fraction(r.eopp2(), ci.isEmpty() ? null : ci.get(4)),
-        String.format("%.2f", r.parameters() / 1e6), number(r.memoryMb(), "%.1f"),
+        String.format("%.2f", r.parameters() / 1e6), memory(r),
         number(r.latencyMs(), "%.2f")};
     List<String> all = new ArrayList<>(List.of(cells));
     extras.forEach(name -> all.add(number(r.extras().getOrDefault(name, Double.NaN), "%.4g")));
@@ -338,6 +342,12 @@ public final class TableOne {
     }
     return String.format("%.4f", v) + (ci == null ? ""
         : String.format(" [%.3f, %.3f]", ci.lower(), ci.upper()));
+  }
+
+  /** The memory cell: measured, or the analytic figure marked so. */
+  private static String memory(Row r) {
+    String figure = number(r.memoryMb(), "%.1f");
+    return r.memoryMeasured() || Double.isNaN(r.memoryMb()) ? figure : figure + " (analytic)";
   }
 
   private static String number(double v, String format) {
