@@ -102,6 +102,8 @@ public final class ChatModels {
     }
 
     /**
+     * The chat model these settings describe.
+     *
      * @throws ModelAccessException when no key is given and {@code OPENAI_API_KEY} is unset
      */
     public ConfiguredModel build() {
