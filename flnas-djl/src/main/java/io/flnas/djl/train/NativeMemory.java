@@ -104,6 +104,7 @@ final class NativeMemory {
    * resident set between trials is as before. Process-wide (glibc has one setting per process),
    * like {@code trim()}; turn it off with {@link DjlEvaluatorBuilder#reuseFreedMemory}.
    */
+  @SuppressWarnings("ShortCircuitBoolean") // all three mallopt calls run, whatever each returns
   static synchronized boolean reuseFreedMemory() {
     if (LIBC != null && !reusing) {
       reusing = LIBC.mallopt(M_MMAP_THRESHOLD, KEEP_BYTES) == 1
