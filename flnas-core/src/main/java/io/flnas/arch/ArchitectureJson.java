@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The canonical JSON form of an {@link Architecture}, both ways, and its content hash.
@@ -138,7 +139,7 @@ public final class ArchitectureJson {
   public static Architecture fromNode(JsonNode root, Shape defaultInput, int defaultClasses) {
     if (root == null || !root.isObject()) {
       throw new TemplateParseException("expected a JSON object with a \"layers\" array, but got "
-          + (root == null ? "nothing" : root.getNodeType().name().toLowerCase()));
+          + (root == null ? "nothing" : root.getNodeType().name().toLowerCase(Locale.ROOT)));
     }
     Shape input = defaultInput;
     JsonNode inputNode = root.get("input");
@@ -189,7 +190,7 @@ public final class ArchitectureJson {
     if (!node.isObject()) {
       throw new TemplateParseException(path + ": expected a layer object, but got " + node);
     }
-    String type = text(node, "type", path).toLowerCase().replace('-', '_');
+    String type = text(node, "type", path).toLowerCase(Locale.ROOT).replace('-', '_');
     try {
       switch (type) {
         case "conv2d":

@@ -24,6 +24,8 @@ public record Cost(long parameters, long macs, double memoryMb, int batchSize) {
   }
 
   /**
+   * Cost with the memory figure taken at {@code batchSize}.
+   *
    * @throws InvalidArchitectureException when the shapes do not propagate
    */
   public static Cost of(Architecture architecture, int batchSize) {

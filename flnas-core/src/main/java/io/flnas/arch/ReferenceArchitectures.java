@@ -2,6 +2,7 @@ package io.flnas.arch;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The paper's baselines expressed in the architecture model, so that baselines and searched
@@ -40,7 +41,7 @@ public final class ReferenceArchitectures {
    * ({@code _cifar}) variant where the input's larger side is at most {@value #SMALL_INPUT_MAX}.
    */
   public static Architecture byName(String name, Shape input, int numClasses) {
-    String key = name.trim().toLowerCase().replace("-", "").replace("_", "");
+    String key = name.trim().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
     boolean small = Math.max(input.height(), input.width()) <= SMALL_INPUT_MAX;
     switch (key) {
       case "resnet18":

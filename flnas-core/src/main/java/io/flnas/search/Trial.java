@@ -6,6 +6,7 @@ import com.google.common.base.Preconditions;
 import io.flnas.arch.Architecture;
 import io.flnas.metrics.Evaluation;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -153,7 +154,7 @@ public record Trial(
   /** A one-line account: {@code #3 completed c3x3/32 ... acc 71.2% unf 0.031 params 21,345}. */
   public String summary() {
     StringBuilder text = new StringBuilder("#").append(iteration).append(' ')
-        .append(status.name().toLowerCase());
+        .append(status.name().toLowerCase(Locale.ROOT));
     architecture.ifPresent(a -> text.append(' ').append(a.summary()));
     if (completed()) {
       Evaluation e = result();

@@ -2,6 +2,7 @@ package io.flnas.space;
 
 import io.flnas.arch.NormKind;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -36,7 +37,7 @@ final class LayerwiseDescription {
 
   /** Enum kinds as the lower-case list the prompt and the violations show: {@code [relu, gelu]}. */
   static String keys(Collection<? extends Enum<?>> kinds) {
-    return kinds.stream().map(k -> k.name().toLowerCase())
+    return kinds.stream().map(k -> k.name().toLowerCase(Locale.ROOT))
         .collect(Collectors.joining(", ", "[", "]"));
   }
 }

@@ -56,7 +56,7 @@ public final class ChatModels {
     private String apiKey;
     private String modelName = DEFAULT_OPENAI_MODEL;
     private String baseUrl = DEFAULT_OPENAI_URL;
-    private Duration timeout = Duration.ofSeconds(120);
+    private Duration timeout = Duration.ofMinutes(2);
     private boolean structuredOutput = true;
     private Double temperature = 0.7;
 
@@ -102,6 +102,8 @@ public final class ChatModels {
     }
 
     /**
+     * The chat model these settings describe.
+     *
      * @throws ModelAccessException when no key is given and {@code OPENAI_API_KEY} is unset
      */
     public ConfiguredModel build() {
@@ -124,7 +126,7 @@ public final class ChatModels {
   public static final class Ollama {
     private String baseUrl = DEFAULT_OLLAMA_URL;
     private String modelName = "llama3.1";
-    private Duration timeout = Duration.ofSeconds(300);
+    private Duration timeout = Duration.ofMinutes(5);
     private boolean structuredOutput = true;
 
     private Ollama() {}

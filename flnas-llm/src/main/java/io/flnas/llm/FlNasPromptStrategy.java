@@ -8,6 +8,7 @@ import io.flnas.search.design.PromptStrategy;
 import io.flnas.search.Trial;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The paper's three-part prompt: the role (an expert in neural architecture search), the task
@@ -102,7 +103,7 @@ final class FlNasPromptStrategy implements PromptStrategy {
         for (Trial t : recent) {
           task.append("- iteration ").append(t.iteration()).append(": ")
               .append(t.architecture().map(a -> a.summary()).orElse("(no architecture)"))
-              .append(" | ").append(t.reason().orElse(t.status().name().toLowerCase()))
+              .append(" | ").append(t.reason().orElse(t.status().name().toLowerCase(Locale.ROOT)))
               .append('\n');
         }
       }

@@ -414,7 +414,7 @@ final class SurrogateDesigner implements Designer {
 
   private double logCost(Architecture architecture) {
     return logCosts.computeIfAbsent(architecture,
-        a -> Math.log(Math.max(1, Cost.of(a).macs())));
+        a -> Math.log((double) Math.max(1, Cost.of(a).macs())));
   }
 
   private int[] choicesOf(ChoiceSpace space, Architecture architecture) {

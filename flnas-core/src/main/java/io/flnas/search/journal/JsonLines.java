@@ -50,7 +50,7 @@ public final class JsonLines {
     long goodBytes = 0;
     for (int i = 0; i <= last; i++) {
       String line = lines[i];
-      long bytes = line.getBytes(StandardCharsets.UTF_8).length + 1;
+      long bytes = line.getBytes(StandardCharsets.UTF_8).length + 1L;
       if (line.isBlank()) {
         goodBytes += bytes;
         continue;

@@ -16,6 +16,7 @@ import io.flnas.metrics.Evaluation;
 import io.flnas.metrics.EvaluationJson;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -48,7 +49,7 @@ public final class TrialJson {
     node.put("iteration", trial.iteration());
     node.put("round", trial.round());
     node.put("designer", trial.designer());
-    node.put("status", trial.status().name().toLowerCase());
+    node.put("status", trial.status().name().toLowerCase(Locale.ROOT));
     trial.architecture().ifPresent(a -> {
       node.put("hash", a.hash());
       node.set("architecture", ArchitectureJson.toNode(a, true));
@@ -72,7 +73,8 @@ public final class TrialJson {
       e.put("attempt", x.attempt());
       ArrayNode messages = e.putArray("messages");
       for (PromptMessage m : x.messages()) {
-        messages.addObject().put("role", m.role().name().toLowerCase()).put("text", m.text());
+        messages.addObject().put("role", m.role().name().toLowerCase(Locale.ROOT))
+            .put("text", m.text());
       }
       e.put("reply", x.reply()).put("model", x.model()).put("input_tokens", x.inputTokens())
           .put("output_tokens", x.outputTokens()).put("latency_ms", x.latencyMillis())
@@ -97,7 +99,7 @@ public final class TrialJson {
       List<PromptMessage> messages = new ArrayList<>();
       for (JsonNode m : e.path("messages")) {
         messages.add(new PromptMessage(PromptMessage.Role.valueOf(
-            m.path("role").asText().toUpperCase()), m.path("text").asText()));
+            m.path("role").asText().toUpperCase(Locale.ROOT)), m.path("text").asText()));
       }
       exchanges.add(new Exchange(e.path("attempt").asInt(), messages, e.path("reply").asText(),
           e.path("model").asText(), e.path("input_tokens").asInt(),
@@ -107,7 +109,7 @@ public final class TrialJson {
     List<Attempt> attempts = readAttempts(node);
     int iteration = node.path("iteration").asInt();
     return new Trial(iteration, node.path("designer").asText(), architecture,
-        Trial.Status.valueOf(node.path("status").asText().toUpperCase()), evaluation,
+        Trial.Status.valueOf(node.path("status").asText().toUpperCase(Locale.ROOT)), evaluation,
         node.hasNonNull("reason") ? Optional.of(node.get("reason").asText()) : Optional.empty(),
         node.hasNonNull("duplicate_of") ? OptionalInt.of(node.get("duplicate_of").asInt())
             : OptionalInt.empty(),

@@ -24,6 +24,7 @@ import ai.djl.util.PairList;
 final class ReleasingSequentialBlock extends SequentialBlock {
 
   @Override
+  @SuppressWarnings("ReferenceEquality") // the block's own input object, not an equal list
   protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs,
       boolean training, PairList<String, Object> params) {
     NDList current = inputs;

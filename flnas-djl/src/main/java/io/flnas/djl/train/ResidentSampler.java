@@ -32,6 +32,7 @@ public final class ResidentSampler implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private volatile double peakMb;
 
+  @SuppressWarnings("FutureReturnValueIgnored") // sample() cannot throw; close() stops the task
   private ResidentSampler(Duration period) {
     this.peakMb = residentMb();
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -15,9 +15,9 @@ public final class TrainingSpeed {
   private TrainingSpeed() {}
 
   /**
-   * Images per second of this evaluator's own training path (the code {@link #evaluate} trains
-   * with: seeded shuffled batches, loss and accuracy per batch), over {@code epochs} epochs after
-   * one warm-up epoch, excluding validation.
+   * Images per second of this evaluator's own training path (the code
+   * {@link DjlEvaluator#evaluate(Architecture)} trains with: seeded shuffled batches, loss and
+   * accuracy per batch), over {@code epochs} epochs after one warm-up epoch, excluding validation.
    */
   public static double imagesPerSecond(DjlEvaluator evaluator, Architecture architecture,
       int epochs) {
