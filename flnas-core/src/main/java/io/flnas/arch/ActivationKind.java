@@ -4,7 +4,11 @@ import java.util.Locale;
 
 /** Activation functions. {@code LEAKY_RELU} uses slope 0.01, as PyTorch does by default. */
 public enum ActivationKind {
-  RELU, RELU6, LEAKY_RELU, GELU, SILU;
+  RELU,
+  RELU6,
+  LEAKY_RELU,
+  GELU,
+  SILU;
 
   public String key() {
     return name().toLowerCase(Locale.ROOT);

@@ -50,18 +50,20 @@ public record Architecture(String name, Shape input, int numClasses, List<Layer>
 
   /** Equal input, classes and layers, whatever the names. */
   public boolean sameStructure(Architecture other) {
-    return input.equals(other.input) && numClasses == other.numClasses
+    return input.equals(other.input)
+        && numClasses == other.numClasses
         && layers.equals(other.layers);
   }
 
   /** Number of convolution layers, counting those inside residual bodies (not projections). */
   public int convLayerCount() {
     int[] count = {0};
-    forEachLayer(layer -> {
-      if (layer instanceof Layer.Conv2d) {
-        count[0]++;
-      }
-    });
+    forEachLayer(
+        layer -> {
+          if (layer instanceof Layer.Conv2d) {
+            count[0]++;
+          }
+        });
     return count[0];
   }
 
@@ -99,7 +101,11 @@ public record Architecture(String name, Shape input, int numClasses, List<Layer>
       }
       if (layer instanceof Layer.Conv2d c) {
         text.append(c.groups() > 1 && c.groups() == c.filters() ? "dw" : "c")
-            .append(c.kernel()).append('x').append(c.kernel()).append('/').append(c.filters())
+            .append(c.kernel())
+            .append('x')
+            .append(c.kernel())
+            .append('/')
+            .append(c.filters())
             .append(c.stride() > 1 ? "s" + c.stride() : "");
       } else if (layer instanceof Layer.Norm n) {
         text.append(n.kind() == NormKind.NONE ? "nonorm" : n.kind().key().charAt(0) + "n");

@@ -83,8 +83,12 @@ public final class ArchitectureJson {
     ObjectNode node = NODES.objectNode();
     node.put("type", layer.type());
     if (layer instanceof Layer.Conv2d c) {
-      node.put("filters", c.filters()).put("kernel", c.kernel()).put("stride", c.stride())
-          .put("padding", c.padding()).put("groups", c.groups()).put("bias", c.bias());
+      node.put("filters", c.filters())
+          .put("kernel", c.kernel())
+          .put("stride", c.stride())
+          .put("padding", c.padding())
+          .put("groups", c.groups())
+          .put("bias", c.bias());
     } else if (layer instanceof Layer.Norm n) {
       node.put("kind", n.kind().key());
       if (n.kind() == NormKind.GROUP) {
@@ -93,7 +97,9 @@ public final class ArchitectureJson {
     } else if (layer instanceof Layer.Activation a) {
       node.put("kind", a.kind().key());
     } else if (layer instanceof Layer.Pool p) {
-      node.put("kind", p.kind().key()).put("kernel", p.kernel()).put("stride", p.stride())
+      node.put("kind", p.kind().key())
+          .put("kernel", p.kernel())
+          .put("stride", p.stride())
           .put("padding", p.padding());
     } else if (layer instanceof Layer.Dropout d) {
       node.put("rate", d.rate());
@@ -109,7 +115,10 @@ public final class ArchitectureJson {
       node.put("nodes", cell.nodes());
       var edges = node.putArray("edges");
       for (Layer.Edge edge : cell.edges()) {
-        edges.addObject().put("from", edge.from()).put("to", edge.to())
+        edges
+            .addObject()
+            .put("from", edge.from())
+            .put("to", edge.to())
             .set("layers", layersNode(edge.layers()));
       }
     }
@@ -138,19 +147,24 @@ public final class ArchitectureJson {
    */
   public static Architecture fromNode(JsonNode root, Shape defaultInput, int defaultClasses) {
     if (root == null || !root.isObject()) {
-      throw new TemplateParseException("expected a JSON object with a \"layers\" array, but got "
-          + (root == null ? "nothing" : root.getNodeType().name().toLowerCase(Locale.ROOT)));
+      throw new TemplateParseException(
+          "expected a JSON object with a \"layers\" array, but got "
+              + (root == null ? "nothing" : root.getNodeType().name().toLowerCase(Locale.ROOT)));
     }
     Shape input = defaultInput;
     JsonNode inputNode = root.get("input");
     if (inputNode != null && !inputNode.isNull()) {
-      Shape declared = Shape.image(
-          positiveInt(inputNode, "channels", "input"),
-          positiveInt(inputNode, "height", "input"),
-          positiveInt(inputNode, "width", "input"));
+      Shape declared =
+          Shape.image(
+              positiveInt(inputNode, "channels", "input"),
+              positiveInt(inputNode, "height", "input"),
+              positiveInt(inputNode, "width", "input"));
       if (defaultInput != null && !declared.equals(defaultInput)) {
-        throw new TemplateParseException("input is fixed by the data to " + defaultInput
-            + " but the reply declares " + declared);
+        throw new TemplateParseException(
+            "input is fixed by the data to "
+                + defaultInput
+                + " but the reply declares "
+                + declared);
       }
       input = declared;
     }
@@ -161,8 +175,11 @@ public final class ArchitectureJson {
     if (root.hasNonNull("num_classes")) {
       int declared = positiveInt(root, "num_classes", "architecture");
       if (defaultClasses > 0 && declared != defaultClasses) {
-        throw new TemplateParseException("num_classes is fixed by the data to " + defaultClasses
-            + " but the reply declares " + declared);
+        throw new TemplateParseException(
+            "num_classes is fixed by the data to "
+                + defaultClasses
+                + " but the reply declares "
+                + declared);
       }
       classes = declared;
     }
@@ -194,23 +211,32 @@ public final class ArchitectureJson {
     try {
       switch (type) {
         case "conv2d":
-        case "conv": {
-          int kernel = positiveInt(node, "kernel", path);
-          return new Layer.Conv2d(positiveInt(node, "filters", path), kernel,
-              optionalInt(node, "stride", 1, path), optionalInt(node, "padding", kernel / 2, path),
-              optionalInt(node, "groups", 1, path), optionalBool(node, "bias", false, path));
-        }
+        case "conv":
+          {
+            int kernel = positiveInt(node, "kernel", path);
+            return new Layer.Conv2d(
+                positiveInt(node, "filters", path),
+                kernel,
+                optionalInt(node, "stride", 1, path),
+                optionalInt(node, "padding", kernel / 2, path),
+                optionalInt(node, "groups", 1, path),
+                optionalBool(node, "bias", false, path));
+          }
         case "norm":
         case "normalization":
-          return new Layer.Norm(NormKind.of(text(node, "kind", path)),
-              optionalInt(node, "groups", 8, path));
+          return new Layer.Norm(
+              NormKind.of(text(node, "kind", path)), optionalInt(node, "groups", 8, path));
         case "activation":
           return new Layer.Activation(ActivationKind.of(text(node, "kind", path)));
-        case "pool": {
-          int kernel = positiveInt(node, "kernel", path);
-          return new Layer.Pool(PoolKind.of(text(node, "kind", path)), kernel,
-              optionalInt(node, "stride", kernel, path), optionalInt(node, "padding", 0, path));
-        }
+        case "pool":
+          {
+            int kernel = positiveInt(node, "kernel", path);
+            return new Layer.Pool(
+                PoolKind.of(text(node, "kind", path)),
+                kernel,
+                optionalInt(node, "stride", kernel, path),
+                optionalInt(node, "padding", 0, path));
+          }
         case "global_avg_pool":
           return new Layer.GlobalAvgPool();
         case "flatten":
@@ -218,42 +244,58 @@ public final class ArchitectureJson {
         case "dropout":
           return new Layer.Dropout(number(node, "rate", path));
         case "linear":
-          return new Layer.Linear(positiveInt(node, "units", path),
-              optionalBool(node, "bias", true, path));
-        case "residual": {
-          JsonNode body = node.get("body");
-          if (body == null || !body.isArray() || body.isEmpty()) {
-            throw new TemplateParseException(path + ": residual needs a non-empty \"body\" array");
-          }
-          Shortcut shortcut = node.hasNonNull("shortcut")
-              ? Shortcut.of(text(node, "shortcut", path)) : Shortcut.IDENTITY;
-          NormKind norm = node.hasNonNull("projection_norm")
-              ? NormKind.of(text(node, "projection_norm", path)) : NormKind.BATCH;
-          return new Layer.Residual(readLayers(body, path + ".body"), shortcut, norm);
-        }
-        case "cell": {
-          JsonNode edges = node.get("edges");
-          if (edges == null || !edges.isArray()) {
-            throw new TemplateParseException(path + ": cell needs an \"edges\" array");
-          }
-          List<Layer.Edge> read = new ArrayList<>();
-          for (int i = 0; i < edges.size(); i++) {
-            JsonNode edge = edges.get(i);
-            String where = path + ".edges[" + i + "]";
-            if (!edge.isObject()) {
-              throw new TemplateParseException(where + ": expected an edge object, but got " + edge);
+          return new Layer.Linear(
+              positiveInt(node, "units", path), optionalBool(node, "bias", true, path));
+        case "residual":
+          {
+            JsonNode body = node.get("body");
+            if (body == null || !body.isArray() || body.isEmpty()) {
+              throw new TemplateParseException(
+                  path + ": residual needs a non-empty \"body\" array");
             }
-            JsonNode layers = edge.get("layers");
-            read.add(new Layer.Edge(optionalInt(edge, "from", -1, where),
-                optionalInt(edge, "to", -1, where), layers == null || layers.isEmpty()
-                    ? List.of() : readLayers(layers, where + ".layers")));
+            Shortcut shortcut =
+                node.hasNonNull("shortcut")
+                    ? Shortcut.of(text(node, "shortcut", path))
+                    : Shortcut.IDENTITY;
+            NormKind norm =
+                node.hasNonNull("projection_norm")
+                    ? NormKind.of(text(node, "projection_norm", path))
+                    : NormKind.BATCH;
+            return new Layer.Residual(readLayers(body, path + ".body"), shortcut, norm);
           }
-          return new Layer.Cell(positiveInt(node, "nodes", path), read);
-        }
+        case "cell":
+          {
+            JsonNode edges = node.get("edges");
+            if (edges == null || !edges.isArray()) {
+              throw new TemplateParseException(path + ": cell needs an \"edges\" array");
+            }
+            List<Layer.Edge> read = new ArrayList<>();
+            for (int i = 0; i < edges.size(); i++) {
+              JsonNode edge = edges.get(i);
+              String where = path + ".edges[" + i + "]";
+              if (!edge.isObject()) {
+                throw new TemplateParseException(
+                    where + ": expected an edge object, but got " + edge);
+              }
+              JsonNode layers = edge.get("layers");
+              read.add(
+                  new Layer.Edge(
+                      optionalInt(edge, "from", -1, where),
+                      optionalInt(edge, "to", -1, where),
+                      layers == null || layers.isEmpty()
+                          ? List.of()
+                          : readLayers(layers, where + ".layers")));
+            }
+            return new Layer.Cell(positiveInt(node, "nodes", path), read);
+          }
         default:
-          throw new TemplateParseException(path + ": unknown layer type '" + type + "'; expected"
-              + " one of conv2d, norm, activation, pool, global_avg_pool, flatten, dropout,"
-              + " linear, residual, cell");
+          throw new TemplateParseException(
+              path
+                  + ": unknown layer type '"
+                  + type
+                  + "'; expected"
+                  + " one of conv2d, norm, activation, pool, global_avg_pool, flatten, dropout,"
+                  + " linear, residual, cell");
       }
     } catch (IllegalArgumentException e) {
       throw new TemplateParseException(path + " (" + type + "): " + e.getMessage(), e);
@@ -289,9 +331,10 @@ public final class ArchitectureJson {
     if (value.isArray() && value.size() == 2 && value.get(0).equals(value.get(1))) {
       value = value.get(0); // [3, 3] kernels and strides, as PyTorch allows
     }
-    if (!value.isIntegralNumber() && !(value.isNumber() && value.asDouble() == Math.rint(value.asDouble()))) {
-      throw new TemplateParseException(path + ": \"" + field + "\" must be an integer, but was "
-          + value);
+    if (!value.isIntegralNumber()
+        && !(value.isNumber() && value.asDouble() == Math.rint(value.asDouble()))) {
+      throw new TemplateParseException(
+          path + ": \"" + field + "\" must be an integer, but was " + value);
     }
     return value.asInt();
   }
@@ -310,8 +353,8 @@ public final class ArchitectureJson {
       return fallback;
     }
     if (!value.isBoolean()) {
-      throw new TemplateParseException(path + ": \"" + field + "\" must be true or false, but was "
-          + value);
+      throw new TemplateParseException(
+          path + ": \"" + field + "\" must be true or false, but was " + value);
     }
     return value.asBoolean();
   }

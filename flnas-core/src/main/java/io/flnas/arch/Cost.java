@@ -11,9 +11,9 @@ import io.flnas.InvalidArchitectureException;
  *       batch-norm running statistics excluded), equal to PyTorch's and DJL's counts.
  *   <li>{@code macs}: multiply-accumulates of convolutions and linear layers for one sample
  *       (normalization, activation and pooling are not counted); FLOPs are {@code 2 x macs}.
- *   <li>{@code memoryMb}: inference memory at {@code batchSize}: every parameter and buffer plus the
- *       peak of live activations (a layer's input and output; a residual block's input while its
- *       body runs), 4-byte floats, in MiB.
+ *   <li>{@code memoryMb}: inference memory at {@code batchSize}: every parameter and buffer plus
+ *       the peak of live activations (a layer's input and output; a residual block's input while
+ *       its body runs), 4-byte floats, in MiB.
  * </ul>
  */
 public record Cost(long parameters, long macs, double memoryMb, int batchSize) {
@@ -34,8 +34,8 @@ public record Cost(long parameters, long macs, double memoryMb, int batchSize) {
     if (!report.valid()) {
       throw new InvalidArchitectureException(report.violations());
     }
-    double bytes = 4.0 * (report.parameters() + report.buffers()
-        + report.peakActivations() * batchSize);
+    double bytes =
+        4.0 * (report.parameters() + report.buffers() + report.peakActivations() * batchSize);
     return new Cost(report.parameters(), report.macs(), bytes / (1024 * 1024), batchSize);
   }
 

@@ -17,10 +17,13 @@ final class Keys {
         return value;
       }
     }
-    throw new IllegalArgumentException(String.format(
-        "unknown %s '%s'; expected one of %s", what, key,
-        Arrays.stream(type.getEnumConstants())
-            .map(e -> e.name().toLowerCase(Locale.ROOT))
-            .collect(Collectors.joining(", "))));
+    throw new IllegalArgumentException(
+        String.format(
+            "unknown %s '%s'; expected one of %s",
+            what,
+            key,
+            Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", "))));
   }
 }

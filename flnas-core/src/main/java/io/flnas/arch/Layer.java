@@ -7,9 +7,9 @@ import java.util.List;
  * One layer of an {@link Architecture}. The set is closed (a sealed interface of records), so a
  * reply from a language model can only ever become one of these values: nothing is executed.
  *
- * <p>Input channels are never stored: they follow from the previous layer, which makes a
- * mismatch impossible to express. Shape rules that depend on the input (spatial size, groups that
- * divide the channels, identity shortcuts) are checked by {@link Shapes}.
+ * <p>Input channels are never stored: they follow from the previous layer, which makes a mismatch
+ * impossible to express. Shape rules that depend on the input (spatial size, groups that divide the
+ * channels, identity shortcuts) are checked by {@link Shapes}.
  */
 public sealed interface Layer {
 
@@ -110,8 +110,8 @@ public sealed interface Layer {
   /** Dropout with the given drop probability in [0, 1). */
   record Dropout(double rate) implements Layer {
     public Dropout {
-      Preconditions.checkArgument(rate >= 0 && rate < 1,
-          "dropout rate must be in [0, 1), but was %s", rate);
+      Preconditions.checkArgument(
+          rate >= 0 && rate < 1, "dropout rate must be in [0, 1), but was %s", rate);
     }
 
     @Override
@@ -139,7 +139,8 @@ public sealed interface Layer {
    */
   record Residual(List<Layer> body, Shortcut shortcut, NormKind projectionNorm) implements Layer {
     public Residual {
-      Preconditions.checkArgument(body != null && !body.isEmpty(), "residual body must not be empty");
+      Preconditions.checkArgument(
+          body != null && !body.isEmpty(), "residual body must not be empty");
       Preconditions.checkArgument(shortcut != null, "residual shortcut must not be null");
       body = List.copyOf(body);
       if (shortcut == Shortcut.IDENTITY) {
@@ -179,8 +180,11 @@ public sealed interface Layer {
       Preconditions.checkArgument(nodes >= 2, "cell nodes must be >= 2, but was %s", nodes);
       Preconditions.checkArgument(edges != null, "cell edges must not be null");
       for (Edge edge : edges) {
-        Preconditions.checkArgument(edge.to() < nodes,
-            "cell edge %s->%s leads past the cell's last node %s", edge.from(), edge.to(),
+        Preconditions.checkArgument(
+            edge.to() < nodes,
+            "cell edge %s->%s leads past the cell's last node %s",
+            edge.from(),
+            edge.to(),
             nodes - 1);
       }
       List<Edge> sorted = new java.util.ArrayList<>(edges);
@@ -188,8 +192,11 @@ public sealed interface Layer {
       for (int i = 1; i < sorted.size(); i++) {
         Edge a = sorted.get(i - 1);
         Edge b = sorted.get(i);
-        Preconditions.checkArgument(a.from() != b.from() || a.to() != b.to(),
-            "cell has two edges from node %s to node %s", a.from(), a.to());
+        Preconditions.checkArgument(
+            a.from() != b.from() || a.to() != b.to(),
+            "cell has two edges from node %s to node %s",
+            a.from(),
+            a.to());
       }
       edges = List.copyOf(sorted);
     }
@@ -200,7 +207,9 @@ public sealed interface Layer {
     }
   }
 
-  /** One edge of a {@link Cell}: {@code layers} applied to node {@code from}, added into {@code to}. */
+  /**
+   * One edge of a {@link Cell}: {@code layers} applied to node {@code from}, added into {@code to}.
+   */
   record Edge(int from, int to, List<Layer> layers) {
     public Edge {
       Preconditions.checkArgument(from >= 0, "edge from must be >= 0, but was %s", from);

@@ -10,7 +10,11 @@ import java.util.Locale;
  * the image size, which is what a search over image sizes needs.
  */
 public enum NormKind {
-  BATCH, GROUP, LAYER, INSTANCE, NONE;
+  BATCH,
+  GROUP,
+  LAYER,
+  INSTANCE,
+  NONE;
 
   /** The lower-case name used in JSON and prompts. */
   public String key() {

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** Spatial pooling kinds. */
 public enum PoolKind {
-  MAX, AVG;
+  MAX,
+  AVG;
 
   public String key() {
     return name().toLowerCase(Locale.ROOT);

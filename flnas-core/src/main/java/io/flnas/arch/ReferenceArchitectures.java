@@ -11,13 +11,13 @@ import java.util.Locale;
  * <p>At ImageNet sizes they have torchvision's layouts, and their trainable parameter counts equal
  * torchvision's for the same class count (with 1000 classes: ResNet-18 11,689,512; ResNet-34
  * 21,797,672; MobileNetV1 4,231,976; MobileNetV2 3,504,872). At {@value #SMALL_INPUT_MAX} px and
- * below, {@link #byName} gives the variants the field uses for small images, named with a
- * {@code _cifar} suffix: a total stride of 32 would leave a 1x1 map at 32 px, so those baselines
- * would compare a crippled network with the searched ones. The CIFAR ResNets have a 3x3 stride-1
- * stem and no stem max-pool (ResNet-18 with 10 classes: 11,173,962 parameters); the MobileNets turn
- * their earliest stride-2 layers into stride 1 until the last stage sees at least 4x4 (at 32 px
- * the stem and the first stride-2 stage, as the common CIFAR MobileNetV2 does). Strides do not
- * change parameter counts, so the MobileNet variants keep torchvision's.
+ * below, {@link #byName} gives the variants the field uses for small images, named with a {@code
+ * _cifar} suffix: a total stride of 32 would leave a 1x1 map at 32 px, so those baselines would
+ * compare a crippled network with the searched ones. The CIFAR ResNets have a 3x3 stride-1 stem and
+ * no stem max-pool (ResNet-18 with 10 classes: 11,173,962 parameters); the MobileNets turn their
+ * earliest stride-2 layers into stride 1 until the last stage sees at least 4x4 (at 32 px the stem
+ * and the first stride-2 stage, as the common CIFAR MobileNetV2 does). Strides do not change
+ * parameter counts, so the MobileNet variants keep torchvision's.
  *
  * <pre>{@code
  * Architecture resnet = ReferenceArchitectures.resnet18(Shape.image(3, 64, 64), 8);
@@ -55,8 +55,8 @@ public final class ReferenceArchitectures {
       case "smallcnn":
         return smallCnn(input, numClasses);
       default:
-        throw new IllegalArgumentException("unknown reference architecture '" + name
-            + "'; expected one of " + NAMES);
+        throw new IllegalArgumentException(
+            "unknown reference architecture '" + name + "'; expected one of " + NAMES);
     }
   }
 
@@ -78,8 +78,8 @@ public final class ReferenceArchitectures {
     return resnet("resnet34_cifar", input, numClasses, new int[] {3, 4, 6, 3}, true);
   }
 
-  private static Architecture resnet(String name, Shape input, int classes, int[] blocks,
-      boolean smallStem) {
+  private static Architecture resnet(
+      String name, Shape input, int classes, int[] blocks, boolean smallStem) {
     Architecture.Builder b = Architecture.builder(input, classes).name(name);
     if (smallStem) {
       b.addAll(convBnAct(64, 3, 1, 1, ActivationKind.RELU));
@@ -94,12 +94,13 @@ public final class ReferenceArchitectures {
     for (int stage = 0; stage < widths.length; stage++) {
       for (int block = 0; block < blocks[stage]; block++) {
         int stride = stage > 0 && block == 0 ? 2 : 1;
-        List<Layer> body = List.of(
-            new Layer.Conv2d(widths[stage], 3, stride, 1, 1, false),
-            Layer.Norm.of(NormKind.BATCH),
-            new Layer.Activation(ActivationKind.RELU),
-            new Layer.Conv2d(widths[stage], 3, 1, 1, 1, false),
-            Layer.Norm.of(NormKind.BATCH));
+        List<Layer> body =
+            List.of(
+                new Layer.Conv2d(widths[stage], 3, stride, 1, 1, false),
+                Layer.Norm.of(NormKind.BATCH),
+                new Layer.Activation(ActivationKind.RELU),
+                new Layer.Conv2d(widths[stage], 3, 1, 1, 1, false),
+                Layer.Norm.of(NormKind.BATCH));
         boolean project = stride != 1 || channels != widths[stage];
         b.add(project ? Layer.Residual.projection(body) : Layer.Residual.identity(body));
         b.add(new Layer.Activation(ActivationKind.RELU));
@@ -132,8 +133,10 @@ public final class ReferenceArchitectures {
     int next = 0;
     b.addAll(convBnAct(32, 3, strides[next++], 1, ActivationKind.RELU));
     int channels = 32;
-    int[][] blocks = {{64, 1}, {128, 2}, {128, 1}, {256, 2}, {256, 1}, {512, 2}, {512, 1},
-        {512, 1}, {512, 1}, {512, 1}, {512, 1}, {1024, 2}, {1024, 1}};
+    int[][] blocks = {
+      {64, 1}, {128, 2}, {128, 1}, {256, 2}, {256, 1}, {512, 2}, {512, 1}, {512, 1}, {512, 1},
+      {512, 1}, {512, 1}, {1024, 2}, {1024, 1}
+    };
     for (int[] block : blocks) {
       int stride = block[1] == 2 ? strides[next++] : 1;
       b.addAll(convBnAct(channels, 3, stride, channels, ActivationKind.RELU));
@@ -163,8 +166,15 @@ public final class ReferenceArchitectures {
     int next = 0;
     b.addAll(convBnAct(32, 3, strides[next++], 1, ActivationKind.RELU6));
     int channels = 32;
-    int[][] settings = {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1},
-        {6, 160, 3, 2}, {6, 320, 1, 1}};
+    int[][] settings = {
+      {1, 16, 1, 1},
+      {6, 24, 2, 2},
+      {6, 32, 3, 2},
+      {6, 64, 4, 2},
+      {6, 96, 3, 1},
+      {6, 160, 3, 2},
+      {6, 320, 1, 1}
+    };
     for (int[] s : settings) {
       for (int i = 0; i < s[2]; i++) {
         int stride = i == 0 && s[3] == 2 ? strides[next++] : 1;
@@ -185,8 +195,10 @@ public final class ReferenceArchitectures {
       }
     }
     b.addAll(convBnAct(1280, 1, 1, 1, ActivationKind.RELU6));
-    return b.add(new Layer.GlobalAvgPool()).add(new Layer.Dropout(0.2))
-        .add(new Layer.Linear(numClasses, true)).build();
+    return b.add(new Layer.GlobalAvgPool())
+        .add(new Layer.Dropout(0.2))
+        .add(new Layer.Linear(numClasses, true))
+        .build();
   }
 
   /**
@@ -226,9 +238,11 @@ public final class ReferenceArchitectures {
     return strides;
   }
 
-  private static List<Layer> convBnAct(int filters, int kernel, int stride, int groups,
-      ActivationKind activation) {
-    return List.of(new Layer.Conv2d(filters, kernel, stride, (kernel - 1) / 2, groups, false),
-        Layer.Norm.of(NormKind.BATCH), new Layer.Activation(activation));
+  private static List<Layer> convBnAct(
+      int filters, int kernel, int stride, int groups, ActivationKind activation) {
+    return List.of(
+        new Layer.Conv2d(filters, kernel, stride, (kernel - 1) / 2, groups, false),
+        Layer.Norm.of(NormKind.BATCH),
+        new Layer.Activation(activation));
   }
 }

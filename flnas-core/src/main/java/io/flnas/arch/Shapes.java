@@ -46,15 +46,27 @@ public final class Shapes {
     if (walker.violations.isEmpty()) {
       boolean matches = out.flat() && out.channels() == architecture.numClasses();
       if (!matches) {
-        walker.violations.add(new Violation("architecture",
-            "the output must be a vector of " + architecture.numClasses()
-                + " class scores (end with global_avg_pool or flatten, then linear with "
-                + architecture.numClasses() + " units)",
-            out.toString()));
+        walker.violations.add(
+            new Violation(
+                "architecture",
+                "the output must be a vector of "
+                    + architecture.numClasses()
+                    + " class scores (end with global_avg_pool or flatten, then linear with "
+                    + architecture.numClasses()
+                    + " units)",
+                out.toString()));
       }
     }
-    return new Report(out, outputs, walker.inputs, walker.violations, walker.parameters, walker.buffers,
-        walker.macs, walker.peak, walker.total);
+    return new Report(
+        out,
+        outputs,
+        walker.inputs,
+        walker.violations,
+        walker.parameters,
+        walker.buffers,
+        walker.macs,
+        walker.peak,
+        walker.total);
   }
 
   /**
@@ -143,14 +155,30 @@ public final class Shapes {
         return fail(where, "conv2d needs a feature map, not a vector", in);
       }
       if (in.channels() % conv.groups() != 0 || conv.filters() % conv.groups() != 0) {
-        return fail(where, "groups must divide both input channels (" + in.channels()
-            + ") and filters (" + conv.filters() + ")", "groups " + conv.groups());
+        return fail(
+            where,
+            "groups must divide both input channels ("
+                + in.channels()
+                + ") and filters ("
+                + conv.filters()
+                + ")",
+            "groups " + conv.groups());
       }
       int h = outSize(in.height(), conv.kernel(), conv.stride(), conv.padding());
       int w = outSize(in.width(), conv.kernel(), conv.stride(), conv.padding());
       if (h < 1 || w < 1) {
-        return fail(where, "spatial size falls below 1 (input " + in + ", kernel " + conv.kernel()
-            + ", stride " + conv.stride() + ", padding " + conv.padding() + ")", h + "x" + w);
+        return fail(
+            where,
+            "spatial size falls below 1 (input "
+                + in
+                + ", kernel "
+                + conv.kernel()
+                + ", stride "
+                + conv.stride()
+                + ", padding "
+                + conv.padding()
+                + ")",
+            h + "x" + w);
       }
       long perPosition = (long) conv.kernel() * conv.kernel() * (in.channels() / conv.groups());
       parameters += perPosition * conv.filters() + (conv.bias() ? conv.filters() : 0);
@@ -163,7 +191,9 @@ public final class Shapes {
         return in;
       }
       if (norm.kind() == NormKind.GROUP && in.channels() % norm.groups() != 0) {
-        return fail(where, "group norm groups must divide the channels (" + in.channels() + ")",
+        return fail(
+            where,
+            "group norm groups must divide the channels (" + in.channels() + ")",
             "groups " + norm.groups());
       }
       if (norm.kind() == NormKind.INSTANCE && in.flat()) {
@@ -181,14 +211,24 @@ public final class Shapes {
         return fail(where, "pooling needs a feature map, not a vector", in);
       }
       if (pool.padding() * 2 > pool.kernel()) {
-        return fail(where, "pool padding must be at most half the kernel (" + pool.kernel() + ")",
+        return fail(
+            where,
+            "pool padding must be at most half the kernel (" + pool.kernel() + ")",
             "padding " + pool.padding());
       }
       int h = outSize(in.height(), pool.kernel(), pool.stride(), pool.padding());
       int w = outSize(in.width(), pool.kernel(), pool.stride(), pool.padding());
       if (h < 1 || w < 1) {
-        return fail(where, "spatial size falls below 1 (input " + in + ", kernel " + pool.kernel()
-            + ", stride " + pool.stride() + ")", h + "x" + w);
+        return fail(
+            where,
+            "spatial size falls below 1 (input "
+                + in
+                + ", kernel "
+                + pool.kernel()
+                + ", stride "
+                + pool.stride()
+                + ")",
+            h + "x" + w);
       }
       return Shape.image(in.channels(), h, w);
     }
@@ -206,8 +246,12 @@ public final class Shapes {
       long shortcutSize = 0;
       if (residual.shortcut() == Shortcut.IDENTITY) {
         if (!out.equals(in)) {
-          return fail(where, "identity shortcut needs the body to keep the shape " + in
-              + "; use a projection shortcut", out);
+          return fail(
+              where,
+              "identity shortcut needs the body to keep the shape "
+                  + in
+                  + "; use a projection shortcut",
+              out);
         }
       } else {
         if (in.flat() || out.flat()) {
@@ -217,8 +261,19 @@ public final class Shapes {
         int h = outSize(in.height(), 1, stride, 0);
         int w = outSize(in.width(), 1, stride, 0);
         if (h != out.height() || w != out.width()) {
-          return fail(where, "projection shortcut (1x1, stride " + stride + ") gives " + h + "x" + w
-              + " but the body gives " + out.height() + "x" + out.width(), out);
+          return fail(
+              where,
+              "projection shortcut (1x1, stride "
+                  + stride
+                  + ") gives "
+                  + h
+                  + "x"
+                  + w
+                  + " but the body gives "
+                  + out.height()
+                  + "x"
+                  + out.width(),
+              out);
         }
         parameters += (long) in.channels() * out.channels();
         macs += (long) in.channels() * out.channels() * h * w;
@@ -230,7 +285,8 @@ public final class Shapes {
         }
         shortcutSize = out.size();
       }
-      // The block input stays alive while the body runs; at the sum, body and shortcut outputs meet.
+      // The block input stays alive while the body runs; at the sum, body and shortcut outputs
+      // meet.
       peak = Math.max(peak, Math.max(bodyPeak + in.size(), 2 * out.size() + shortcutSize));
       return out;
     }
@@ -270,8 +326,13 @@ public final class Shapes {
           }
           if (shapes[node] != null && !shapes[node].equals(out)) {
             peak = outerPeak;
-            return fail(where + " edge " + edge.from() + "->" + edge.to(), "edges into node "
-                + node + " must agree in shape, but another gives " + shapes[node], out);
+            return fail(
+                where + " edge " + edge.from() + "->" + edge.to(),
+                "edges into node "
+                    + node
+                    + " must agree in shape, but another gives "
+                    + shapes[node],
+                out);
           }
           shapes[node] = out;
         }

@@ -8,7 +8,8 @@ import java.util.Locale;
  * ResNet downsample.
  */
 public enum Shortcut {
-  IDENTITY, PROJECTION;
+  IDENTITY,
+  PROJECTION;
 
   public String key() {
     return name().toLowerCase(Locale.ROOT);

@@ -1,8 +1,8 @@
 package io.flnas.arch;
 
 /**
- * One broken rule: where ({@code "layer 3 (conv2d)"}, {@code "layer 4.body[1] (norm)"} or
- * {@code "architecture"}), which rule, and the offending value.
+ * One broken rule: where ({@code "layer 3 (conv2d)"}, {@code "layer 4.body[1] (norm)"} or {@code
+ * "architecture"}), which rule, and the offending value.
  */
 public record Violation(String location, String rule, String value) {
 
@@ -14,6 +14,7 @@ public record Violation(String location, String rule, String value) {
     }
     return text.toString();
   }
+
   @Override
   public String toString() {
     return location + ": " + rule + " (was " + value + ")";

@@ -1,16 +1,15 @@
 package io.flnas.bench;
 
-import io.flnas.search.design.Designers;
 import com.google.common.base.Preconditions;
 import io.flnas.FlNasException;
-import io.flnas.search.design.Designer;
-import io.flnas.search.rank.Metric;
-import io.flnas.search.rank.Objective;
-import io.flnas.search.rank.Objectives;
 import io.flnas.search.Search;
 import io.flnas.search.SearchResult;
 import io.flnas.search.StopRules;
 import io.flnas.search.Trial;
+import io.flnas.search.design.Designer;
+import io.flnas.search.rank.Metric;
+import io.flnas.search.rank.Objective;
+import io.flnas.search.rank.Objectives;
 import io.flnas.space.DeploymentTargets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,10 +24,10 @@ import java.util.function.Supplier;
 
 /**
  * Repeats designers over many seeds on a {@link TabularBenchmark} and reports, per designer and
- * query budget N, the mean and standard deviation over seeds of the test accuracy of the trial
- * with the best validation accuracy among the first N architectures evaluated (the protocol of
- * the NAS-Bench-201 paper and of GENIUS). Each seed is a real {@link Search} with the designer,
- * the benchmark's space and a {@link TabularEvaluator}; a duplicate proposal reuses the earlier
+ * query budget N, the mean and standard deviation over seeds of the test accuracy of the trial with
+ * the best validation accuracy among the first N architectures evaluated (the protocol of the
+ * NAS-Bench-201 paper and of GENIUS). Each seed is a real {@link Search} with the designer, the
+ * benchmark's space and a {@link TabularEvaluator}; a duplicate proposal reuses the earlier
  * evaluation and costs no query. With {@link Builder#pareto(String)} it also reports the
  * hypervolume of the (test error, latency) front of the first N queries.
  *
@@ -64,8 +63,10 @@ public final class BenchmarkRun {
   public BenchmarkResult run() {
     int maxBudget = budgets.get(budgets.size() - 1);
     TabularEvaluator evaluator = new TabularEvaluator(benchmark, device);
-    Objective objective = device == null ? Objectives.lexicographic(Metric.ACCURACY)
-        : Objectives.lexicographic(Metric.ACCURACY, Metric.LATENCY);
+    Objective objective =
+        device == null
+            ? Objectives.lexicographic(Metric.ACCURACY)
+            : Objectives.lexicographic(Metric.ACCURACY, Metric.LATENCY);
     List<BenchmarkResult.Curve> curves = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
@@ -75,30 +76,49 @@ public final class BenchmarkRun {
         List<long[]> tokens = Collections.synchronizedList(new ArrayList<>());
         for (int seed = 0; seed < seeds; seed++) {
           long s = seed;
-          runs.add(pool.submit(() -> {
-            SearchResult result = Search.builder(benchmark.problem(), evaluator)
-                .space(benchmark.space()).designer(designer).objective(objective)
-                .target(DeploymentTargets.unconstrained()).maxIterations(maxBudget * 20)
-                .stopWhen(StopRules.evaluations(maxBudget)).seed(s).build().run();
-            tokens.add(tokens(result));
-            return queries(result);
-          }));
+          runs.add(
+              pool.submit(
+                  () -> {
+                    SearchResult result =
+                        Search.builder(benchmark.problem(), evaluator)
+                            .space(benchmark.space())
+                            .designer(designer)
+                            .objective(objective)
+                            .target(DeploymentTargets.unconstrained())
+                            .maxIterations(maxBudget * 20)
+                            .stopWhen(StopRules.evaluations(maxBudget))
+                            .seed(s)
+                            .build()
+                            .run();
+                    tokens.add(tokens(result));
+                    return queries(result);
+                  }));
         }
         List<List<Trial>> perSeed = new ArrayList<>();
         for (Future<List<Trial>> run : runs) {
           perSeed.add(run.get());
         }
-        curves.add(new BenchmarkResult.Curve(entry.getKey(), designer.name(), budgets,
-            perSeed.stream().map(q -> budgets.stream().map(n -> bestTest(q, n)).toList()).toList(),
-            device == null ? List.of() : perSeed.stream().map(q -> budgets.stream()
-                .map(n -> hypervolume(q, n)).toList()).toList(), tokens));
+        curves.add(
+            new BenchmarkResult.Curve(
+                entry.getKey(),
+                designer.name(),
+                budgets,
+                perSeed.stream()
+                    .map(q -> budgets.stream().map(n -> bestTest(q, n)).toList())
+                    .toList(),
+                device == null
+                    ? List.of()
+                    : perSeed.stream()
+                        .map(q -> budgets.stream().map(n -> hypervolume(q, n)).toList())
+                        .toList(),
+                tokens));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FlNasException("benchmark run interrupted", e);
     } catch (ExecutionException e) {
-      throw new FlNasException("a benchmark search failed: " + e.getCause().getMessage(),
-          e.getCause());
+      throw new FlNasException(
+          "a benchmark search failed: " + e.getCause().getMessage(), e.getCause());
     } finally {
       pool.shutdownNow();
     }
@@ -119,16 +139,17 @@ public final class BenchmarkRun {
 
   /** The evaluated architectures of a search, in the order they were queried. */
   private static List<Trial> queries(SearchResult result) {
-    return result.history().stream().filter(t -> t.evaluation().isPresent()
-        && t.duplicateOf().isEmpty()).toList();
+    return result.history().stream()
+        .filter(t -> t.evaluation().isPresent() && t.duplicateOf().isEmpty())
+        .toList();
   }
 
   /** The test accuracy (%) of the best-by-validation trial among the first {@code n} queries. */
   static double bestTest(List<Trial> queries, int n) {
     Trial best = null;
     for (Trial t : queries.subList(0, Math.min(n, queries.size()))) {
-      if (t.result().succeeded() && (best == null
-          || t.result().accuracy() > best.result().accuracy())) {
+      if (t.result().succeeded()
+          && (best == null || t.result().accuracy() > best.result().accuracy())) {
         best = t;
       }
     }
@@ -136,16 +157,18 @@ public final class BenchmarkRun {
   }
 
   /**
-   * The area dominated by the (test error %, latency ms) points of the first {@code n} queries,
-   * up to the {@link #referencePoint()}: larger is better.
+   * The area dominated by the (test error %, latency ms) points of the first {@code n} queries, up
+   * to the {@link #referencePoint()}: larger is better.
    */
   double hypervolume(List<Trial> queries, int n) {
     double[] reference = referencePoint();
     List<double[]> points = new ArrayList<>();
     for (Trial t : queries.subList(0, Math.min(n, queries.size()))) {
       if (t.result().succeeded()) {
-        points.add(new double[] {100 - 100 * t.result().test().accuracy(),
-            t.result().hardware().latencyMs()});
+        points.add(
+            new double[] {
+              100 - 100 * t.result().test().accuracy(), t.result().hardware().latencyMs()
+            });
       }
     }
     return Hypervolume.of2d(points, reference);
@@ -178,13 +201,13 @@ public final class BenchmarkRun {
     }
 
     /**
-     * A designer under {@code label}; {@code designer} is called once and its designer serves
-     * every seed (so it must be thread-safe, as the ready-made ones are).
+     * A designer under {@code label}; {@code designer} is called once and its designer serves every
+     * seed (so it must be thread-safe, as the ready-made ones are).
      */
     public Builder designer(String label, Supplier<Designer> designer) {
       Preconditions.checkArgument(label != null && !label.isBlank(), "label must not be blank");
-      Preconditions.checkArgument(!designers.containsKey(label), "designer '%s' given twice",
-          label);
+      Preconditions.checkArgument(
+          !designers.containsKey(label), "designer '%s' given twice", label);
       designers.put(label, designer);
       return this;
     }
@@ -213,8 +236,11 @@ public final class BenchmarkRun {
      * hypervolume of (test error, latency) as well. Default: accuracy only.
      */
     public Builder pareto(String value) {
-      Preconditions.checkArgument(benchmark.devices().contains(value),
-          "%s has no latency for device '%s'; it has %s", benchmark.name(), value,
+      Preconditions.checkArgument(
+          benchmark.devices().contains(value),
+          "%s has no latency for device '%s'; it has %s",
+          benchmark.name(),
+          value,
           benchmark.devices());
       this.device = value;
       return this;

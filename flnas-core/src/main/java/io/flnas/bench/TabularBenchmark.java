@@ -11,9 +11,9 @@ import java.util.Optional;
 
 /**
  * One tabular benchmark: a {@link ChoiceSpace}, the data its networks were trained on (input and
- * classes), and for every network of the space its search signal (validation accuracy, %), its
- * test accuracy (%, only reported) and its measured latency per device (ms), when the table has
- * them. Immutable; the arrays are indexed by {@link ChoiceSpace#index}.
+ * classes), and for every network of the space its search signal (validation accuracy, %), its test
+ * accuracy (%, only reported) and its measured latency per device (ms), when the table has them.
+ * Immutable; the arrays are indexed by {@link ChoiceSpace#index}.
  *
  * <p>The ready-made ones, with their sources, are in {@link TabularBenchmarks}.
  */
@@ -28,11 +28,22 @@ public final class TabularBenchmark {
   private final String testColumn;
   private final List<Reference> references;
 
-  TabularBenchmark(String name, ChoiceSpace space, Problem problem, float[] signal, float[] test,
-      Map<String, float[]> latencyMs, String signalColumn, String testColumn,
+  TabularBenchmark(
+      String name,
+      ChoiceSpace space,
+      Problem problem,
+      float[] signal,
+      float[] test,
+      Map<String, float[]> latencyMs,
+      String signalColumn,
+      String testColumn,
       List<Reference> references) {
-    Preconditions.checkArgument(signal.length == space.size() && test.length == space.size(),
-        "%s: the table must hold all %s networks of %s, but holds %s", name, space.size(), space,
+    Preconditions.checkArgument(
+        signal.length == space.size() && test.length == space.size(),
+        "%s: the table must hold all %s networks of %s, but holds %s",
+        name,
+        space.size(),
+        space,
         signal.length);
     this.name = name;
     this.space = space;

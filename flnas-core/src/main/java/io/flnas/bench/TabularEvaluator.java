@@ -1,7 +1,5 @@
 package io.flnas.bench;
 
-import io.flnas.search.Search;
-import io.flnas.search.design.Designers;
 import io.flnas.arch.Architecture;
 import io.flnas.arch.Cost;
 import io.flnas.metrics.Evaluation;
@@ -15,13 +13,13 @@ import java.util.Optional;
 
 /**
  * An {@link Evaluator} that answers from a {@link TabularBenchmark} instead of training: the
- * validation accuracy is the table's search signal, the test accuracy its reported column (kept
- * for the report; a designer ranks by validation), parameters and MACs come from the analytic
- * {@link Cost} (equal to the benchmark's own counts, see the tests), and each measured latency of
- * the table is an extra value {@code latency_ms_<device>}; with a {@code device} chosen, that
- * latency is also the evaluation's latency. The table holds no per-group results, so fairness is
- * not measured. Thread-safe and cheap: a search over it takes milliseconds, and each query is a
- * trial like any other (journaled where the search has a journal).
+ * validation accuracy is the table's search signal, the test accuracy its reported column (kept for
+ * the report; a designer ranks by validation), parameters and MACs come from the analytic {@link
+ * Cost} (equal to the benchmark's own counts, see the tests), and each measured latency of the
+ * table is an extra value {@code latency_ms_<device>}; with a {@code device} chosen, that latency
+ * is also the evaluation's latency. The table holds no per-group results, so fairness is not
+ * measured. Thread-safe and cheap: a search over it takes milliseconds, and each query is a trial
+ * like any other (journaled where the search has a journal).
  *
  * <pre>{@code
  * TabularBenchmark bench = TabularBenchmarks.nb201Cifar10();
@@ -44,9 +42,12 @@ public final class TabularEvaluator implements Evaluator {
    */
   public TabularEvaluator(TabularBenchmark benchmark, String device) {
     if (device != null && !benchmark.devices().contains(device)) {
-      throw new IllegalArgumentException(benchmark.name() + " has no latency for device '"
-          + device + "'; it has " + (benchmark.devices().isEmpty() ? "none"
-          : String.join(", ", benchmark.devices())));
+      throw new IllegalArgumentException(
+          benchmark.name()
+              + " has no latency for device '"
+              + device
+              + "'; it has "
+              + (benchmark.devices().isEmpty() ? "none" : String.join(", ", benchmark.devices())));
     }
     this.benchmark = benchmark;
     this.device = Optional.ofNullable(device);
@@ -57,26 +58,43 @@ public final class TabularEvaluator implements Evaluator {
     Cost cost = Cost.of(architecture);
     Optional<TabularBenchmark.Row> row = benchmark.row(architecture);
     if (row.isEmpty()) {
-      return Evaluation.failed("not a network of " + benchmark.name() + ": "
-          + architecture.summary(), HardwareReport.analytic(cost));
+      return Evaluation.failed(
+          "not a network of " + benchmark.name() + ": " + architecture.summary(),
+          HardwareReport.analytic(cost));
     }
     TabularBenchmark.Row r = row.get();
     double latency = device.map(d -> r.latencyMs().get(d)).orElse(Double.NaN);
-    HardwareReport hardware = new HardwareReport(cost.parameters(), cost.macs(), cost.memoryMb(),
-        latency, Double.NaN, Double.NaN, Double.NaN, "table " + benchmark.name()
-        + device.map(d -> " on " + d).orElse(""));
+    HardwareReport hardware =
+        new HardwareReport(
+            cost.parameters(),
+            cost.macs(),
+            cost.memoryMb(),
+            latency,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            "table " + benchmark.name() + device.map(d -> " on " + d).orElse(""));
     Map<String, Double> extras = new HashMap<>();
     r.latencyMs().forEach((d, ms) -> extras.put("latency_ms_" + d, ms));
-    return new Evaluation(SplitMetrics.UNKNOWN, new SplitMetrics(Double.NaN, r.signal() / 100),
-        new SplitMetrics(Double.NaN, r.test() / 100), 0, 0, notMeasured(r.signal() / 100),
-        notMeasured(r.test() / 100), hardware,
-        Optional.empty(), java.util.List.of(), Optional.empty(), extras);
+    return new Evaluation(
+        SplitMetrics.UNKNOWN,
+        new SplitMetrics(Double.NaN, r.signal() / 100),
+        new SplitMetrics(Double.NaN, r.test() / 100),
+        0,
+        0,
+        notMeasured(r.signal() / 100),
+        notMeasured(r.test() / 100),
+        hardware,
+        Optional.empty(),
+        java.util.List.of(),
+        Optional.empty(),
+        extras);
   }
 
   /** The table has no per-group results: fairness figures are NaN (journaled as null). */
   private static FairnessReport notMeasured(double accuracy) {
-    return new FairnessReport(0, accuracy, java.util.List.of(), Double.NaN, Double.NaN,
-        Double.NaN, Double.NaN);
+    return new FairnessReport(
+        0, accuracy, java.util.List.of(), Double.NaN, Double.NaN, Double.NaN, Double.NaN);
   }
 
   @Override

@@ -17,9 +17,9 @@ import java.util.Optional;
  * intervals of the test figures; both are empty otherwise.
  *
  * <p>An evaluator may add named values of its own ({@code energy_mj}, say) as {@link #extras()}:
- * objectives read them through {@code Metric.extra(name, direction)}, and the journal, the
- * prompt's metrics paragraph, Table I and the report's plots carry every one present. NaN means
- * not measured.
+ * objectives read them through {@code Metric.extra(name, direction)}, and the journal, the prompt's
+ * metrics paragraph, Table I and the report's plots carry every one present. NaN means not
+ * measured.
  *
  * <pre>{@code
  * Evaluation withEnergy = evaluation.withExtra("energy_mj", 12.5);
@@ -45,39 +45,83 @@ public record Evaluation(
   public static final String EXTRA_NAME = "[A-Za-z][A-Za-z0-9_.-]*";
 
   /** An evaluation without extra values. */
-  public Evaluation(SplitMetrics train, SplitMetrics validation, SplitMetrics test, int epochs,
-      double trainingSeconds, FairnessReport validationFairness, FairnessReport testFairness,
-      HardwareReport hardware, Optional<String> failure, List<Integer> testPredictions,
+  public Evaluation(
+      SplitMetrics train,
+      SplitMetrics validation,
+      SplitMetrics test,
+      int epochs,
+      double trainingSeconds,
+      FairnessReport validationFairness,
+      FairnessReport testFairness,
+      HardwareReport hardware,
+      Optional<String> failure,
+      List<Integer> testPredictions,
       Optional<FairnessIntervals> testIntervals) {
-    this(train, validation, test, epochs, trainingSeconds, validationFairness, testFairness,
-        hardware, failure, testPredictions, testIntervals, Map.of());
+    this(
+        train,
+        validation,
+        test,
+        epochs,
+        trainingSeconds,
+        validationFairness,
+        testFairness,
+        hardware,
+        failure,
+        testPredictions,
+        testIntervals,
+        Map.of());
   }
 
   /** An evaluation without test predictions, intervals or extra values. */
-  public Evaluation(SplitMetrics train, SplitMetrics validation, SplitMetrics test, int epochs,
-      double trainingSeconds, FairnessReport validationFairness, FairnessReport testFairness,
-      HardwareReport hardware, Optional<String> failure) {
-    this(train, validation, test, epochs, trainingSeconds, validationFairness, testFairness,
-        hardware, failure, List.of(), Optional.empty());
+  public Evaluation(
+      SplitMetrics train,
+      SplitMetrics validation,
+      SplitMetrics test,
+      int epochs,
+      double trainingSeconds,
+      FairnessReport validationFairness,
+      FairnessReport testFairness,
+      HardwareReport hardware,
+      Optional<String> failure) {
+    this(
+        train,
+        validation,
+        test,
+        epochs,
+        trainingSeconds,
+        validationFairness,
+        testFairness,
+        hardware,
+        failure,
+        List.of(),
+        Optional.empty());
   }
 
   public Evaluation {
-    Preconditions.checkArgument(train != null && validation != null && test != null,
-        "split metrics must not be null");
+    Preconditions.checkArgument(
+        train != null && validation != null && test != null, "split metrics must not be null");
     Preconditions.checkArgument(failure != null, "failure must not be null (use Optional.empty())");
-    Preconditions.checkArgument(failure.isPresent()
+    Preconditions.checkArgument(
+        failure.isPresent()
             || (validationFairness != null && testFairness != null && hardware != null),
         "a successful evaluation needs fairness and hardware reports");
     testPredictions = List.copyOf(testPredictions);
-    Preconditions.checkArgument(testIntervals != null,
-        "testIntervals must not be null (use Optional.empty())");
+    Preconditions.checkArgument(
+        testIntervals != null, "testIntervals must not be null (use Optional.empty())");
     Preconditions.checkArgument(extras != null, "extras must not be null (use Map.of())");
-    extras.forEach((name, value) -> {
-      Preconditions.checkArgument(name != null && name.matches(EXTRA_NAME),
-          "extra value name must match %s, but was '%s'", EXTRA_NAME, name);
-      Preconditions.checkArgument(value != null && !Double.isInfinite(value),
-          "extra value %s must be a finite number or NaN, but was %s", name, value);
-    });
+    extras.forEach(
+        (name, value) -> {
+          Preconditions.checkArgument(
+              name != null && name.matches(EXTRA_NAME),
+              "extra value name must match %s, but was '%s'",
+              EXTRA_NAME,
+              name);
+          Preconditions.checkArgument(
+              value != null && !Double.isInfinite(value),
+              "extra value %s must be a finite number or NaN, but was %s",
+              name,
+              value);
+        });
     extras = ImmutableSortedMap.copyOf(extras);
   }
 
@@ -95,17 +139,39 @@ public record Evaluation(
 
   /** A copy whose extra values are {@code values}. */
   public Evaluation withExtras(Map<String, Double> values) {
-    return new Evaluation(train, validation, test, epochs, trainingSeconds, validationFairness,
-        testFairness, hardware, failure, testPredictions, testIntervals, values);
+    return new Evaluation(
+        train,
+        validation,
+        test,
+        epochs,
+        trainingSeconds,
+        validationFairness,
+        testFairness,
+        hardware,
+        failure,
+        testPredictions,
+        testIntervals,
+        values);
   }
 
   /**
-   * A copy that says it trained {@code value} epochs; a search under halving counts a rung's
-   * epochs in all, the rungs before included.
+   * A copy that says it trained {@code value} epochs; a search under halving counts a rung's epochs
+   * in all, the rungs before included.
    */
   public Evaluation withEpochs(int value) {
-    return new Evaluation(train, validation, test, value, trainingSeconds, validationFairness,
-        testFairness, hardware, failure, testPredictions, testIntervals, extras);
+    return new Evaluation(
+        train,
+        validation,
+        test,
+        value,
+        trainingSeconds,
+        validationFairness,
+        testFairness,
+        hardware,
+        failure,
+        testPredictions,
+        testIntervals,
+        extras);
   }
 
   /** The test predictions as an array, one per test sample; empty when not recorded. */
@@ -116,8 +182,16 @@ public record Evaluation(
   /** A failed evaluation with its reason and whatever hardware figures are known (may be null). */
   public static Evaluation failed(String reason, HardwareReport hardware) {
     Preconditions.checkArgument(reason != null && !reason.isBlank(), "reason must not be blank");
-    return new Evaluation(SplitMetrics.UNKNOWN, SplitMetrics.UNKNOWN, SplitMetrics.UNKNOWN, 0, 0,
-        null, null, hardware, Optional.of(reason));
+    return new Evaluation(
+        SplitMetrics.UNKNOWN,
+        SplitMetrics.UNKNOWN,
+        SplitMetrics.UNKNOWN,
+        0,
+        0,
+        null,
+        null,
+        hardware,
+        Optional.of(reason));
   }
 
   public boolean succeeded() {
@@ -136,10 +210,10 @@ public record Evaluation(
 
   /**
    * The one-paragraph metrics text the prompt carries: losses, accuracies, unfairness, EODD, EOPP1,
-   * EOPP2, per-group accuracy and count (of every attribute), the test figures with their
-   * bootstrap intervals as Table I prints them (when known), latency, throughput, model memory,
-   * then the extra values by name. The process's resident
-   * high-water mark never appears here: it is not the model's memory.
+   * EOPP2, per-group accuracy and count (of every attribute), the test figures with their bootstrap
+   * intervals as Table I prints them (when known), latency, throughput, model memory, then the
+   * extra values by name. The process's resident high-water mark never appears here: it is not the
+   * model's memory.
    */
   public String metricsParagraph() {
     if (failure.isPresent()) {
@@ -147,44 +221,79 @@ public record Evaluation(
     }
     FairnessReport v = validationFairness;
     StringBuilder text = new StringBuilder();
-    text.append(String.format(
-        "Train loss %.4f, accuracy %.2f%%; validation loss %.4f, accuracy %.2f%%; test loss %.4f,"
-            + " accuracy %.2f%% after %d epochs (%.1f s). ",
-        train.loss(), 100 * train.accuracy(), validation.loss(), 100 * validation.accuracy(),
-        test.loss(), 100 * test.accuracy(), epochs, trainingSeconds));
-    text.append(String.format(
-        "On the validation split: unfairness %.4f, EODD %.4f, EOPP1 %.4f, EOPP2 %.4f; group"
-            + " accuracies: %s. ",
-        v.unfairness(), v.eodd(), v.eopp1(), v.eopp2(), v.groupsText()));
+    text.append(
+        String.format(
+            "Train loss %.4f, accuracy %.2f%%; validation loss %.4f, accuracy %.2f%%; test loss %.4f,"
+                + " accuracy %.2f%% after %d epochs (%.1f s). ",
+            train.loss(),
+            100 * train.accuracy(),
+            validation.loss(),
+            100 * validation.accuracy(),
+            test.loss(),
+            100 * test.accuracy(),
+            epochs,
+            trainingSeconds));
+    text.append(
+        String.format(
+            "On the validation split: unfairness %.4f, EODD %.4f, EOPP1 %.4f, EOPP2 %.4f; group"
+                + " accuracies: %s. ",
+            v.unfairness(), v.eodd(), v.eopp1(), v.eopp2(), v.groupsText()));
     if (testIntervals.isPresent() && testFairness != null) {
       // the same figures and intervals as Table I, in the same words
       FairnessIntervals ci = testIntervals.get();
       FairnessReport t = testFairness;
-      text.append(String.format("On the test split (plug-in figures, not bias-corrected;"
-              + " bootstrap %.0f%% intervals in brackets, each around its figure and always"
-              + " holding it):"
-              + " accuracy %.2f%% [%.1f, %.1f], unfairness %.4f [%.3f, %.3f], EODD %.4f [%.3f,"
-              + " %.3f], EOPP1 %.4f [%.3f, %.3f], EOPP2 %.4f [%.3f, %.3f]. ", 100 * ci.level(),
-          100 * test.accuracy(), 100 * ci.accuracy().lower(), 100 * ci.accuracy().upper(),
-          t.unfairness(), ci.unfairness().lower(), ci.unfairness().upper(), t.eodd(),
-          ci.eodd().lower(), ci.eodd().upper(), t.eopp1(), ci.eopp1().lower(),
-          ci.eopp1().upper(), t.eopp2(), ci.eopp2().lower(), ci.eopp2().upper()));
+      text.append(
+          String.format(
+              "On the test split (plug-in figures, not bias-corrected;"
+                  + " bootstrap %.0f%% intervals in brackets, each around its figure and always"
+                  + " holding it):"
+                  + " accuracy %.2f%% [%.1f, %.1f], unfairness %.4f [%.3f, %.3f], EODD %.4f [%.3f,"
+                  + " %.3f], EOPP1 %.4f [%.3f, %.3f], EOPP2 %.4f [%.3f, %.3f]. ",
+              100 * ci.level(),
+              100 * test.accuracy(),
+              100 * ci.accuracy().lower(),
+              100 * ci.accuracy().upper(),
+              t.unfairness(),
+              ci.unfairness().lower(),
+              ci.unfairness().upper(),
+              t.eodd(),
+              ci.eodd().lower(),
+              ci.eodd().upper(),
+              t.eopp1(),
+              ci.eopp1().lower(),
+              ci.eopp1().upper(),
+              t.eopp2(),
+              ci.eopp2().lower(),
+              ci.eopp2().upper()));
     }
-    text.append(String.format("Hardware: %,d parameters, %.1f M MACs, ", hardware.parameters(),
-        hardware.macs() / 1e6));
-    text.append(Double.isNaN(hardware.latencyMs()) ? "latency not measured, "
-        : String.format("latency %.2f ms per image (batch 2), ", hardware.latencyMs()));
-    text.append(Double.isNaN(hardware.throughput()) ? ""
-        : String.format("throughput %.0f images/s, ", hardware.throughput()));
-    text.append(!hardware.memoryMeasured()
-        ? String.format("model memory %.1f MB (analytic, batch 2).", hardware.analyticMemoryMb())
-        : String.format("model memory %.1f MB (measured, batch 2; analytic %.1f MB).",
-            hardware.modelMemoryMb(), hardware.analyticMemoryMb()));
+    text.append(
+        String.format(
+            "Hardware: %,d parameters, %.1f M MACs, ",
+            hardware.parameters(), hardware.macs() / 1e6));
+    text.append(
+        Double.isNaN(hardware.latencyMs())
+            ? "latency not measured, "
+            : String.format("latency %.2f ms per image (batch 2), ", hardware.latencyMs()));
+    text.append(
+        Double.isNaN(hardware.throughput())
+            ? ""
+            : String.format("throughput %.0f images/s, ", hardware.throughput()));
+    text.append(
+        !hardware.memoryMeasured()
+            ? String.format(
+                "model memory %.1f MB (analytic, batch 2).", hardware.analyticMemoryMb())
+            : String.format(
+                "model memory %.1f MB (measured, batch 2; analytic %.1f MB).",
+                hardware.modelMemoryMb(), hardware.analyticMemoryMb()));
     if (!extras.isEmpty()) {
       StringBuilder other = new StringBuilder();
-      extras.forEach((name, value) -> other.append(other.isEmpty() ? "" : ", ").append(name)
-          .append(' ').append(Double.isNaN(value) ? "not measured"
-              : String.format("%.4g", value)));
+      extras.forEach(
+          (name, value) ->
+              other
+                  .append(other.isEmpty() ? "" : ", ")
+                  .append(name)
+                  .append(' ')
+                  .append(Double.isNaN(value) ? "not measured" : String.format("%.4g", value)));
       text.append(" Other metrics: ").append(other).append('.');
     }
     return text.toString();
@@ -192,8 +301,8 @@ public record Evaluation(
 
   /**
    * An evaluation from the three things every successful one has: validation accuracy and loss,
-   * fairness on the validation split (also taken for the test split), and the hardware report.
-   * Add the rest with {@link #toBuilder()}. Factories and the builder are the way to build an
+   * fairness on the validation split (also taken for the test split), and the hardware report. Add
+   * the rest with {@link #toBuilder()}. Factories and the builder are the way to build an
    * evaluation in your own evaluator: their calls keep compiling when the record gains a figure.
    *
    * <pre>{@code
@@ -202,10 +311,14 @@ public record Evaluation(
    *     .toBuilder().epochs(5).trainingSeconds(12.5).extra("energy_mj", 40.0).build();
    * }</pre>
    */
-  public static Evaluation of(SplitMetrics validation, FairnessReport fairness,
-      HardwareReport hardware) {
-    return builder().validation(validation).validationFairness(fairness).testFairness(fairness)
-        .hardware(hardware).build();
+  public static Evaluation of(
+      SplitMetrics validation, FairnessReport fairness, HardwareReport hardware) {
+    return builder()
+        .validation(validation)
+        .validationFairness(fairness)
+        .testFairness(fairness)
+        .hardware(hardware)
+        .build();
   }
 
   /** A builder with nothing set: splits unknown, no epochs, no failure, no extras. */
@@ -311,8 +424,19 @@ public record Evaluation(
     }
 
     public Evaluation build() {
-      return new Evaluation(train, validation, test, epochs, trainingSeconds, validationFairness,
-          testFairness, hardware, failure, testPredictions, testIntervals, extras);
+      return new Evaluation(
+          train,
+          validation,
+          test,
+          epochs,
+          trainingSeconds,
+          validationFairness,
+          testFairness,
+          hardware,
+          failure,
+          testPredictions,
+          testIntervals,
+          extras);
     }
   }
 }

@@ -14,9 +14,9 @@ import java.util.TreeMap;
 
 /**
  * JSON form of an {@link Evaluation}, both ways: "architecture JSON in, evaluation JSON out", so
- * trials can be farmed out and journaled. {@code NaN} (not measured) is written as {@code null}.
- * An evaluator's extra values go under {@code "extras"} by name; JSON written before they existed
- * (no {@code "extras"}) reads as an evaluation without them.
+ * trials can be farmed out and journaled. {@code NaN} (not measured) is written as {@code null}. An
+ * evaluator's extra values go under {@code "extras"} by name; JSON written before they existed (no
+ * {@code "extras"}) reads as an evaluation without them.
  */
 public final class EvaluationJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -32,8 +32,8 @@ public final class EvaluationJson {
     try {
       return fromNode(MAPPER.readTree(json));
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not a valid evaluation JSON: " + e.getOriginalMessage(),
-          e);
+      throw new IllegalArgumentException(
+          "not a valid evaluation JSON: " + e.getOriginalMessage(), e);
     }
   }
 
@@ -79,18 +79,32 @@ public final class EvaluationJson {
     HardwareReport hardware = null;
     JsonNode hw = node.get("hardware");
     if (hw != null && !hw.isNull()) {
-      hardware = new HardwareReport(hw.path("parameters").asLong(), hw.path("macs").asLong(),
-          number(hw, "analytic_memory_mb"), number(hw, "latency_ms"), number(hw, "throughput"),
-          number(hw, "model_memory_mb"), number(hw, "process_peak_mb"),
-          hw.path("device").asText(""));
+      hardware =
+          new HardwareReport(
+              hw.path("parameters").asLong(),
+              hw.path("macs").asLong(),
+              number(hw, "analytic_memory_mb"),
+              number(hw, "latency_ms"),
+              number(hw, "throughput"),
+              number(hw, "model_memory_mb"),
+              number(hw, "process_peak_mb"),
+              hw.path("device").asText(""));
     }
     List<Integer> predictions = new ArrayList<>();
     node.path("test_predictions").forEach(p -> predictions.add(p.asInt()));
-    return new Evaluation(split(node.get("train")), split(node.get("validation")),
-        split(node.get("test")), node.path("epochs").asInt(), number(node, "training_seconds"),
-        fairness(node.get("validation_fairness")), fairness(node.get("test_fairness")), hardware,
+    return new Evaluation(
+        split(node.get("train")),
+        split(node.get("validation")),
+        split(node.get("test")),
+        node.path("epochs").asInt(),
+        number(node, "training_seconds"),
+        fairness(node.get("validation_fairness")),
+        fairness(node.get("test_fairness")),
+        hardware,
         node.hasNonNull("failure") ? Optional.of(node.get("failure").asText()) : Optional.empty(),
-        predictions, intervals(node.get("test_intervals")), extras(node.get("extras")));
+        predictions,
+        intervals(node.get("test_intervals")),
+        extras(node.get("extras")));
   }
 
   private static Map<String, Double> extras(JsonNode node) {
@@ -106,8 +120,10 @@ public final class EvaluationJson {
     ObjectNode node = NODES.objectNode();
     node.put("level", ci.level());
     node.put("resamples", ci.resamples());
-    ci.byFigure().forEach((figure, interval) ->
-        node.putArray(figure).add(interval.lower()).add(interval.upper()));
+    ci.byFigure()
+        .forEach(
+            (figure, interval) ->
+                node.putArray(figure).add(interval.lower()).add(interval.upper()));
     return node;
   }
 
@@ -120,9 +136,15 @@ public final class EvaluationJson {
       JsonNode pair = node.path(figure);
       figures.add(new Interval(pair.path(0).asDouble(), pair.path(1).asDouble()));
     }
-    return Optional.of(new FairnessIntervals(node.path("level").asDouble(),
-        node.path("resamples").asInt(), figures.get(0), figures.get(1), figures.get(2),
-        figures.get(3), figures.get(4)));
+    return Optional.of(
+        new FairnessIntervals(
+            node.path("level").asDouble(),
+            node.path("resamples").asInt(),
+            figures.get(0),
+            figures.get(1),
+            figures.get(2),
+            figures.get(3),
+            figures.get(4)));
   }
 
   private static ObjectNode split(SplitMetrics metrics) {
@@ -133,7 +155,8 @@ public final class EvaluationJson {
   }
 
   private static SplitMetrics split(JsonNode node) {
-    return node == null ? SplitMetrics.UNKNOWN
+    return node == null
+        ? SplitMetrics.UNKNOWN
         : new SplitMetrics(number(node, "loss"), number(node, "accuracy"));
   }
 
@@ -147,8 +170,12 @@ public final class EvaluationJson {
     node.put("eopp2", report.eopp2());
     ArrayNode groups = node.putArray("groups");
     for (GroupAccuracy g : report.groups()) {
-      groups.addObject().put("attribute", g.attribute()).put("group", g.group())
-          .put("count", g.count()).put("accuracy", g.accuracy());
+      groups
+          .addObject()
+          .put("attribute", g.attribute())
+          .put("group", g.group())
+          .put("count", g.count())
+          .put("accuracy", g.accuracy());
     }
     return node;
   }
@@ -159,12 +186,21 @@ public final class EvaluationJson {
     }
     List<GroupAccuracy> groups = new ArrayList<>();
     for (JsonNode g : node.path("groups")) {
-      groups.add(new GroupAccuracy(g.path("attribute").asText(), g.path("group").asText(),
-          g.path("count").asInt(), g.path("accuracy").asDouble()));
+      groups.add(
+          new GroupAccuracy(
+              g.path("attribute").asText(),
+              g.path("group").asText(),
+              g.path("count").asInt(),
+              g.path("accuracy").asDouble()));
     }
-    return new FairnessReport(node.path("samples").asInt(), node.path("accuracy").asDouble(),
-        groups, node.path("unfairness").asDouble(), node.path("eodd").asDouble(),
-        node.path("eopp1").asDouble(), node.path("eopp2").asDouble());
+    return new FairnessReport(
+        node.path("samples").asInt(),
+        node.path("accuracy").asDouble(),
+        groups,
+        node.path("unfairness").asDouble(),
+        node.path("eodd").asDouble(),
+        node.path("eopp1").asDouble(),
+        node.path("eopp2").asDouble());
   }
 
   private static void number(ObjectNode node, String field, double value) {

@@ -28,32 +28,44 @@ import java.util.List;
 public final class FairnessMetrics {
   private FairnessMetrics() {}
 
-  public static FairnessReport compute(int numClasses, int[] labels, int[] predictions,
-      List<GroupColumn> attributes) {
+  public static FairnessReport compute(
+      int numClasses, int[] labels, int[] predictions, List<GroupColumn> attributes) {
     Preconditions.checkArgument(numClasses > 1, "numClasses must be > 1, but was %s", numClasses);
-    Preconditions.checkArgument(labels.length == predictions.length,
-        "labels (%s) and predictions (%s) must have the same length", labels.length,
+    Preconditions.checkArgument(
+        labels.length == predictions.length,
+        "labels (%s) and predictions (%s) must have the same length",
+        labels.length,
         predictions.length);
     for (GroupColumn column : attributes) {
-      Preconditions.checkArgument(column.size() == labels.length,
-          "attribute %s has %s samples but there are %s labels", column.attribute(),
-          column.size(), labels.length);
+      Preconditions.checkArgument(
+          column.size() == labels.length,
+          "attribute %s has %s samples but there are %s labels",
+          column.attribute(),
+          column.size(),
+          labels.length);
     }
     for (int i = 0; i < labels.length; i++) {
-      Preconditions.checkArgument(labels[i] >= 0 && labels[i] < numClasses,
-          "label of sample %s must be in [0, %s), but was %s", i, numClasses, labels[i]);
-      Preconditions.checkArgument(predictions[i] >= 0 && predictions[i] < numClasses,
-          "prediction of sample %s must be in [0, %s), but was %s", i, numClasses, predictions[i]);
+      Preconditions.checkArgument(
+          labels[i] >= 0 && labels[i] < numClasses,
+          "label of sample %s must be in [0, %s), but was %s",
+          i,
+          numClasses,
+          labels[i]);
+      Preconditions.checkArgument(
+          predictions[i] >= 0 && predictions[i] < numClasses,
+          "prediction of sample %s must be in [0, %s), but was %s",
+          i,
+          numClasses,
+          predictions[i]);
     }
     return report(numClasses, labels, predictions, attributes);
   }
 
-  private static FairnessReport report(int numClasses, int[] labels, int[] predictions,
-      List<GroupColumn> attributes) {
+  private static FairnessReport report(
+      int numClasses, int[] labels, int[] predictions, List<GroupColumn> attributes) {
     List<GroupAccuracy> groups = new ArrayList<>();
-    double[] figures = SignedGaps.of(numClasses, labels, predictions, attributes, groups)
-        .figures();
-    return new FairnessReport(labels.length, figures[0], groups, figures[1], figures[2],
-        figures[3], figures[4]);
+    double[] figures = SignedGaps.of(numClasses, labels, predictions, attributes, groups).figures();
+    return new FairnessReport(
+        labels.length, figures[0], groups, figures[1], figures[2], figures[3], figures[4]);
   }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Fairness of a model's predictions on one labelled split: overall accuracy, per-group accuracy
- * and counts, and the four gaps of DESIGN.md, each a fraction in [0, 1], lower is fairer.
+ * Fairness of a model's predictions on one labelled split: overall accuracy, per-group accuracy and
+ * counts, and the four gaps of DESIGN.md, each a fraction in [0, 1], lower is fairer.
  *
  * @param unfairness mean over non-empty groups of |Acc_g - Acc_overall|
  * @param eodd equalized odds: mean over group pairs of the class-mean of max(|dTPR|, |dFPR|)
@@ -37,8 +37,9 @@ public record FairnessReport(
       if (!text.isEmpty()) {
         text.append(", ");
       }
-      text.append(String.format("%s=%s %.1f%% (n=%d)", g.attribute(), g.group(),
-          100 * g.accuracy(), g.count()));
+      text.append(
+          String.format(
+              "%s=%s %.1f%% (n=%d)", g.attribute(), g.group(), 100 * g.accuracy(), g.count()));
     }
     return text.toString();
   }

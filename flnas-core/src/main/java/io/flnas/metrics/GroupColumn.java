@@ -21,16 +21,20 @@ public record GroupColumn(String attribute, List<String> groups, int[] membershi
   public static final int UNKNOWN = -1;
 
   public GroupColumn {
-    Preconditions.checkArgument(attribute != null && !attribute.isBlank(),
-        "attribute must not be blank");
-    Preconditions.checkArgument(groups != null && !groups.isEmpty(),
-        "groups of %s must not be empty", attribute);
+    Preconditions.checkArgument(
+        attribute != null && !attribute.isBlank(), "attribute must not be blank");
+    Preconditions.checkArgument(
+        groups != null && !groups.isEmpty(), "groups of %s must not be empty", attribute);
     groups = List.copyOf(groups);
     membership = membership.clone();
     for (int i = 0; i < membership.length; i++) {
-      Preconditions.checkArgument(membership[i] >= UNKNOWN && membership[i] < groups.size(),
-          "sample %s has group index %s for attribute %s with %s groups", i, membership[i],
-          attribute, groups.size());
+      Preconditions.checkArgument(
+          membership[i] >= UNKNOWN && membership[i] < groups.size(),
+          "sample %s has group index %s for attribute %s with %s groups",
+          i,
+          membership[i],
+          attribute,
+          groups.size());
     }
   }
 

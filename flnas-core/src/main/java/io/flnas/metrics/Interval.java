@@ -3,13 +3,12 @@ package io.flnas.metrics;
 import com.google.common.base.Preconditions;
 
 /**
- * A closed interval {@code [lower, upper]}, here a bootstrap confidence interval of one figure or of
- * the difference between two models' figures.
+ * A closed interval {@code [lower, upper]}, here a bootstrap confidence interval of one figure or
+ * of the difference between two models' figures.
  */
 public record Interval(double lower, double upper) {
   public Interval {
-    Preconditions.checkArgument(!(lower > upper), "lower (%s) must be <= upper (%s)", lower,
-        upper);
+    Preconditions.checkArgument(!(lower > upper), "lower (%s) must be <= upper (%s)", lower, upper);
   }
 
   /** Whether zero lies outside the interval: for a difference, a significant one. */

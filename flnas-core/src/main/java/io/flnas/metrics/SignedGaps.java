@@ -18,15 +18,18 @@ import java.util.Arrays;
 final class SignedGaps {
   /** Overall accuracy. */
   final double accuracy;
+
   /** Acc_g - Acc_overall per group slot (all groups of all attributes, in order). */
   final double[] groupGaps;
+
   /** Per pair slot, per class: TPR_a - TPR_b, FPR_a - FPR_b, TNR_a - TNR_b. */
   final double[][] tpr;
+
   final double[][] fpr;
   final double[][] tnr;
 
-  private SignedGaps(double accuracy, double[] groupGaps, double[][] tpr, double[][] fpr,
-      double[][] tnr) {
+  private SignedGaps(
+      double accuracy, double[] groupGaps, double[][] tpr, double[][] fpr, double[][] tnr) {
     this.accuracy = accuracy;
     this.groupGaps = groupGaps;
     this.tpr = tpr;
@@ -35,8 +38,12 @@ final class SignedGaps {
   }
 
   /** Inputs are checked by {@link FairnessMetrics#compute}. */
-  static SignedGaps of(int numClasses, int[] labels, int[] predictions,
-      java.util.List<GroupColumn> attributes, java.util.List<GroupAccuracy> groupsOut) {
+  static SignedGaps of(
+      int numClasses,
+      int[] labels,
+      int[] predictions,
+      java.util.List<GroupColumn> attributes,
+      java.util.List<GroupAccuracy> groupsOut) {
     int n = labels.length;
     int correct = 0;
     for (int i = 0; i < n; i++) {
@@ -73,8 +80,12 @@ final class SignedGaps {
         if (confusion.count > 0) {
           groupGaps[slot] = confusion.accuracy() - overall;
           if (groupsOut != null) {
-            groupsOut.add(new GroupAccuracy(column.attribute(), column.groups().get(g),
-                confusion.count, confusion.accuracy()));
+            groupsOut.add(
+                new GroupAccuracy(
+                    column.attribute(),
+                    column.groups().get(g),
+                    confusion.count,
+                    confusion.accuracy()));
           }
         } else {
           groupGaps[slot] = Double.NaN;
@@ -156,8 +167,9 @@ final class SignedGaps {
       accumulate(eopp2, tnrSum, tnrTerms);
       accumulate(eodd, oddsSum, oddsTerms);
     }
-    return new double[] {accuracyTerm, groups == 0 ? 0 : gapSum / groups, mean(eodd),
-        mean(eopp1), mean(eopp2)};
+    return new double[] {
+      accuracyTerm, groups == 0 ? 0 : gapSum / groups, mean(eodd), mean(eopp1), mean(eopp2)
+    };
   }
 
   private static double term(double value, double reference) {

@@ -19,8 +19,8 @@ public final class Baselines {
   private Baselines() {}
 
   /** The paper's four baselines. */
-  public static final List<String> PAPER = List.of("resnet18", "resnet34", "mobilenet_v1",
-      "mobilenet_v2");
+  public static final List<String> PAPER =
+      List.of("resnet18", "resnet34", "mobilenet_v1", "mobilenet_v2");
 
   /** One evaluated baseline. */
   public record Baseline(String name, Architecture architecture, Evaluation evaluation) {}
@@ -31,23 +31,27 @@ public final class Baselines {
   }
 
   /**
-   * Evaluates the named reference architectures on an executor, all at once (on a cluster, each
-   * on a free worker, in parallel), and tells {@code progress} of each in the order of {@code
-   * names} as its result comes; a failure is kept as such. The tasks take negative numbers, -1 for
-   * the first name, so no journal or log mistakes them for the search's trials.
+   * Evaluates the named reference architectures on an executor, all at once (on a cluster, each on
+   * a free worker, in parallel), and tells {@code progress} of each in the order of {@code names}
+   * as its result comes; a failure is kept as such. The tasks take negative numbers, -1 for the
+   * first name, so no journal or log mistakes them for the search's trials.
    */
-  public static List<Baseline> evaluate(TrialExecutor executor, Problem problem,
-      List<String> names, BiConsumer<String, Evaluation> progress) {
+  public static List<Baseline> evaluate(
+      TrialExecutor executor,
+      Problem problem,
+      List<String> names,
+      BiConsumer<String, Evaluation> progress) {
     List<Architecture> architectures = new ArrayList<>();
     List<CompletableFuture<TrialExecutor.Execution>> results = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
-      Architecture architecture = ReferenceArchitectures.byName(names.get(i), problem.input(),
-          problem.numClasses());
+      Architecture architecture =
+          ReferenceArchitectures.byName(names.get(i), problem.input(), problem.numClasses());
       architectures.add(architecture);
       CompletableFuture<TrialExecutor.Execution> result;
       try {
-        result = executor.submit(new TrialExecutor.TrialTask(-(i + 1), architecture,
-            TrialExecutor.Events.NONE));
+        result =
+            executor.submit(
+                new TrialExecutor.TrialTask(-(i + 1), architecture, TrialExecutor.Events.NONE));
       } catch (RuntimeException e) {
         result = CompletableFuture.failedFuture(e);
       }
@@ -61,8 +65,10 @@ public final class Baselines {
         evaluation = results.get(i).join().evaluation();
       } catch (CompletionException | CancellationException e) {
         Throwable cause = e.getCause() != null ? e.getCause() : e;
-        evaluation = Evaluation.failed("evaluation failed: " + Outcomes.describe(cause),
-            HardwareReport.analytic(io.flnas.arch.Cost.of(architecture)));
+        evaluation =
+            Evaluation.failed(
+                "evaluation failed: " + Outcomes.describe(cause),
+                HardwareReport.analytic(io.flnas.arch.Cost.of(architecture)));
       }
       progress.accept(names.get(i), evaluation);
       baselines.add(new Baseline(architecture.name(), architecture, evaluation));
@@ -71,18 +77,23 @@ public final class Baselines {
   }
 
   /** As {@link #evaluate(Evaluator, Problem, List)}, telling {@code progress} after each. */
-  public static List<Baseline> evaluate(Evaluator evaluator, Problem problem, List<String> names,
+  public static List<Baseline> evaluate(
+      Evaluator evaluator,
+      Problem problem,
+      List<String> names,
       BiConsumer<String, Evaluation> progress) {
     List<Baseline> baselines = new ArrayList<>();
     for (String name : names) {
-      Architecture architecture = ReferenceArchitectures.byName(name, problem.input(),
-          problem.numClasses());
+      Architecture architecture =
+          ReferenceArchitectures.byName(name, problem.input(), problem.numClasses());
       Evaluation evaluation;
       try {
         evaluation = evaluator.evaluate(architecture);
       } catch (RuntimeException e) {
-        evaluation = Evaluation.failed("evaluation failed: " + e.getMessage(),
-            HardwareReport.analytic(io.flnas.arch.Cost.of(architecture)));
+        evaluation =
+            Evaluation.failed(
+                "evaluation failed: " + e.getMessage(),
+                HardwareReport.analytic(io.flnas.arch.Cost.of(architecture)));
       }
       progress.accept(name, evaluation);
       baselines.add(new Baseline(architecture.name(), architecture, evaluation));

@@ -21,8 +21,8 @@ public interface Evaluator {
 
   /**
    * How many evaluations this evaluator can run at once in one process; a search's in-process
-   * parallelism may not exceed it. Unbounded by default (an evaluator that keeps no shared
-   * state); one for an evaluator whose engine keeps process-wide state, such as DJL's.
+   * parallelism may not exceed it. Unbounded by default (an evaluator that keeps no shared state);
+   * one for an evaluator whose engine keeps process-wide state, such as DJL's.
    */
   default int concurrency() {
     return Integer.MAX_VALUE;

@@ -1,8 +1,8 @@
 package io.flnas.search;
 
+import io.flnas.metrics.Evaluation;
 import io.flnas.search.journal.Journal;
 import io.flnas.search.promote.Halving;
-import io.flnas.metrics.Evaluation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,8 +24,12 @@ final class Ledger {
   private final Search.Settings settings;
   private final Journal journal;
   private final TreeMap<Integer, Trial> ended = new TreeMap<>();
-  /** First evaluated trial per architecture hash: hashing every earlier trial each time is O(n^2). */
+
+  /**
+   * First evaluated trial per architecture hash: hashing every earlier trial each time is O(n^2).
+   */
   private final Map<String, Trial> evaluatedByHash = new HashMap<>();
+
   private Optional<Trial> best = Optional.empty();
   private Optional<String> stopReason = Optional.empty();
 
@@ -103,8 +107,8 @@ final class Ledger {
   }
 
   /**
-   * Records a later rung that failed: journaled with its failed evaluation and attempts; the
-   * trial keeps the evaluation of the rung before, and nobody is told it ended again.
+   * Records a later rung that failed: journaled with its failed evaluation and attempts; the trial
+   * keeps the evaluation of the rung before, and nobody is told it ended again.
    */
   void rungFailed(int trial, int rung, Evaluation failed, List<Attempt> attempts) {
     ended.put(trial, ended.get(trial).withAttempts(attempts));
@@ -150,12 +154,16 @@ final class Ledger {
   /** Throws when every trial so far failed to be designed and nothing stopped the search. */
   void checkSomeDesigned() {
     List<Trial> history = history();
-    if (!history.isEmpty() && stopReason.isEmpty()
+    if (!history.isEmpty()
+        && stopReason.isEmpty()
         && history.stream().allMatch(t -> t.status() == Trial.Status.DESIGN_FAILED)) {
-      throw new io.flnas.DesignerException("every one of the " + history.size() + " trials"
-          + " failed to design a valid proposal; the last error: "
-          + history.get(history.size() - 1).reason().orElse("unknown")
-          + settings.journal().map(p -> " (journal kept at " + p + ")").orElse(""));
+      throw new io.flnas.DesignerException(
+          "every one of the "
+              + history.size()
+              + " trials"
+              + " failed to design a valid proposal; the last error: "
+              + history.get(history.size() - 1).reason().orElse("unknown")
+              + settings.journal().map(p -> " (journal kept at " + p + ")").orElse(""));
     }
   }
 

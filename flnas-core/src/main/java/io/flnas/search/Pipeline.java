@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li><b>propose</b>: the designer answers one round, one proposal per free slot;
- *   <li><b>screen</b>: the search's {@link Screen} may have asked for more candidates and keeps
- *       the ones worth training ({@link Screen#NONE} keeps every one);
+ *   <li><b>screen</b>: the search's {@link Screen} may have asked for more candidates and keeps the
+ *       ones worth training ({@link Screen#NONE} keeps every one);
  *   <li><b>check and de-duplicate</b>: {@link DesignContext#check}, the one check designers also
  *       use, against the ended and running trials: a broken rule or budget rejects the trial, an
  *       evaluated twin lends its evaluation, a running twin is waited for;
@@ -58,8 +58,10 @@ final class Pipeline {
   private final Search search;
   private final Search.Settings settings;
   private final Map<Integer, InFlight> running = new LinkedHashMap<>();
+
   /** Trials whose architecture duplicates a running trial: they end when it ends. */
   private final Map<Integer, List<Waiting>> waitingFor = new HashMap<>();
+
   private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
   private final ArrayDeque<Trial> ready = new ArrayDeque<>();
   private TrialExecutor executor;
@@ -67,8 +69,10 @@ final class Pipeline {
   private Ledger ledger;
   private Promotion promotion;
   private List<Trial> restored;
+
   /** Trials and rungs the journal holds as running, started again by the first {@link #next}. */
   private List<Runnable> resume = new ArrayList<>();
+
   private int nextNumber;
   private int round;
   private boolean finished;
@@ -76,8 +80,12 @@ final class Pipeline {
 
   private record Waiting(Trial trial, long startMillis) {}
 
-  private record InFlight(Trial trial, CompletableFuture<TrialExecutor.Execution> future,
-      long startMillis, Cost cost, int rung) {}
+  private record InFlight(
+      Trial trial,
+      CompletableFuture<TrialExecutor.Execution> future,
+      long startMillis,
+      Cost cost,
+      int rung) {}
 
   Pipeline(Search search, Search.Settings settings) {
     this.search = search;
@@ -90,14 +98,22 @@ final class Pipeline {
       return;
     }
     ownsExecutor = settings.executor() == null;
-    executor = ownsExecutor
-        ? TrialExecutors.inProcess(settings.evaluator(), settings.parallelism())
-        : settings.executor();
+    executor =
+        ownsExecutor
+            ? TrialExecutors.inProcess(settings.evaluator(), settings.parallelism())
+            : settings.executor();
     Journal opened = null;
     try {
       opened = settings.journal().map(p -> Journal.open(p, search.fingerprint())).orElse(null);
-      promotion = settings.halving().map(h -> h.promotion(new Promotion.Ranking(
-          settings.objective(), settings.target()), settings.journal())).orElse(Promotion.NONE);
+      promotion =
+          settings
+              .halving()
+              .map(
+                  h ->
+                      h.promotion(
+                          new Promotion.Ranking(settings.objective(), settings.target()),
+                          settings.journal()))
+              .orElse(Promotion.NONE);
     } catch (RuntimeException e) {
       closeExecutor();
       finished = true;
@@ -107,19 +123,20 @@ final class Pipeline {
     restored = opened == null ? List.of() : opened.restored();
     List<Trial> again = opened == null ? List.of() : opened.running();
     nextNumber = restored.size() + again.size() + 1;
-    round = Stream.concat(restored.stream(), again.stream()).mapToInt(Trial::round).max()
-        .orElse(0);
+    round = Stream.concat(restored.stream(), again.stream()).mapToInt(Trial::round).max().orElse(0);
     ledger.restore(restored);
-    List<Promotion.Step> unfinished = opened == null ? List.of()
-        : promotion.restore(opened, ledger::trial);
+    List<Promotion.Step> unfinished =
+        opened == null ? List.of() : promotion.restore(opened, ledger::trial);
     ledger.tell(l -> l.searchStarted(settings.maxIterations(), restored));
     unfinished.forEach(step -> resume.add(() -> startRung(step)));
     for (Trial trial : again) {
-      resume.add(() -> {
-        LOG.info("trial {} was running when the search stopped; running it again",
-            trial.iteration());
-        dispatch(trial, settings.clock().millis(), false);
-      });
+      resume.add(
+          () -> {
+            LOG.info(
+                "trial {} was running when the search stopped; running it again",
+                trial.iteration());
+            dispatch(trial, settings.clock().millis(), false);
+          });
     }
   }
 
@@ -137,8 +154,12 @@ final class Pipeline {
   /** Whether another trial will end; starts nothing. */
   boolean hasNext() {
     open();
-    return !ready.isEmpty() || !events.isEmpty() || !resume.isEmpty() || canDesign()
-        || !running.isEmpty() || !promotions().isEmpty();
+    return !ready.isEmpty()
+        || !events.isEmpty()
+        || !resume.isEmpty()
+        || canDesign()
+        || !running.isEmpty()
+        || !promotions().isEmpty();
   }
 
   /** The next trial to end: designs, promotes and hands off trials until one ends. */
@@ -183,12 +204,16 @@ final class Pipeline {
     promotion.started(step);
     ledger.rungStarted(step.trial(), step.rung().index());
     Trial trial = ledger.trial(step.trial());
-    start(trial, settings.clock().millis(), Cost.of(trial.architecture().orElseThrow()),
+    start(
+        trial,
+        settings.clock().millis(),
+        Cost.of(trial.architecture().orElseThrow()),
         Optional.of(step.rung()));
   }
 
   private boolean canDesign() {
-    return ledger.stopReason().isEmpty() && nextNumber <= settings.maxIterations()
+    return ledger.stopReason().isEmpty()
+        && nextNumber <= settings.maxIterations()
         && inFlight() < settings.parallelism();
   }
 
@@ -198,20 +223,30 @@ final class Pipeline {
 
   /** Propose and screen: one designer round for the free slots. */
   private void designRound() {
-    int free = Math.min(settings.parallelism() - inFlight(),
-        settings.maxIterations() - nextNumber + 1);
+    int free =
+        Math.min(settings.parallelism() - inFlight(), settings.maxIterations() - nextNumber + 1);
     round++;
     long start = settings.clock().millis();
     List<Trial> history = ledger.history();
-    List<Trial> designed = running.values().stream().filter(f -> f.rung() == 0)
-        .map(InFlight::trial).toList();
+    List<Trial> designed =
+        running.values().stream().filter(f -> f.rung() == 0).map(InFlight::trial).toList();
     List<DesignContext> slots = new ArrayList<>();
     for (int i = 0; i < free; i++) {
       int number = nextNumber + i;
       ledger.tell(l -> l.trialStarted(number));
-      slots.add(new DesignContext(number, history, ledger.best(), settings.problem(),
-          settings.space(), settings.template(), settings.target(), settings.objective(),
-          Search.iterationRandom(settings.seed(), number), round, designed));
+      slots.add(
+          new DesignContext(
+              number,
+              history,
+              ledger.best(),
+              settings.problem(),
+              settings.space(),
+              settings.template(),
+              settings.target(),
+              settings.objective(),
+              Search.iterationRandom(settings.seed(), number),
+              round,
+              designed));
     }
     Screen screen = settings.screen();
     List<Proposal> proposals;
@@ -220,33 +255,70 @@ final class Pipeline {
     } catch (BudgetExhaustedException e) {
       ledger.stop(e.getMessage());
       LOG.info("search stopped at trial {}: {}", nextNumber, e.getMessage());
-      end(new Trial(nextNumber++, settings.designer().name(), Optional.empty(),
-          Trial.Status.DESIGN_FAILED, Optional.empty(), Optional.of(e.getMessage()),
-          OptionalInt.empty(), List.of(), seconds(start), round, List.of()));
+      end(
+          new Trial(
+              nextNumber++,
+              settings.designer().name(),
+              Optional.empty(),
+              Trial.Status.DESIGN_FAILED,
+              Optional.empty(),
+              Optional.of(e.getMessage()),
+              OptionalInt.empty(),
+              List.of(),
+              seconds(start),
+              round,
+              List.of()));
       return;
     }
-    screen.select(proposals, free).forEach(k -> handOff(nextNumber++, k.proposal(), k.score(),
-        start));
+    screen
+        .select(proposals, free)
+        .forEach(k -> handOff(nextNumber++, k.proposal(), k.score(), start));
   }
 
   /** Check: records a failed design or a rejection, or goes on to de-duplicate and execute. */
   private void handOff(int number, Proposal proposal, OptionalDouble score, long start) {
     String designer = settings.designer().name();
     if (proposal.failure().isPresent()) {
-      end(new Trial(number, designer, Optional.empty(), Trial.Status.DESIGN_FAILED,
-          Optional.empty(), proposal.failure(), OptionalInt.empty(), proposal.exchanges(),
-          seconds(start), round, List.of()));
+      end(
+          new Trial(
+              number,
+              designer,
+              Optional.empty(),
+              Trial.Status.DESIGN_FAILED,
+              Optional.empty(),
+              proposal.failure(),
+              OptionalInt.empty(),
+              proposal.exchanges(),
+              seconds(start),
+              round,
+              List.of()));
       return;
     }
     Architecture architecture = proposal.architecture().withName("trial-" + number);
-    Trial trial = new Trial(number, designer, Optional.of(architecture), Trial.Status.RUNNING,
-        Optional.empty(), Optional.empty(), OptionalInt.empty(), proposal.exchanges(), 0, round,
-        List.of(), score);
+    Trial trial =
+        new Trial(
+            number,
+            designer,
+            Optional.of(architecture),
+            Trial.Status.RUNNING,
+            Optional.empty(),
+            Optional.empty(),
+            OptionalInt.empty(),
+            proposal.exchanges(),
+            0,
+            round,
+            List.of(),
+            score);
     DesignContext.Check check = check(architecture);
     if (!check.violations().isEmpty()) {
-      end(trial.ended(Trial.Status.REJECTED, Optional.empty(),
-          Optional.of("rejected before training: " + Violation.join(check.violations())),
-          OptionalInt.empty(), seconds(start), List.of()));
+      end(
+          trial.ended(
+              Trial.Status.REJECTED,
+              Optional.empty(),
+              Optional.of("rejected before training: " + Violation.join(check.violations())),
+              OptionalInt.empty(),
+              seconds(start),
+              List.of()));
       return;
     }
     dispatch(trial, start, true);
@@ -254,13 +326,19 @@ final class Pipeline {
 
   /** {@link DesignContext#check} against everything this run has ended or has running. */
   private DesignContext.Check check(Architecture architecture) {
-    return DesignContext.check(architecture, settings.space(), settings.target(),
+    return DesignContext.check(
+        architecture,
+        settings.space(),
+        settings.target(),
         hash -> ledger.evaluated(hash).or(() -> runningTwin(hash)));
   }
 
   private Optional<Trial> runningTwin(String hash) {
-    return running.values().stream().filter(f -> f.rung() == 0)
-        .map(InFlight::trial).filter(t -> t.hash().filter(hash::equals).isPresent()).findFirst();
+    return running.values().stream()
+        .filter(f -> f.rung() == 0)
+        .map(InFlight::trial)
+        .filter(t -> t.hash().filter(hash::equals).isPresent())
+        .findFirst();
   }
 
   /**
@@ -278,11 +356,15 @@ final class Pipeline {
       ledger.started(trial);
     }
     if (twin.isPresent()) {
-      waitingFor.computeIfAbsent(twin.get().iteration(), k -> new ArrayList<>())
+      waitingFor
+          .computeIfAbsent(twin.get().iteration(), k -> new ArrayList<>())
           .add(new Waiting(trial, start));
       return;
     }
-    start(trial, start, Cost.of(trial.architecture().orElseThrow()),
+    start(
+        trial,
+        start,
+        Cost.of(trial.architecture().orElseThrow()),
         promotion.first(trial.iteration()));
   }
 
@@ -290,28 +372,30 @@ final class Pipeline {
     int number = trial.iteration();
     Architecture architecture = trial.architecture().orElseThrow();
     ledger.tell(l -> l.evaluationStarted(number, architecture));
-    TrialExecutor.Events progress = new TrialExecutor.Events() {
-      @Override
-      public void placed(String worker) {
-        events.add(() -> ledger.tell(l -> l.trialPlaced(number, worker)));
-      }
+    TrialExecutor.Events progress =
+        new TrialExecutor.Events() {
+          @Override
+          public void placed(String worker) {
+            events.add(() -> ledger.tell(l -> l.trialPlaced(number, worker)));
+          }
 
-      @Override
-      public void epochFinished(int epoch, int maxEpochs, double validationLoss) {
-        events.add(() -> ledger.tell(l -> l.epochFinished(number, epoch, maxEpochs,
-            validationLoss)));
-      }
-    };
+          @Override
+          public void epochFinished(int epoch, int maxEpochs, double validationLoss) {
+            events.add(
+                () -> ledger.tell(l -> l.epochFinished(number, epoch, maxEpochs, validationLoss)));
+          }
+        };
     CompletableFuture<TrialExecutor.Execution> future;
     try {
       future = executor.submit(new TrialExecutor.TrialTask(number, architecture, progress, rung));
     } catch (RuntimeException e) {
       future = CompletableFuture.failedFuture(e);
     }
-    running.put(number, new InFlight(trial, future, start, cost,
-        rung.map(RungEvaluator.Rung::index).orElse(0)));
-    future.whenComplete((execution, error) -> events.add(() -> evaluated(number, execution,
-        error)));
+    running.put(
+        number,
+        new InFlight(trial, future, start, cost, rung.map(RungEvaluator.Rung::index).orElse(0)));
+    future.whenComplete(
+        (execution, error) -> events.add(() -> evaluated(number, execution, error)));
   }
 
   private void awaitEvent() {
@@ -329,20 +413,27 @@ final class Pipeline {
     if (flight == null) {
       return;
     }
-    Evaluation evaluation = Outcomes.evaluation(number, execution, error, flight.cost(),
-        executor.evaluatorName());
+    Evaluation evaluation =
+        Outcomes.evaluation(number, execution, error, flight.cost(), executor.evaluatorName());
     List<Attempt> attempts = execution != null && error == null ? execution.attempts() : List.of();
     if (flight.rung() > 0) {
       endRung(flight, evaluation, attempts);
       return;
     }
-    Trial trial = flight.trial().ended(
-        evaluation.succeeded() ? Trial.Status.COMPLETED : Trial.Status.FAILED,
-        Optional.of(evaluation), evaluation.failure(), OptionalInt.empty(),
-        seconds(flight.startMillis()), attempts);
+    Trial trial =
+        flight
+            .trial()
+            .ended(
+                evaluation.succeeded() ? Trial.Status.COMPLETED : Trial.Status.FAILED,
+                Optional.of(evaluation),
+                evaluation.failure(),
+                OptionalInt.empty(),
+                seconds(flight.startMillis()),
+                attempts);
     end(trial);
     promotion.ended(trial, 0);
-    waitingFor.getOrDefault(number, List.of())
+    waitingFor
+        .getOrDefault(number, List.of())
         .forEach(waiting -> end(waiting.trial().reusing(trial, seconds(waiting.startMillis()))));
     waitingFor.remove(number);
   }
@@ -356,8 +447,12 @@ final class Pipeline {
     Trial before = flight.trial();
     int rung = flight.rung();
     if (!evaluation.succeeded()) {
-      LOG.warn("rung {} of trial {} failed: {}; the trial keeps its rung {} evaluation", rung,
-          before.iteration(), evaluation.failure().orElse("unknown"), rung - 1);
+      LOG.warn(
+          "rung {} of trial {} failed: {}; the trial keeps its rung {} evaluation",
+          rung,
+          before.iteration(),
+          evaluation.failure().orElse("unknown"),
+          rung - 1);
       ledger.rungFailed(before.iteration(), rung, evaluation, attempts);
       ready.add(before.withAttempts(attempts));
       return;
@@ -376,10 +471,10 @@ final class Pipeline {
   }
 
   /**
-   * Ends the run: trials still in flight are cancelled and stay RUNNING in the journal for a
-   * resume (after a normal end none are left; a stop rule's are awaited by {@link #next}), the
-   * executor the search created is closed, and the listeners are told. A run that never opened
-   * ends with nothing to tell.
+   * Ends the run: trials still in flight are cancelled and stay RUNNING in the journal for a resume
+   * (after a normal end none are left; a stop rule's are awaited by {@link #next}), the executor
+   * the search created is closed, and the listeners are told. A run that never opened ends with
+   * nothing to tell.
    */
   SearchResult finish(boolean complete) {
     if (finished) {
@@ -400,8 +495,10 @@ final class Pipeline {
       LOG.warn("a trial that ended as the search ended could not be recorded", e);
     }
     if (!running.isEmpty()) {
-      LOG.info("search ended with {} trial(s) in flight: {}; a resume runs them again",
-          running.size(), running.keySet());
+      LOG.info(
+          "search ended with {} trial(s) in flight: {}; a resume runs them again",
+          running.size(),
+          running.keySet());
       running.values().forEach(f -> f.future().cancel(true));
       running.clear();
     }

@@ -9,8 +9,8 @@ import io.flnas.arch.Shape;
  */
 public record Problem(String description, Shape input, int numClasses) {
   public Problem {
-    Preconditions.checkArgument(description != null && !description.isBlank(),
-        "problem description must not be blank");
+    Preconditions.checkArgument(
+        description != null && !description.isBlank(), "problem description must not be blank");
     Preconditions.checkArgument(input != null && !input.flat(), "input must be an image shape");
     Preconditions.checkArgument(numClasses > 1, "numClasses must be > 1, but was %s", numClasses);
   }

@@ -1,5 +1,6 @@
 package io.flnas.search;
 
+import com.google.common.base.Preconditions;
 import io.flnas.search.design.Designer;
 import io.flnas.search.design.Designers;
 import io.flnas.search.promote.Halving;
@@ -8,9 +9,8 @@ import io.flnas.search.rank.Metric;
 import io.flnas.search.rank.Objective;
 import io.flnas.search.rank.Objectives;
 import io.flnas.search.screen.Prescreen;
-import io.flnas.search.screen.Screen;
 import io.flnas.search.screen.ProxyScorer;
-import com.google.common.base.Preconditions;
+import io.flnas.search.screen.Screen;
 import io.flnas.space.DeploymentTarget;
 import io.flnas.space.DeploymentTargets;
 import io.flnas.space.SearchSpace;
@@ -33,8 +33,8 @@ import java.util.stream.Stream;
  * for one proposal per free slot, rejects before training a proposal that breaks the search space
  * or a hard budget, reuses the evaluation of an identical earlier proposal, hands the rest to its
  * {@link TrialExecutor}, and records and journals each trial as it ends. With one trial in flight
- * (the default) this is the paper's sequential loop. Immutable and reusable: each {@link #run()}
- * or {@link #stream()} starts from the journal (when one is set) or from nothing.
+ * (the default) this is the paper's sequential loop. Immutable and reusable: each {@link #run()} or
+ * {@link #stream()} starts from the journal (when one is set) or from nothing.
  *
  * <pre>{@code
  * SearchResult result = Search.builder(problem, evaluator)
@@ -51,19 +51,49 @@ public final class Search {
   private final Settings settings;
 
   /** Everything a run needs, as the builder left it. */
-  record Settings(Problem problem, Evaluator evaluator, TrialExecutor executor, int parallelism,
-      Designer designer, SearchSpace space, Template template, DeploymentTarget target,
-      Objective objective, int maxIterations, long seed, List<SearchListener> listeners,
-      Optional<Path> journal, List<Metric> paretoMetrics, List<StopRule> stopRules, Clock clock,
-      Optional<Halving> halving, Screen screen) {}
+  record Settings(
+      Problem problem,
+      Evaluator evaluator,
+      TrialExecutor executor,
+      int parallelism,
+      Designer designer,
+      SearchSpace space,
+      Template template,
+      DeploymentTarget target,
+      Objective objective,
+      int maxIterations,
+      long seed,
+      List<SearchListener> listeners,
+      Optional<Path> journal,
+      List<Metric> paretoMetrics,
+      List<StopRule> stopRules,
+      Clock clock,
+      Optional<Halving> halving,
+      Screen screen) {}
 
   private Search(Builder b) {
-    int parallelism = b.parallelism > 0 ? b.parallelism
-        : b.executor != null ? b.executor.slots() : 1;
-    this.settings = new Settings(b.problem, b.evaluator, b.executor, parallelism, b.designer,
-        b.space, b.template, b.target, b.objective, b.maxIterations, b.seed,
-        List.copyOf(b.listeners), Optional.ofNullable(b.journal), List.copyOf(b.paretoMetrics),
-        List.copyOf(b.stopRules), b.clock, Optional.ofNullable(b.halving), b.screen);
+    int parallelism =
+        b.parallelism > 0 ? b.parallelism : b.executor != null ? b.executor.slots() : 1;
+    this.settings =
+        new Settings(
+            b.problem,
+            b.evaluator,
+            b.executor,
+            parallelism,
+            b.designer,
+            b.space,
+            b.template,
+            b.target,
+            b.objective,
+            b.maxIterations,
+            b.seed,
+            List.copyOf(b.listeners),
+            Optional.ofNullable(b.journal),
+            List.copyOf(b.paretoMetrics),
+            List.copyOf(b.stopRules),
+            b.clock,
+            Optional.ofNullable(b.halving),
+            b.screen);
   }
 
   /** Starts a builder with the two collaborators every search needs. */
@@ -73,8 +103,8 @@ public final class Search {
   }
 
   /**
-   * Starts a builder whose trials run on an executor the caller owns (and closes), e.g. a
-   * cluster of workers; the search's default parallelism is then the executor's slots.
+   * Starts a builder whose trials run on an executor the caller owns (and closes), e.g. a cluster
+   * of workers; the search's default parallelism is then the executor's slots.
    */
   public static Builder builder(Problem problem, TrialExecutor executor) {
     Preconditions.checkArgument(executor != null, "executor must not be null");
@@ -85,7 +115,7 @@ public final class Search {
   public SearchResult run() {
     Pipeline pipeline = pipeline();
     try (Stream<Trial> trials = TrialStream.of(pipeline)) {
-      trials.forEach(trial -> { });
+      trials.forEach(trial -> {});
     }
     return pipeline.finish(true);
   }
@@ -94,14 +124,14 @@ public final class Search {
    * The trials as a lazy stream: restored trials first, then each new trial as it ends (with
    * several in flight, in the order they end). {@code limit}, {@code takeWhile} and
    * short-circuiting collectors stop the search early; the journal is written as trials end.
-   * However the stream ends, the search-finished event fires and the executor the search created
-   * is released: at once when it is exhausted or a trial fails it, otherwise when it is closed, so
-   * close a stream you cut short (try-with-resources). Trials in flight at that point are
-   * cancelled and stay RUNNING in the journal, for a resume to run again.
+   * However the stream ends, the search-finished event fires and the executor the search created is
+   * released: at once when it is exhausted or a trial fails it, otherwise when it is closed, so
+   * close a stream you cut short (try-with-resources). Trials in flight at that point are cancelled
+   * and stay RUNNING in the journal, for a resume to run again.
    *
-   * <p>Building the stream does nothing: the journal is read when the first element is asked
-   * for, and nothing is designed or trained before one is pulled. {@code hasNext} on its iterator
-   * only says whether another trial will come.
+   * <p>Building the stream does nothing: the journal is read when the first element is asked for,
+   * and nothing is designed or trained before one is pulled. {@code hasNext} on its iterator only
+   * says whether another trial will come.
    */
   public Stream<Trial> stream() {
     return TrialStream.of(pipeline());
@@ -118,25 +148,31 @@ public final class Search {
    * one for the trials so far (a live report, say).
    */
   public SearchResult result(List<Trial> history, Optional<String> stopReason) {
-    return new SearchResult(settings.objective().best(history, settings.target()),
+    return new SearchResult(
+        settings.objective().best(history, settings.target()),
         Objectives.paretoFront(history, settings.paretoMetrics().toArray(Metric[]::new)),
-        history, stopReason);
+        history,
+        stopReason);
   }
 
   /**
    * The configuration fingerprint written to the journal header: everything that decides which
-   * trials a search produces, except the trial count (so a finished search can be extended) and
-   * the parallelism and executor (so a search can resume on more or fewer workers).
+   * trials a search produces, except the trial count (so a finished search can be extended) and the
+   * parallelism and executor (so a search can resume on more or fewer workers).
    */
   public Map<String, String> fingerprint() {
     Map<String, String> fp = new LinkedHashMap<>();
     Problem problem = settings.problem();
-    fp.put("problem", problem.description() + " " + problem.input() + " classes="
-        + problem.numClasses());
+    fp.put(
+        "problem",
+        problem.description() + " " + problem.input() + " classes=" + problem.numClasses());
     fp.put("seed", Long.toString(settings.seed()));
     fp.put("designer", settings.designer().name());
-    fp.put("evaluator", settings.executor() != null ? settings.executor().evaluatorName()
-        : settings.evaluator().name());
+    fp.put(
+        "evaluator",
+        settings.executor() != null
+            ? settings.executor().evaluatorName()
+            : settings.evaluator().name());
     fp.put("search_space", settings.space().fingerprint());
     fp.put("template", settings.template().name());
     fp.put("target", settings.target().toString());
@@ -233,8 +269,8 @@ public final class Search {
     }
 
     /**
-     * Adds a rule that stops the search early (see {@link StopRules}); none by default. The
-     * first rule that answers stops it; trials in flight are awaited.
+     * Adds a rule that stops the search early (see {@link StopRules}); none by default. The first
+     * rule that answers stops it; trials in flight are awaited.
      */
     public Builder stopWhen(StopRule value) {
       Preconditions.checkArgument(value != null, "stop rule must not be null");
@@ -285,8 +321,8 @@ public final class Search {
      */
     public Builder halving(Halving value) {
       Preconditions.checkArgument(value != null, "halving must not be null");
-      Preconditions.checkArgument(evaluator != null ? evaluator instanceof RungEvaluator
-              : executor.continuesRungs(),
+      Preconditions.checkArgument(
+          evaluator != null ? evaluator instanceof RungEvaluator : executor.continuesRungs(),
           "successive halving needs an evaluator that can continue a trial from its weights"
               + " (a RungEvaluator), which %s is not",
           evaluator != null ? evaluator.name() : executor.evaluatorName());
@@ -347,8 +383,8 @@ public final class Search {
      */
     public Builder prescreen(ProxyScorer scorer, int candidatesPerSlot) {
       Preconditions.checkArgument(scorer != null, "scorer must not be null");
-      Preconditions.checkArgument(candidatesPerSlot > 0,
-          "candidatesPerSlot must be > 0, but was %s", candidatesPerSlot);
+      Preconditions.checkArgument(
+          candidatesPerSlot > 0, "candidatesPerSlot must be > 0, but was %s", candidatesPerSlot);
       this.scorer = scorer;
       this.candidatesPerSlot = candidatesPerSlot;
       this.screen = null;
@@ -368,9 +404,14 @@ public final class Search {
 
     public Search build() {
       if (evaluator != null && parallelism > evaluator.concurrency()) {
-        throw new IllegalArgumentException("evaluator " + evaluator.name() + " runs "
-            + evaluator.concurrency() + " evaluation(s) at a time in a process, not " + parallelism
-            + "; run trials in parallel on workers (a TrialExecutor such as the cluster's)");
+        throw new IllegalArgumentException(
+            "evaluator "
+                + evaluator.name()
+                + " runs "
+                + evaluator.concurrency()
+                + " evaluation(s) at a time in a process, not "
+                + parallelism
+                + "; run trials in parallel on workers (a TrialExecutor such as the cluster's)");
       }
       if (scorer != null) {
         // The pre-screen checks candidates against the space and target set last.

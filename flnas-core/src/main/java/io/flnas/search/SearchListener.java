@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * Told what a search does. Every method has a no-op default, so a listener overrides only what it
  * needs. Ready-made listeners live in {@link SearchListeners}. Listeners run on the search thread;
- * an exception from one is logged and does not stop the search. With several trials in flight,
- * the events of different trials interleave.
+ * an exception from one is logged and does not stop the search. With several trials in flight, the
+ * events of different trials interleave.
  */
 public interface SearchListener {
 

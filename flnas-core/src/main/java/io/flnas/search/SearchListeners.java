@@ -16,7 +16,9 @@ public final class SearchListeners {
     return new SearchListener() {
       @Override
       public void searchStarted(int maxIterations, List<Trial> restored) {
-        log.info("search started: {} iterations, {} restored from the journal", maxIterations,
+        log.info(
+            "search started: {} iterations, {} restored from the journal",
+            maxIterations,
             restored.size());
       }
 
@@ -27,7 +29,9 @@ public final class SearchListeners {
 
       @Override
       public void searchFinished(SearchResult result) {
-        log.info("search finished: {} trials, best {}", result.history().size(),
+        log.info(
+            "search finished: {} trials, best {}",
+            result.history().size(),
             result.best().map(Trial::summary).orElse("none"));
       }
     };

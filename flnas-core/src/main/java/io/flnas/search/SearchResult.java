@@ -4,10 +4,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What a search found: the best trial by its objective, the Pareto front (accuracy vs unfairness
- * by default), the whole history, and why it stopped early, if it did (a spent token budget, say).
+ * What a search found: the best trial by its objective, the Pareto front (accuracy vs unfairness by
+ * default), the whole history, and why it stopped early, if it did (a spent token budget, say).
  */
-public record SearchResult(Optional<Trial> best, List<Trial> paretoFront, List<Trial> history,
+public record SearchResult(
+    Optional<Trial> best,
+    List<Trial> paretoFront,
+    List<Trial> history,
     Optional<String> stopReason) {
   public SearchResult {
     paretoFront = List.copyOf(paretoFront);

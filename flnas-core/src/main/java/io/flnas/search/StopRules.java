@@ -10,8 +10,8 @@ public final class StopRules {
   /** Stops once {@code max} trials have ended. */
   public static StopRule trials(int max) {
     Preconditions.checkArgument(max > 0, "max must be > 0, but was %s", max);
-    return (ended, best) -> ended.size() >= max
-        ? Optional.of(max + " trials ended") : Optional.empty();
+    return (ended, best) ->
+        ended.size() >= max ? Optional.of(max + " trials ended") : Optional.empty();
   }
 
   /**
@@ -21,12 +21,13 @@ public final class StopRules {
    */
   public static StopRule evaluations(int max) {
     Preconditions.checkArgument(max > 0, "max must be > 0, but was %s", max);
-    return (ended, best) -> evaluated(ended) >= max
-        ? Optional.of(max + " architectures evaluated") : Optional.empty();
+    return (ended, best) ->
+        evaluated(ended) >= max ? Optional.of(max + " architectures evaluated") : Optional.empty();
   }
 
   static long evaluated(java.util.List<Trial> trials) {
-    return trials.stream().filter(t -> t.evaluation().isPresent() && t.duplicateOf().isEmpty())
+    return trials.stream()
+        .filter(t -> t.evaluation().isPresent() && t.duplicateOf().isEmpty())
         .count();
   }
 
@@ -47,15 +48,23 @@ public final class StopRules {
    */
   public static StopRule cost(double maxDollars, double inputPerMillion, double outputPerMillion) {
     Preconditions.checkArgument(maxDollars > 0, "maxDollars must be > 0, but was %s", maxDollars);
-    Preconditions.checkArgument(inputPerMillion >= 0 && outputPerMillion >= 0,
-        "prices must be >= 0, but were %s and %s", inputPerMillion, outputPerMillion);
+    Preconditions.checkArgument(
+        inputPerMillion >= 0 && outputPerMillion >= 0,
+        "prices must be >= 0, but were %s and %s",
+        inputPerMillion,
+        outputPerMillion);
     return (ended, best) -> {
-      double dollars = ended.stream().flatMap(t -> t.exchanges().stream())
-          .mapToDouble(x -> (x.inputTokens() * inputPerMillion
-              + x.outputTokens() * outputPerMillion) / 1e6).sum();
+      double dollars =
+          ended.stream()
+              .flatMap(t -> t.exchanges().stream())
+              .mapToDouble(
+                  x ->
+                      (x.inputTokens() * inputPerMillion + x.outputTokens() * outputPerMillion)
+                          / 1e6)
+              .sum();
       return dollars >= maxDollars
-          ? Optional.of(String.format("cost budget of $%.2f spent ($%.4f used)", maxDollars,
-              dollars))
+          ? Optional.of(
+              String.format("cost budget of $%.2f spent ($%.4f used)", maxDollars, dollars))
           : Optional.empty();
     };
   }
@@ -69,13 +78,21 @@ public final class StopRules {
       }
       int bestAt = ended.indexOf(best.get());
       int since = ended.size() - 1 - bestAt;
-      return since >= patience ? Optional.of("best trial #" + best.get().iteration()
-          + " unchanged over the last " + since + " trials") : Optional.empty();
+      return since >= patience
+          ? Optional.of(
+              "best trial #"
+                  + best.get().iteration()
+                  + " unchanged over the last "
+                  + since
+                  + " trials")
+          : Optional.empty();
     };
   }
 
   static long tokensUsed(java.util.List<Trial> trials) {
-    return trials.stream().flatMap(t -> t.exchanges().stream())
-        .mapToLong(x -> (long) x.inputTokens() + x.outputTokens()).sum();
+    return trials.stream()
+        .flatMap(t -> t.exchanges().stream())
+        .mapToLong(x -> (long) x.inputTokens() + x.outputTokens())
+        .sum();
   }
 }

@@ -1,10 +1,10 @@
 package io.flnas.search;
 
-import io.flnas.search.design.Exchange;
-import io.flnas.search.promote.Halving;
 import com.google.common.base.Preconditions;
 import io.flnas.arch.Architecture;
 import io.flnas.metrics.Evaluation;
+import io.flnas.search.design.Exchange;
+import io.flnas.search.promote.Halving;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -14,9 +14,9 @@ import java.util.OptionalInt;
 /**
  * One trial of a search: who designed it, the proposal, what became of it and why.
  *
- * <p>Trials are numbered in proposal order ({@code iteration}), separately from the designer
- * round that proposed them: with several trials in flight a designer proposes several candidates
- * in one round. With one trial in flight the two numbers are equal.
+ * <p>Trials are numbered in proposal order ({@code iteration}), separately from the designer round
+ * that proposed them: with several trials in flight a designer proposes several candidates in one
+ * round. With one trial in flight the two numbers are equal.
  *
  * @param iteration 1-based trial number, in proposal order
  * @param designer the designer's name
@@ -30,8 +30,8 @@ import java.util.OptionalInt;
  * @param round the 1-based designer round that proposed it
  * @param attempts the executions of its evaluation, when the executor reports them (a cluster
  *     records each attempt and the worker it ran on; a lost worker means another attempt)
- * @param proxyScore the zero-cost proxy score of the architecture, when the search
- *     {@linkplain Search.Builder#prescreen pre-screened} its proposals (higher is better)
+ * @param proxyScore the zero-cost proxy score of the architecture, when the search {@linkplain
+ *     Search.Builder#prescreen pre-screened} its proposals (higher is better)
  */
 public record Trial(
     int iteration,
@@ -62,47 +62,107 @@ public record Trial(
   }
 
   /** A trial of round {@code iteration} (one trial in flight) with no recorded attempts. */
-  public Trial(int iteration, String designer, Optional<Architecture> architecture, Status status,
-      Optional<Evaluation> evaluation, Optional<String> reason, OptionalInt duplicateOf,
-      List<Exchange> exchanges, double seconds) {
-    this(iteration, designer, architecture, status, evaluation, reason, duplicateOf, exchanges,
-        seconds, iteration, List.of());
+  public Trial(
+      int iteration,
+      String designer,
+      Optional<Architecture> architecture,
+      Status status,
+      Optional<Evaluation> evaluation,
+      Optional<String> reason,
+      OptionalInt duplicateOf,
+      List<Exchange> exchanges,
+      double seconds) {
+    this(
+        iteration,
+        designer,
+        architecture,
+        status,
+        evaluation,
+        reason,
+        duplicateOf,
+        exchanges,
+        seconds,
+        iteration,
+        List.of());
   }
 
   /** A trial with no proxy score (a search that does not pre-screen). */
-  public Trial(int iteration, String designer, Optional<Architecture> architecture, Status status,
-      Optional<Evaluation> evaluation, Optional<String> reason, OptionalInt duplicateOf,
-      List<Exchange> exchanges, double seconds, int round, List<Attempt> attempts) {
-    this(iteration, designer, architecture, status, evaluation, reason, duplicateOf, exchanges,
-        seconds, round, attempts, OptionalDouble.empty());
+  public Trial(
+      int iteration,
+      String designer,
+      Optional<Architecture> architecture,
+      Status status,
+      Optional<Evaluation> evaluation,
+      Optional<String> reason,
+      OptionalInt duplicateOf,
+      List<Exchange> exchanges,
+      double seconds,
+      int round,
+      List<Attempt> attempts) {
+    this(
+        iteration,
+        designer,
+        architecture,
+        status,
+        evaluation,
+        reason,
+        duplicateOf,
+        exchanges,
+        seconds,
+        round,
+        attempts,
+        OptionalDouble.empty());
   }
 
   public Trial {
     Preconditions.checkArgument(proxyScore != null, "proxyScore must not be null");
-    Preconditions.checkArgument(proxyScore.isEmpty() || !Double.isNaN(proxyScore.getAsDouble()),
-        "proxyScore must not be NaN (iteration %s)", iteration);
+    Preconditions.checkArgument(
+        proxyScore.isEmpty() || !Double.isNaN(proxyScore.getAsDouble()),
+        "proxyScore must not be NaN (iteration %s)",
+        iteration);
     Preconditions.checkArgument(iteration > 0, "iteration must be > 0, but was %s", iteration);
     Preconditions.checkArgument(status != null, "status must not be null");
     Preconditions.checkArgument(round > 0, "round must be > 0, but was %s", round);
     exchanges = List.copyOf(exchanges);
     attempts = List.copyOf(attempts);
-    Preconditions.checkArgument(status != Status.COMPLETED
-            || evaluation.filter(Evaluation::succeeded).isPresent(),
-        "a completed trial needs a successful evaluation (iteration %s)", iteration);
+    Preconditions.checkArgument(
+        status != Status.COMPLETED || evaluation.filter(Evaluation::succeeded).isPresent(),
+        "a completed trial needs a successful evaluation (iteration %s)",
+        iteration);
   }
 
   /** This trial ended with another status, evaluation, reason and time. */
-  public Trial ended(Status newStatus, Optional<Evaluation> newEvaluation,
-      Optional<String> newReason, OptionalInt newDuplicateOf, double newSeconds,
+  public Trial ended(
+      Status newStatus,
+      Optional<Evaluation> newEvaluation,
+      Optional<String> newReason,
+      OptionalInt newDuplicateOf,
+      double newSeconds,
       List<Attempt> newAttempts) {
-    return new Trial(iteration, designer, architecture, newStatus, newEvaluation, newReason,
-        newDuplicateOf, exchanges, newSeconds, round, newAttempts, proxyScore);
+    return new Trial(
+        iteration,
+        designer,
+        architecture,
+        newStatus,
+        newEvaluation,
+        newReason,
+        newDuplicateOf,
+        exchanges,
+        newSeconds,
+        round,
+        newAttempts,
+        proxyScore);
   }
 
   /** This trial with the evaluation of a later rung of {@link Halving}. */
   public Trial withEvaluation(Evaluation newEvaluation) {
-    return ended(newEvaluation.succeeded() ? Status.COMPLETED : Status.FAILED,
-        Optional.of(newEvaluation), newEvaluation.failure(), duplicateOf, seconds, attempts);
+    return ended(
+        newEvaluation.succeeded() ? Status.COMPLETED : Status.FAILED,
+        Optional.of(newEvaluation),
+        newEvaluation.failure(),
+        duplicateOf,
+        seconds,
+        attempts);
   }
 
   /**
@@ -120,8 +180,19 @@ public record Trial(
     }
     List<Attempt> all = new java.util.ArrayList<>(attempts);
     all.addAll(moreAttempts);
-    return new Trial(iteration, designer, architecture, status, evaluation, reason, duplicateOf,
-        exchanges, seconds, round, all, proxyScore);
+    return new Trial(
+        iteration,
+        designer,
+        architecture,
+        status,
+        evaluation,
+        reason,
+        duplicateOf,
+        exchanges,
+        seconds,
+        round,
+        all,
+        proxyScore);
   }
 
   /**
@@ -131,9 +202,13 @@ public record Trial(
   public Trial reusing(Trial earlier, double newSeconds) {
     Evaluation reused = earlier.evaluation().orElseThrow();
     int original = earlier.iteration();
-    return ended(reused.succeeded() ? Status.COMPLETED : Status.FAILED, Optional.of(reused),
-        reused.failure().map(f -> "same as #" + original + ": " + f), OptionalInt.of(original),
-        newSeconds, List.of());
+    return ended(
+        reused.succeeded() ? Status.COMPLETED : Status.FAILED,
+        Optional.of(reused),
+        reused.failure().map(f -> "same as #" + original + ": " + f),
+        OptionalInt.of(original),
+        newSeconds,
+        List.of());
   }
 
   public boolean completed() {
@@ -153,13 +228,18 @@ public record Trial(
 
   /** A one-line account: {@code #3 completed c3x3/32 ... acc 71.2% unf 0.031 params 21,345}. */
   public String summary() {
-    StringBuilder text = new StringBuilder("#").append(iteration).append(' ')
-        .append(status.name().toLowerCase(Locale.ROOT));
+    StringBuilder text =
+        new StringBuilder("#")
+            .append(iteration)
+            .append(' ')
+            .append(status.name().toLowerCase(Locale.ROOT));
     architecture.ifPresent(a -> text.append(' ').append(a.summary()));
     if (completed()) {
       Evaluation e = result();
-      text.append(String.format(" | val acc %.1f%% unfairness %.3f params %,d", 100 * e.accuracy(),
-          e.unfairness(), e.hardware().parameters()));
+      text.append(
+          String.format(
+              " | val acc %.1f%% unfairness %.3f params %,d",
+              100 * e.accuracy(), e.unfairness(), e.hardware().parameters()));
       if (!Double.isNaN(e.hardware().latencyMs())) {
         text.append(String.format(" latency %.2f ms", e.hardware().latencyMs()));
       }
@@ -171,7 +251,9 @@ public record Trial(
     if (attempts.size() > 1) {
       text.append(" [").append(attempts.size()).append(" attempts: ");
       for (int i = 0; i < attempts.size(); i++) {
-        text.append(i == 0 ? "" : "; ").append(attempts.get(i).worker()).append(' ')
+        text.append(i == 0 ? "" : "; ")
+            .append(attempts.get(i).worker())
+            .append(' ')
             .append(attempts.get(i).outcome());
       }
       text.append(']');

@@ -1,18 +1,18 @@
 package io.flnas.search;
 
+import io.flnas.arch.Architecture;
 import io.flnas.search.promote.Halving;
 import io.flnas.search.promote.RungEvaluator;
-import io.flnas.arch.Architecture;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs trials' evaluations, asynchronously: architecture in, evaluation out. The search hands each
- * trial to its executor and goes on designing while up to its parallelism are in flight.
- * {@link TrialExecutors#inProcess} runs an {@link Evaluator} on threads of this process; the
- * Hazelcast cluster of flnas-djl runs them on worker processes and machines.
+ * trial to its executor and goes on designing while up to its parallelism are in flight. {@link
+ * TrialExecutors#inProcess} runs an {@link Evaluator} on threads of this process; the Hazelcast
+ * cluster of flnas-djl runs them on worker processes and machines.
  *
- * <p>An executor reports where a trial runs and its epochs through the task's {@link Events},
- * from any thread; the search hands them to its listeners on its own thread.
+ * <p>An executor reports where a trial runs and its epochs through the task's {@link Events}, from
+ * any thread; the search hands them to its listeners on its own thread.
  */
 public interface TrialExecutor extends AutoCloseable {
 
@@ -52,7 +52,10 @@ public interface TrialExecutor extends AutoCloseable {
    * @param events where to report placement and progress
    * @param rung the rung to train, under {@link Halving}; empty for a whole training
    */
-  record TrialTask(int trial, Architecture architecture, Events events,
+  record TrialTask(
+      int trial,
+      Architecture architecture,
+      Events events,
       java.util.Optional<RungEvaluator.Rung> rung) {
     /** A whole training, without rungs. */
     public TrialTask(int trial, Architecture architecture, Events events) {

@@ -1,8 +1,8 @@
 package io.flnas.search;
 
-import io.flnas.search.promote.RungEvaluator;
 import com.google.common.base.Preconditions;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.flnas.search.promote.RungEvaluator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -15,8 +15,8 @@ public final class TrialExecutors {
 
   /**
    * Runs an evaluator on {@code threads} daemon threads of this process. With more than one thread
-   * the evaluator is called concurrently, so it must be thread-safe; the search's default
-   * executor has as many threads as its parallelism.
+   * the evaluator is called concurrently, so it must be thread-safe; the search's default executor
+   * has as many threads as its parallelism.
    */
   public static TrialExecutor inProcess(Evaluator evaluator, int threads) {
     Preconditions.checkArgument(evaluator != null, "evaluator must not be null");
@@ -32,29 +32,41 @@ public final class TrialExecutors {
     InProcess(Evaluator evaluator, int threads) {
       this.evaluator = evaluator;
       this.threads = threads;
-      this.pool = Executors.newFixedThreadPool(threads, new ThreadFactoryBuilder()
-          .setNameFormat("flnas-trial-%d").setDaemon(true).build());
+      this.pool =
+          Executors.newFixedThreadPool(
+              threads,
+              new ThreadFactoryBuilder().setNameFormat("flnas-trial-%d").setDaemon(true).build());
     }
 
     @Override
     public CompletableFuture<Execution> submit(TrialTask task) {
       CompletableFuture<Execution> result = new CompletableFuture<>();
-      Future<?> running = pool.submit(() -> {
-        try {
-          task.events().placed("in-process");
-          result.complete(new Execution(task.rung().isPresent()
-              ? ((RungEvaluator) evaluator).evaluate(task.architecture(), task.rung().get(),
-                  task.events()::epochFinished)
-              : evaluator.evaluate(task.architecture(), task.events()::epochFinished), List.of()));
-        } catch (Throwable e) {
-          result.completeExceptionally(e);
-        }
-      });
-      result.whenComplete((value, error) -> {
-        if (result.isCancelled()) {
-          running.cancel(true);
-        }
-      });
+      Future<?> running =
+          pool.submit(
+              () -> {
+                try {
+                  task.events().placed("in-process");
+                  result.complete(
+                      new Execution(
+                          task.rung().isPresent()
+                              ? ((RungEvaluator) evaluator)
+                                  .evaluate(
+                                      task.architecture(),
+                                      task.rung().get(),
+                                      task.events()::epochFinished)
+                              : evaluator.evaluate(
+                                  task.architecture(), task.events()::epochFinished),
+                          List.of()));
+                } catch (Throwable e) {
+                  result.completeExceptionally(e);
+                }
+              });
+      result.whenComplete(
+          (value, error) -> {
+            if (result.isCancelled()) {
+              running.cancel(true);
+            }
+          });
       return result;
     }
 

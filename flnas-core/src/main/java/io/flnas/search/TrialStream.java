@@ -16,50 +16,54 @@ final class TrialStream {
   private TrialStream() {}
 
   static Stream<Trial> of(Pipeline scheduler) {
-    Iterator<Trial> iterator = new Iterator<>() {
-      private int restoredIndex;
+    Iterator<Trial> iterator =
+        new Iterator<>() {
+          private int restoredIndex;
 
-      @Override
-      public boolean hasNext() {
-        if (!scheduler.opened()) {
-          // Nothing read yet: a journal's trials or a new one come (or next() says why not).
-          return true;
-        }
-        if (restoredIndex < scheduler.restored().size()) {
-          return true;
-        }
-        boolean more = guarded(scheduler::hasNext);
-        if (!more) {
-          scheduler.finish(true);
-        }
-        return more;
-      }
-
-      @Override
-      public Trial next() {
-        if (restoredIndex < scheduler.restored().size()) {
-          return scheduler.restored().get(restoredIndex++);
-        }
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return guarded(scheduler::next);
-      }
-
-      private <T> T guarded(Supplier<T> step) {
-        try {
-          return step.get();
-        } catch (RuntimeException | Error e) {
-          try {
-            scheduler.finish(false);
-          } catch (RuntimeException suppressed) {
-            e.addSuppressed(suppressed);
+          @Override
+          public boolean hasNext() {
+            if (!scheduler.opened()) {
+              // Nothing read yet: a journal's trials or a new one come (or next() says why not).
+              return true;
+            }
+            if (restoredIndex < scheduler.restored().size()) {
+              return true;
+            }
+            boolean more = guarded(scheduler::hasNext);
+            if (!more) {
+              scheduler.finish(true);
+            }
+            return more;
           }
-          throw e;
-        }
-      }
-    };
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator,
-        Spliterator.ORDERED | Spliterator.NONNULL), false).onClose(() -> scheduler.finish(false));
+
+          @Override
+          public Trial next() {
+            if (restoredIndex < scheduler.restored().size()) {
+              return scheduler.restored().get(restoredIndex++);
+            }
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            return guarded(scheduler::next);
+          }
+
+          private <T> T guarded(Supplier<T> step) {
+            try {
+              return step.get();
+            } catch (RuntimeException | Error e) {
+              try {
+                scheduler.finish(false);
+              } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+              }
+              throw e;
+            }
+          }
+        };
+    return StreamSupport.stream(
+            Spliterators.spliteratorUnknownSize(
+                iterator, Spliterator.ORDERED | Spliterator.NONNULL),
+            false)
+        .onClose(() -> scheduler.finish(false));
   }
 }

@@ -14,8 +14,8 @@ import java.util.Random;
  * edges and their operations (NAS-Bench-201), a network's searchable layers and their blocks
  * (NAS-Bench-Macro). Every architecture of the space is one choice vector and every choice vector
  * one architecture, so designers can search the vectors (mutate one position, fit a model on
- * one-hot features) and still propose ordinary {@link Architecture}s that the templates render,
- * the space checks, {@code Cost} computes and an evaluator trains.
+ * one-hot features) and still propose ordinary {@link Architecture}s that the templates render, the
+ * space checks, {@code Cost} computes and an evaluator trains.
  *
  * <p>Implementations define {@link #options()}, {@link #architecture} and {@link #choices}; this
  * interface derives validation, sampling and mutation from them.
@@ -65,10 +65,21 @@ public interface ChoiceSpace extends SearchSpace {
     if (choices(architecture).isPresent()) {
       return List.of();
     }
-    return List.of(new Violation("architecture", "must be one of the " + size()
-        + " networks of " + this + " for input " + architecture.input() + " and "
-        + architecture.numClasses() + " classes (" + describe().lines().findFirst().orElse("")
-        + ")", architecture.summary()));
+    return List.of(
+        new Violation(
+            "architecture",
+            "must be one of the "
+                + size()
+                + " networks of "
+                + this
+                + " for input "
+                + architecture.input()
+                + " and "
+                + architecture.numClasses()
+                + " classes ("
+                + describe().lines().findFirst().orElse("")
+                + ")",
+            architecture.summary()));
   }
 
   /** Each position drawn uniformly from its options. */
@@ -85,8 +96,13 @@ public interface ChoiceSpace extends SearchSpace {
   /** One position, drawn uniformly, set to another of its options, drawn uniformly. */
   @Override
   default Architecture mutate(Architecture parent, Random random) {
-    int[] choices = choices(parent).orElseThrow(() -> new DesignerException(
-        "cannot mutate an architecture outside " + this + ": " + parent.summary())).clone();
+    int[] choices =
+        choices(parent)
+            .orElseThrow(
+                () ->
+                    new DesignerException(
+                        "cannot mutate an architecture outside " + this + ": " + parent.summary()))
+            .clone();
     List<Integer> options = options();
     int position = random.nextInt(choices.length);
     int other = random.nextInt(options.get(position) - 1);

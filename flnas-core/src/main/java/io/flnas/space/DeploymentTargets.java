@@ -5,8 +5,8 @@ import java.util.Locale;
 
 /**
  * Ready-made deployment targets: the paper's two (an NVIDIA A10 GPU and a Raspberry Pi 4) and an
- * unconstrained one. The budgets are ours: the paper names the devices, not limits; they are set
- * so that the paper's baselines fit the A10 and only the MobileNets fit the Pi.
+ * unconstrained one. The budgets are ours: the paper names the devices, not limits; they are set so
+ * that the paper's baselines fit the A10 and only the MobileNets fit the Pi.
  */
 public final class DeploymentTargets {
   private DeploymentTargets() {}
@@ -15,21 +15,32 @@ public final class DeploymentTargets {
 
   /** NVIDIA A10 (24 GB, Ampere): 30 M parameters, 2 GB, 20 ms. */
   public static DeploymentTarget a10() {
-    return new DeploymentTarget("NVIDIA A10",
-        "a data-centre GPU with 24 GB of memory (Ampere, 31 TFLOPS FP32)", 30_000_000L, 2048, 20);
+    return new DeploymentTarget(
+        "NVIDIA A10",
+        "a data-centre GPU with 24 GB of memory (Ampere, 31 TFLOPS FP32)",
+        30_000_000L,
+        2048,
+        20);
   }
 
   /** Raspberry Pi 4 Model B (4 GB, 4x Cortex-A72 CPU): 5 M parameters, 256 MB, 200 ms. */
   public static DeploymentTarget raspberryPi4() {
-    return new DeploymentTarget("Raspberry Pi 4",
+    return new DeploymentTarget(
+        "Raspberry Pi 4",
         "an edge device with a 4-core ARM Cortex-A72 CPU at 1.5 GHz, 4 GB of RAM and no GPU",
-        5_000_000L, 256, 200);
+        5_000_000L,
+        256,
+        200);
   }
 
   /** No budgets at all. */
   public static DeploymentTarget unconstrained() {
-    return new DeploymentTarget("unconstrained", "any machine; hardware cost is only reported",
-        Long.MAX_VALUE, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY);
+    return new DeploymentTarget(
+        "unconstrained",
+        "any machine; hardware cost is only reported",
+        Long.MAX_VALUE,
+        Double.POSITIVE_INFINITY,
+        Double.POSITIVE_INFINITY);
   }
 
   /** {@code a10}, {@code pi4} or {@code none}. */
@@ -44,8 +55,8 @@ public final class DeploymentTargets {
       case "unconstrained":
         return unconstrained();
       default:
-        throw new IllegalArgumentException("unknown deployment target '" + name
-            + "'; expected one of " + NAMES);
+        throw new IllegalArgumentException(
+            "unknown deployment target '" + name + "'; expected one of " + NAMES);
     }
   }
 }

@@ -25,15 +25,17 @@ import java.util.stream.Collectors;
 final class JsonTemplate implements Template {
   static final JsonTemplate INSTANCE = new JsonTemplate();
 
-  private static final ObjectMapper LENIENT = JsonMapper.builder()
-      .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
-      .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
-      .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
-      .enable(JsonReadFeature.ALLOW_YAML_COMMENTS)
-      .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
-      .build();
+  private static final ObjectMapper LENIENT =
+      JsonMapper.builder()
+          .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
+          .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+          .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+          .enable(JsonReadFeature.ALLOW_YAML_COMMENTS)
+          .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
+          .build();
 
-  static final String SCHEMA = """
+  static final String SCHEMA =
+      """
       {
         "type": "object",
         "properties": {
@@ -93,7 +95,8 @@ final class JsonTemplate implements Template {
     return """
         Answer with one JSON object and nothing else, in this form:
         {"layers": [LAYER, ...]}
-        """ + layerRules(input, numClasses);
+        """
+        + layerRules(input, numClasses);
   }
 
   @Override
@@ -106,7 +109,9 @@ final class JsonTemplate implements Template {
         Answer with one JSON object and nothing else, holding a JSON array of exactly %d different
         architectures, each an object with its own "layers" array:
         {"architectures": [{"layers": [LAYER, ...]}, {"layers": [LAYER, ...]}, ...]}
-        """.formatted(count) + layerRules(input, numClasses);
+        """
+            .formatted(count)
+        + layerRules(input, numClasses);
   }
 
   private static String layerRules(Shape input, int numClasses) {
@@ -125,8 +130,8 @@ final class JsonTemplate implements Template {
         Input channels are implied by the previous layer; do not write them. A residual adds its
         body's output to its input (identity) or to a 1x1 conv + norm of its input (projection, for a
         body that changes channels or size); put an activation after it if wanted. The last layer
-        must be {"type": "linear", "units": %d} on a vector.""".formatted(
-        input.channels(), input.height(), input.width(), numClasses, numClasses);
+        must be {"type": "linear", "units": %d} on a vector."""
+        .formatted(input.channels(), input.height(), input.width(), numClasses, numClasses);
   }
 
   @Override
@@ -137,18 +142,19 @@ final class JsonTemplate implements Template {
     String body = Replies.unfence(reply, "{");
     int brace = body.indexOf('{');
     int bracket = body.indexOf('[');
-    String json = bracket >= 0 && (brace < 0 || bracket < brace)
-        ? "{\"layers\": " + Replies.balanced(body, '[', ']') + "}"
-        : Replies.balanced(body, '{', '}');
+    String json =
+        bracket >= 0 && (brace < 0 || bracket < brace)
+            ? "{\"layers\": " + Replies.balanced(body, '[', ']') + "}"
+            : Replies.balanced(body, '{', '}');
     return fromJson(json, input, numClasses);
   }
 
   /**
-   * Reads {@code count} architectures: a JSON array of architecture objects (bare, or the one
-   * array of a wrapping object such as {@code {"architectures": [...]}}), architecture objects one
-   * after another, or each in its own fenced block. An array whose items are layers is one
-   * architecture, as in {@link #parse}. Each item is read on its own, so a syntax error in one
-   * leaves the others readable.
+   * Reads {@code count} architectures: a JSON array of architecture objects (bare, or the one array
+   * of a wrapping object such as {@code {"architectures": [...]}}), architecture objects one after
+   * another, or each in its own fenced block. An array whose items are layers is one architecture,
+   * as in {@link #parse}. Each item is read on its own, so a syntax error in one leaves the others
+   * readable.
    */
   @Override
   public List<Parsed> parseAll(String reply, Shape input, int numClasses, int count) {
@@ -156,8 +162,10 @@ final class JsonTemplate implements Template {
     if (reply == null || reply.isBlank()) {
       throw new TemplateParseException("the reply is empty; answer with the JSON object");
     }
-    List<String> fenced = Replies.fencedBlocks(reply).stream().filter(b -> b.contains("{"))
-        .collect(Collectors.toList());
+    List<String> fenced =
+        Replies.fencedBlocks(reply).stream()
+            .filter(b -> b.contains("{"))
+            .collect(Collectors.toList());
     String body = fenced.isEmpty() ? Replies.unfence(reply, "{") : String.join("\n", fenced);
     int brace = body.indexOf('{');
     int bracket = body.indexOf('[');
@@ -170,19 +178,26 @@ final class JsonTemplate implements Template {
       }
     } else if (brace >= 0) {
       Matcher wrapper = WRAPPER.matcher(body).region(brace, body.length());
-      items = wrapper.lookingAt() && !wrapper.group(1).equals("layers")
-          ? Replies.arrayItems(body, wrapper.end() - 1)
-          : Replies.objects(body, brace);
+      items =
+          wrapper.lookingAt() && !wrapper.group(1).equals("layers")
+              ? Replies.arrayItems(body, wrapper.end() - 1)
+              : Replies.objects(body, brace);
     } else {
-      throw new TemplateParseException("no JSON object or array found in the reply; answer with"
-          + " the JSON object in the required form");
+      throw new TemplateParseException(
+          "no JSON object or array found in the reply; answer with"
+              + " the JSON object in the required form");
     }
     if (items.isEmpty()) {
-      throw new TemplateParseException("the reply holds no architecture object; answer with the"
-          + " JSON object in the required form");
+      throw new TemplateParseException(
+          "the reply holds no architecture object; answer with the"
+              + " JSON object in the required form");
     }
-    return Parsed.each(items, count, item -> fromJson(
-        item.startsWith("[") ? "{\"layers\": " + item + "}" : item, input, numClasses));
+    return Parsed.each(
+        items,
+        count,
+        item ->
+            fromJson(
+                item.startsWith("[") ? "{\"layers\": " + item + "}" : item, input, numClasses));
   }
 
   private static boolean isLayer(String item) {
@@ -196,16 +211,23 @@ final class JsonTemplate implements Template {
 
   private static Architecture fromJson(String json, Shape input, int numClasses) {
     if (Replies.close(json, 0) < 0) {
-      throw new TemplateParseException("the reply is cut off: the '" + json.charAt(0)
-          + "' at its start is never closed");
+      throw new TemplateParseException(
+          "the reply is cut off: the '" + json.charAt(0) + "' at its start is never closed");
     }
     JsonNode root;
     try {
-      root = LENIENT.readTree(json.replaceAll("\\bTrue\\b", "true").replaceAll("\\bFalse\\b", "false"));
+      root =
+          LENIENT.readTree(
+              json.replaceAll("\\bTrue\\b", "true").replaceAll("\\bFalse\\b", "false"));
     } catch (JsonProcessingException e) {
-      throw new TemplateParseException("the JSON does not parse: " + e.getOriginalMessage()
-          + " at line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr(), e);
+      throw new TemplateParseException(
+          "the JSON does not parse: "
+              + e.getOriginalMessage()
+              + " at line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr(),
+          e);
     }
     if (root.isObject() && !root.has("layers") && root.size() == 1) {
       JsonNode inner = root.elements().next();
@@ -231,8 +253,12 @@ final class JsonTemplate implements Template {
     try {
       ObjectNode single = (ObjectNode) LENIENT.readTree(SCHEMA);
       ObjectNode batch = LENIENT.createObjectNode().put("type", "object");
-      batch.putObject("properties").putObject("architectures").put("type", "array")
-          .putObject("items").put("$ref", "#/$defs/architecture");
+      batch
+          .putObject("properties")
+          .putObject("architectures")
+          .put("type", "array")
+          .putObject("items")
+          .put("$ref", "#/$defs/architecture");
       batch.putArray("required").add("architectures");
       ObjectNode defs = batch.putObject("$defs");
       ObjectNode architecture = defs.putObject("architecture");

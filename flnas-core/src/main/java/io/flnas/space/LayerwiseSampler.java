@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * {@link LayerwiseSpace#sample}: draws conv blocks (some depthwise-separable, some wrapped in a
- * residual), pooling and dropout, then a global-pooling head, until the draw is valid. The order
- * of the draws is part of every seeded search's history: change it and seeded runs change.
+ * residual), pooling and dropout, then a global-pooling head, until the draw is valid. The order of
+ * the draws is part of every seeded search's history: change it and seeded runs change.
  */
 final class LayerwiseSampler {
   private LayerwiseSampler() {}
@@ -30,14 +30,17 @@ final class LayerwiseSampler {
         return candidate;
       }
     }
-    throw new DesignerException("could not sample a valid architecture for input " + input
-        + " from this search space; last problems: " + last);
+    throw new DesignerException(
+        "could not sample a valid architecture for input "
+            + input
+            + " from this search space; last problems: "
+            + last);
   }
 
-  private static Architecture draw(LayerwiseSpace space, Random random, Shape input,
-      int numClasses) {
-    int convs = space.minConvLayers()
-        + random.nextInt(space.maxConvLayers() - space.minConvLayers() + 1);
+  private static Architecture draw(
+      LayerwiseSpace space, Random random, Shape input, int numClasses) {
+    int convs =
+        space.minConvLayers() + random.nextInt(space.maxConvLayers() - space.minConvLayers() + 1);
     NormKind globalNorm = pick(random, List.copyOf(space.norms()));
     ActivationKind globalAct = pick(random, List.copyOf(space.activations()));
     boolean mixed = random.nextDouble() < 0.25;
@@ -55,8 +58,11 @@ final class LayerwiseSampler {
       NormKind norm = mixed ? pick(random, List.copyOf(space.norms())) : globalNorm;
       ActivationKind act = mixed ? pick(random, List.copyOf(space.activations())) : globalAct;
       List<Layer> block = new ArrayList<>();
-      if (space.depthwiseAllowed() && made > 0 && made + 2 <= convs
-          && space.kernels().contains(1) && space.filters().contains(channels)
+      if (space.depthwiseAllowed()
+          && made > 0
+          && made + 2 <= convs
+          && space.kernels().contains(1)
+          && space.filters().contains(channels)
           && random.nextDouble() < 0.15) {
         block.add(new Layer.Conv2d(channels, kernel, stride, kernel / 2, channels, false));
         block.add(norm(norm, channels));
@@ -88,8 +94,7 @@ final class LayerwiseSampler {
       }
     }
     layers.add(new Layer.GlobalAvgPool());
-    if (space.maxHiddenLinear() > 0 && !space.headUnits().isEmpty()
-        && random.nextDouble() < 0.3) {
+    if (space.maxHiddenLinear() > 0 && !space.headUnits().isEmpty() && random.nextDouble() < 0.3) {
       layers.add(new Layer.Linear(pick(random, List.copyOf(space.headUnits())), true));
       layers.add(new Layer.Activation(globalAct));
     }
@@ -101,8 +106,8 @@ final class LayerwiseSampler {
   }
 
   private static Optional<Layer> dropout(LayerwiseSpace space, Random random) {
-    List<Double> rates = space.dropoutRates().stream().filter(r -> r > 0)
-        .collect(Collectors.toList());
+    List<Double> rates =
+        space.dropoutRates().stream().filter(r -> r > 0).collect(Collectors.toList());
     return rates.isEmpty() ? Optional.empty() : Optional.of(new Layer.Dropout(pick(random, rates)));
   }
 

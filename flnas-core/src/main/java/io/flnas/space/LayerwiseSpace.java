@@ -198,14 +198,16 @@ public final class LayerwiseSpace implements SearchSpace {
   public static final class Builder {
     private int minConvLayers = 2;
     private int maxConvLayers = 8;
-    private ImmutableSortedSet<Integer> filters = ImmutableSortedSet.of(16, 24, 32, 48, 64, 96, 128);
+    private ImmutableSortedSet<Integer> filters =
+        ImmutableSortedSet.of(16, 24, 32, 48, 64, 96, 128);
     private ImmutableSortedSet<Integer> kernels = ImmutableSortedSet.of(1, 3, 5, 7);
     private ImmutableSortedSet<Integer> strides = ImmutableSortedSet.of(1, 2);
     private ImmutableSortedSet<Integer> poolKernels = ImmutableSortedSet.of(2, 3);
     private List<NormKind> norms = List.of(NormKind.values());
     private List<ActivationKind> activations = List.of(ActivationKind.values());
     private List<PoolKind> pools = List.of(PoolKind.values());
-    private ImmutableSortedSet<Double> dropoutRates = ImmutableSortedSet.of(0.0, 0.1, 0.2, 0.3, 0.5);
+    private ImmutableSortedSet<Double> dropoutRates =
+        ImmutableSortedSet.of(0.0, 0.1, 0.2, 0.3, 0.5);
     private ImmutableSortedSet<Integer> headUnits = ImmutableSortedSet.of(64, 128, 256);
     private int maxHiddenLinear = 1;
     private boolean residual = true;
@@ -216,8 +218,8 @@ public final class LayerwiseSpace implements SearchSpace {
     /** Number of conv2d layers, default 2 to 8. */
     public Builder convLayers(int min, int max) {
       Preconditions.checkArgument(min >= 1, "min conv layers must be >= 1, but was %s", min);
-      Preconditions.checkArgument(max >= min, "max conv layers must be >= min (%s), but was %s",
-          min, max);
+      Preconditions.checkArgument(
+          max >= min, "max conv layers must be >= min (%s), but was %s", min, max);
       this.minConvLayers = min;
       this.maxConvLayers = max;
       return this;
@@ -270,8 +272,10 @@ public final class LayerwiseSpace implements SearchSpace {
     /** Dropout rates, default 0, 0.1, 0.2, 0.3, 0.5. */
     public Builder dropoutRates(Double... rates) {
       for (Double rate : rates) {
-        Preconditions.checkArgument(rate != null && rate >= 0 && rate < 1,
-            "dropout rates must be in [0, 1), but was %s", rate);
+        Preconditions.checkArgument(
+            rate != null && rate >= 0 && rate < 1,
+            "dropout rates must be in [0, 1), but was %s",
+            rate);
       }
       this.dropoutRates = ImmutableSortedSet.copyOf(rates);
       return this;
@@ -306,8 +310,8 @@ public final class LayerwiseSpace implements SearchSpace {
     private static ImmutableSortedSet<Integer> positives(String what, Integer... values) {
       Preconditions.checkArgument(values.length > 0, "%s must not be empty", what);
       for (Integer value : values) {
-        Preconditions.checkArgument(value != null && value > 0, "%s must be > 0, but was %s", what,
-            value);
+        Preconditions.checkArgument(
+            value != null && value > 0, "%s must be > 0, but was %s", what, value);
       }
       return ImmutableSortedSet.copyOf(ImmutableList.copyOf(values));
     }

@@ -15,25 +15,26 @@ import java.util.Optional;
 /**
  * The cell space of NAS-Bench-201 (Dong and Yang, ICLR 2020): a cell of 4 nodes and 6 edges, each
  * edge one of {@code none}, {@code skip_connect}, {@code nor_conv_1x1}, {@code nor_conv_3x3},
- * {@code avg_pool_3x3}, stacked in a fixed network: a 3x3 stem convolution to 16 channels and
- * batch norm; three stages of 5 cells at 16, 32 and 64 channels joined by residual reduction
- * blocks; batch norm, ReLU, global pooling and a linear classifier. 5^6 = 15,625 networks.
+ * {@code avg_pool_3x3}, stacked in a fixed network: a 3x3 stem convolution to 16 channels and batch
+ * norm; three stages of 5 cells at 16, 32 and 64 channels joined by residual reduction blocks;
+ * batch norm, ReLU, global pooling and a linear classifier. 5^6 = 15,625 networks.
  *
- * <p>Everything is built from the project's own layers: a cell is a {@link Layer.Cell} whose
- * edges carry ReLU-conv-BN ({@code nor_conv}), average pooling (3x3, stride 1, padding 1) or
- * nothing (skip); a {@code none} edge is absent. The reduction block is a cell too: ReLU-conv 3x3
- * stride 2-BN and ReLU-conv 3x3-BN in a row, beside a 2x2 average pool and a 1x1 convolution.
- * One difference from the benchmark's PyTorch code: its average pool excludes the padding from the
+ * <p>Everything is built from the project's own layers: a cell is a {@link Layer.Cell} whose edges
+ * carry ReLU-conv-BN ({@code nor_conv}), average pooling (3x3, stride 1, padding 1) or nothing
+ * (skip); a {@code none} edge is absent. The reduction block is a cell too: ReLU-conv 3x3 stride
+ * 2-BN and ReLU-conv 3x3-BN in a row, beside a 2x2 average pool and a 1x1 convolution. One
+ * difference from the benchmark's PyTorch code: its average pool excludes the padding from the
  * mean, DJL's includes it (no parameter or cost differs).
  *
- * <p>Positions are the edges in the benchmark's own order: 0-1, 0-2, 1-2, 0-3, 1-3, 2-3; options
- * in the order above. {@link #arch(int[])} and {@link #parse(String)} convert to and from the
+ * <p>Positions are the edges in the benchmark's own order: 0-1, 0-2, 1-2, 0-3, 1-3, 2-3; options in
+ * the order above. {@link #arch(int[])} and {@link #parse(String)} convert to and from the
  * benchmark's notation {@code |nor_conv_3x3~0|+|...|}.
  */
 public final class NasBench201Space implements ChoiceSpace {
   /** The operations of an edge, in option order. */
   public static final List<String> OPERATIONS =
       List.of("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3");
+
   private static final int[][] EDGES = {{0, 1}, {0, 2}, {1, 2}, {0, 3}, {1, 3}, {2, 3}};
   private static final int CELLS_PER_STAGE = 5;
   private static final int STEM = 16;
@@ -54,11 +55,16 @@ public final class NasBench201Space implements ChoiceSpace {
 
   @Override
   public Architecture architecture(int[] choices, Shape input, int numClasses) {
-    Preconditions.checkArgument(choices.length == EDGES.length,
-        "a NAS-Bench-201 cell has %s edges, but %s choices were given", EDGES.length,
+    Preconditions.checkArgument(
+        choices.length == EDGES.length,
+        "a NAS-Bench-201 cell has %s edges, but %s choices were given",
+        EDGES.length,
         choices.length);
-    Architecture.Builder net = Architecture.builder(input, numClasses).name(arch(choices))
-        .add(Layer.Conv2d.of(STEM, 3, 1)).add(Layer.Norm.of(NormKind.BATCH));
+    Architecture.Builder net =
+        Architecture.builder(input, numClasses)
+            .name(arch(choices))
+            .add(Layer.Conv2d.of(STEM, 3, 1))
+            .add(Layer.Norm.of(NormKind.BATCH));
     int channels = STEM;
     for (int stage = 0; stage < 3; stage++) {
       if (stage > 0) {
@@ -70,22 +76,30 @@ public final class NasBench201Space implements ChoiceSpace {
         net.add(cell);
       }
     }
-    return net.add(Layer.Norm.of(NormKind.BATCH)).add(new Layer.Activation(ActivationKind.RELU))
-        .add(new Layer.GlobalAvgPool()).add(new Layer.Linear(numClasses, true)).build();
+    return net.add(Layer.Norm.of(NormKind.BATCH))
+        .add(new Layer.Activation(ActivationKind.RELU))
+        .add(new Layer.GlobalAvgPool())
+        .add(new Layer.Linear(numClasses, true))
+        .build();
   }
 
   private static Layer.Cell cell(int[] choices, int channels) {
     List<Layer.Edge> edges = new ArrayList<>();
     for (int e = 0; e < EDGES.length; e++) {
-      Preconditions.checkArgument(choices[e] >= 0 && choices[e] < OPERATIONS.size(),
-          "edge %s: operation must be in [0, %s), but was %s", e, OPERATIONS.size(), choices[e]);
-      List<Layer> layers = switch (OPERATIONS.get(choices[e])) {
-        case "none" -> null;
-        case "skip_connect" -> List.of();
-        case "nor_conv_1x1" -> reluConvBn(channels, 1, 1);
-        case "nor_conv_3x3" -> reluConvBn(channels, 3, 1);
-        default -> List.<Layer>of(new Layer.Pool(PoolKind.AVG, 3, 1, 1));
-      };
+      Preconditions.checkArgument(
+          choices[e] >= 0 && choices[e] < OPERATIONS.size(),
+          "edge %s: operation must be in [0, %s), but was %s",
+          e,
+          OPERATIONS.size(),
+          choices[e]);
+      List<Layer> layers =
+          switch (OPERATIONS.get(choices[e])) {
+            case "none" -> null;
+            case "skip_connect" -> List.of();
+            case "nor_conv_1x1" -> reluConvBn(channels, 1, 1);
+            case "nor_conv_3x3" -> reluConvBn(channels, 3, 1);
+            default -> List.<Layer>of(new Layer.Pool(PoolKind.AVG, 3, 1, 1));
+          };
       if (layers != null) {
         edges.add(new Layer.Edge(EDGES[e][0], EDGES[e][1], layers));
       }
@@ -94,17 +108,23 @@ public final class NasBench201Space implements ChoiceSpace {
   }
 
   private static List<Layer> reluConvBn(int filters, int kernel, int stride) {
-    return List.of(new Layer.Activation(ActivationKind.RELU), Layer.Conv2d.of(filters, kernel, stride),
+    return List.of(
+        new Layer.Activation(ActivationKind.RELU),
+        Layer.Conv2d.of(filters, kernel, stride),
         Layer.Norm.of(NormKind.BATCH));
   }
 
   /** The residual reduction block to {@code channels}, as a three-node cell. */
   private static Layer.Cell reduction(int channels) {
-    return new Layer.Cell(3, List.of(
-        new Layer.Edge(0, 1, reluConvBn(channels, 3, 2)),
-        new Layer.Edge(1, 2, reluConvBn(channels, 3, 1)),
-        new Layer.Edge(0, 2, List.of(new Layer.Pool(PoolKind.AVG, 2, 2, 0),
-            Layer.Conv2d.of(channels, 1, 1)))));
+    return new Layer.Cell(
+        3,
+        List.of(
+            new Layer.Edge(0, 1, reluConvBn(channels, 3, 2)),
+            new Layer.Edge(1, 2, reluConvBn(channels, 3, 1)),
+            new Layer.Edge(
+                0,
+                2,
+                List.of(new Layer.Pool(PoolKind.AVG, 2, 2, 0), Layer.Conv2d.of(channels, 1, 1)))));
   }
 
   @Override
@@ -137,16 +157,25 @@ public final class NasBench201Space implements ChoiceSpace {
         ops.add(part);
       }
     }
-    Preconditions.checkArgument(ops.size() == EDGES.length,
-        "a NAS-Bench-201 cell has %s edges, but '%s' has %s", EDGES.length, arch, ops.size());
+    Preconditions.checkArgument(
+        ops.size() == EDGES.length,
+        "a NAS-Bench-201 cell has %s edges, but '%s' has %s",
+        EDGES.length,
+        arch,
+        ops.size());
     int[] choices = new int[EDGES.length];
     for (int e = 0; e < EDGES.length; e++) {
       String expected = "~" + EDGES[e][0];
       String op = ops.get(e);
-      Preconditions.checkArgument(op.endsWith(expected) && OPERATIONS.contains(
-          op.substring(0, op.length() - expected.length())),
-          "edge %s of '%s' must be <operation>%s with an operation of %s, but was '%s'", e, arch,
-          expected, OPERATIONS, op);
+      Preconditions.checkArgument(
+          op.endsWith(expected)
+              && OPERATIONS.contains(op.substring(0, op.length() - expected.length())),
+          "edge %s of '%s' must be <operation>%s with an operation of %s, but was '%s'",
+          e,
+          arch,
+          expected,
+          OPERATIONS,
+          op);
       choices[e] = OPERATIONS.indexOf(op.substring(0, op.length() - expected.length()));
     }
     return choices;

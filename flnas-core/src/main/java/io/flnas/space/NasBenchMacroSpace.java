@@ -26,14 +26,23 @@ import java.util.Optional;
  *
  * an inverted residual being a 1x1 convolution to in x expansion channels, batch norm, ReLU, a
  * depthwise k x k convolution with the layer's stride, batch norm, ReLU, a 1x1 convolution to out
- * channels and batch norm, in an identity {@link Layer.Residual} where in = out and stride 1.
- * Every convolution is without bias and followed by batch norm (the stem's and the head's by
- * batch norm and ReLU). 3^8 = 6,561 networks, built from the project's own layers, so the
- * analytic {@code Cost} of each equals the benchmark's published parameters and FLOPs.
+ * channels and batch norm, in an identity {@link Layer.Residual} where in = out and stride 1. Every
+ * convolution is without bias and followed by batch norm (the stem's and the head's by batch norm
+ * and ReLU). 3^8 = 6,561 networks, built from the project's own layers, so the analytic {@code
+ * Cost} of each equals the benchmark's published parameters and FLOPs.
  */
 public final class NasBenchMacroSpace implements ChoiceSpace {
-  private static final int[][] LAYERS = {{32, 64, 2}, {64, 64, 1}, {64, 128, 2}, {128, 128, 1},
-      {128, 128, 1}, {128, 256, 2}, {256, 256, 1}, {256, 256, 1}};
+  private static final int[][] LAYERS = {
+    {32, 64, 2},
+    {64, 64, 1},
+    {64, 128, 2},
+    {128, 128, 1},
+    {128, 128, 1},
+    {128, 256, 2},
+    {256, 256, 1},
+    {256, 256, 1}
+  };
+
   /** The options of a layer, in order. */
   public static final List<String> OPTIONS = List.of("identity", "mb3_k3", "mb6_k5");
 
@@ -53,19 +62,29 @@ public final class NasBenchMacroSpace implements ChoiceSpace {
 
   @Override
   public Architecture architecture(int[] choices, Shape input, int numClasses) {
-    Preconditions.checkArgument(choices.length == LAYERS.length,
+    Preconditions.checkArgument(
+        choices.length == LAYERS.length,
         "a NAS-Bench-Macro network has %s searchable layers, but %s choices were given",
-        LAYERS.length, choices.length);
-    Architecture.Builder net = Architecture.builder(input, numClasses).name(arch(choices))
-        .add(Layer.Conv2d.of(32, 3, 1)).add(Layer.Norm.of(NormKind.BATCH)).add(relu());
+        LAYERS.length,
+        choices.length);
+    Architecture.Builder net =
+        Architecture.builder(input, numClasses)
+            .name(arch(choices))
+            .add(Layer.Conv2d.of(32, 3, 1))
+            .add(Layer.Norm.of(NormKind.BATCH))
+            .add(relu());
     for (int i = 0; i < LAYERS.length; i++) {
       int in = LAYERS[i][0];
       int out = LAYERS[i][1];
       int stride = LAYERS[i][2];
       boolean keeps = in == out && stride == 1;
       int choice = choices[i];
-      Preconditions.checkArgument(choice >= 0 && choice < OPTIONS.size(),
-          "layer %s: option must be in [0, %s), but was %s", i, OPTIONS.size(), choice);
+      Preconditions.checkArgument(
+          choice >= 0 && choice < OPTIONS.size(),
+          "layer %s: option must be in [0, %s), but was %s",
+          i,
+          OPTIONS.size(),
+          choice);
       if (choice == 0) {
         if (!keeps) {
           net.add(Layer.Conv2d.of(out, 1, stride)).add(Layer.Norm.of(NormKind.BATCH));
@@ -75,18 +94,28 @@ public final class NasBenchMacroSpace implements ChoiceSpace {
       int expansion = choice == 1 ? 3 : 6;
       int kernel = choice == 1 ? 3 : 5;
       int hidden = in * expansion;
-      List<Layer> block = List.of(Layer.Conv2d.of(hidden, 1, 1), Layer.Norm.of(NormKind.BATCH),
-          relu(), new Layer.Conv2d(hidden, kernel, stride, kernel / 2, hidden, false),
-          Layer.Norm.of(NormKind.BATCH), relu(), Layer.Conv2d.of(out, 1, 1),
-          Layer.Norm.of(NormKind.BATCH));
+      List<Layer> block =
+          List.of(
+              Layer.Conv2d.of(hidden, 1, 1),
+              Layer.Norm.of(NormKind.BATCH),
+              relu(),
+              new Layer.Conv2d(hidden, kernel, stride, kernel / 2, hidden, false),
+              Layer.Norm.of(NormKind.BATCH),
+              relu(),
+              Layer.Conv2d.of(out, 1, 1),
+              Layer.Norm.of(NormKind.BATCH));
       if (keeps) {
         net.add(Layer.Residual.identity(block));
       } else {
         net.addAll(block);
       }
     }
-    return net.add(Layer.Conv2d.of(1280, 1, 1)).add(Layer.Norm.of(NormKind.BATCH)).add(relu())
-        .add(new Layer.GlobalAvgPool()).add(new Layer.Linear(numClasses, true)).build();
+    return net.add(Layer.Conv2d.of(1280, 1, 1))
+        .add(Layer.Norm.of(NormKind.BATCH))
+        .add(relu())
+        .add(new Layer.GlobalAvgPool())
+        .add(new Layer.Linear(numClasses, true))
+        .build();
   }
 
   private static Layer relu() {
@@ -113,8 +142,8 @@ public final class NasBenchMacroSpace implements ChoiceSpace {
    * @throws IllegalArgumentException naming the notation when it is not 8 digits 0-2
    */
   public static int[] parse(String arch) {
-    Preconditions.checkArgument(arch.matches("[012]{8}"),
-        "a NAS-Bench-Macro network is 8 digits 0-2, but was '%s'", arch);
+    Preconditions.checkArgument(
+        arch.matches("[012]{8}"), "a NAS-Bench-Macro network is 8 digits 0-2, but was '%s'", arch);
     return arch.chars().map(c -> c - '0').toArray();
   }
 

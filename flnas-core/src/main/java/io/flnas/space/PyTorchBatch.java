@@ -23,7 +23,9 @@ final class PyTorchBatch {
     if (count == 1) {
       return PyTorchTemplate.INSTANCE.formatInstructions(input, numClasses);
     }
-    return "Answer with exactly " + count + " different PyTorch nn.Sequential(...) expressions,"
+    return "Answer with exactly "
+        + count
+        + " different PyTorch nn.Sequential(...) expressions,"
         + " one after another, each starting on a new line, and nothing else. In each: "
         + PyTorchTemplate.rules(input, numClasses);
   }
@@ -34,20 +36,20 @@ final class PyTorchBatch {
       return List.of(Parsed.of(1, PyTorchTemplate.INSTANCE.parse(reply, input, numClasses)));
     }
     if (reply == null || reply.isBlank()) {
-      throw new TemplateParseException("the reply is empty; answer with " + count
-          + " nn.Sequential(...) expressions");
+      throw new TemplateParseException(
+          "the reply is empty; answer with " + count + " nn.Sequential(...) expressions");
     }
     List<String> expressions = expressions(reply);
     if (expressions.isEmpty()) {
       throw new TemplateParseException("no nn.Sequential(...) found in the reply");
     }
-    return Parsed.each(expressions, count,
-        text -> PyTorchTemplate.INSTANCE.parse(text, input, numClasses));
+    return Parsed.each(
+        expressions, count, text -> PyTorchTemplate.INSTANCE.parse(text, input, numClasses));
   }
 
   /**
-   * The top-level {@code [nn.]Sequential(...)} expressions of a reply, in order. One the reply
-   * cuts off is returned as far as it goes; one with no call inside (prose such as "three
+   * The top-level {@code [nn.]Sequential(...)} expressions of a reply, in order. One the reply cuts
+   * off is returned as far as it goes; one with no call inside (prose such as "three
    * nn.Sequential(...) models") is skipped.
    */
   static List<String> expressions(String reply) {
@@ -59,8 +61,10 @@ final class PyTorchBatch {
         return found;
       }
       int start = at;
-      while (start > 0 && (Character.isLetterOrDigit(reply.charAt(start - 1))
-          || reply.charAt(start - 1) == '.' || reply.charAt(start - 1) == '_')) {
+      while (start > 0
+          && (Character.isLetterOrDigit(reply.charAt(start - 1))
+              || reply.charAt(start - 1) == '.'
+              || reply.charAt(start - 1) == '_')) {
         start--; // nn.Sequential, torch.nn.Sequential
       }
       int open = at + SEQUENTIAL.length() - 1;

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A parsed Python call {@code name(positional..., key=value...)}, as {@link PythonCallParser}
- * reads it. Argument values are {@code Double}, {@code String}, {@code Boolean}, {@code List} (a
- * tuple or list) or a nested {@code PythonCall}; {@code None} is null. The typed getters look an
- * argument up by keyword first, then by position, and throw {@link IllegalArgumentException} with
- * the argument's name when it is missing or of the wrong type.
+ * A parsed Python call {@code name(positional..., key=value...)}, as {@link PythonCallParser} reads
+ * it. Argument values are {@code Double}, {@code String}, {@code Boolean}, {@code List} (a tuple or
+ * list) or a nested {@code PythonCall}; {@code None} is null. The typed getters look an argument up
+ * by keyword first, then by position, and throw {@link IllegalArgumentException} with the
+ * argument's name when it is missing or of the wrong type.
  */
 final class PythonCall {
   final String name;

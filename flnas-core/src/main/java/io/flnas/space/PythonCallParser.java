@@ -86,8 +86,11 @@ final class PythonCallParser {
     if (c == '-' || c == '.' || Character.isDigit(c)) {
       int start = pos;
       pos++;
-      while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos))
-          || text.charAt(pos) == '.' || text.charAt(pos) == '-' || text.charAt(pos) == '+')) {
+      while (pos < text.length()
+          && (Character.isLetterOrDigit(text.charAt(pos))
+              || text.charAt(pos) == '.'
+              || text.charAt(pos) == '-'
+              || text.charAt(pos) == '+')) {
         pos++;
       }
       String number = text.substring(start, pos);
@@ -114,8 +117,11 @@ final class PythonCallParser {
       case "None":
         return null;
       default:
-        throw error("unexpected name '" + word + "'; only literal values and module calls are"
-            + " allowed");
+        throw error(
+            "unexpected name '"
+                + word
+                + "'; only literal values and module calls are"
+                + " allowed");
     }
   }
 
@@ -131,11 +137,14 @@ final class PythonCallParser {
 
   private String peekIdentifier() {
     int end = pos;
-    while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end))
-        || text.charAt(end) == '_' || text.charAt(end) == '.')) {
+    while (end < text.length()
+        && (Character.isLetterOrDigit(text.charAt(end))
+            || text.charAt(end) == '_'
+            || text.charAt(end) == '.')) {
       end++;
     }
-    return end == pos || !Character.isJavaIdentifierStart(text.charAt(pos)) ? null
+    return end == pos || !Character.isJavaIdentifierStart(text.charAt(pos))
+        ? null
         : text.substring(pos, end);
   }
 
@@ -180,9 +189,10 @@ final class PythonCallParser {
         column++;
       }
     }
-    String near = text.substring(Math.min(pos, text.length()),
-        Math.min(text.length(), pos + 20)).replace('\n', ' ');
-    return new TemplateParseException(what + " at line " + line + ", column " + column
-        + " near '" + near + "'");
+    String near =
+        text.substring(Math.min(pos, text.length()), Math.min(text.length(), pos + 20))
+            .replace('\n', ' ');
+    return new TemplateParseException(
+        what + " at line " + line + ", column " + column + " near '" + near + "'");
   }
 }

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  * reply that holds several answers.
  */
 final class Replies {
-  private static final Pattern FENCE = Pattern.compile("```[a-zA-Z0-9_+-]*\\s*\\n?(.*?)```",
-      Pattern.DOTALL);
+  private static final Pattern FENCE =
+      Pattern.compile("```[a-zA-Z0-9_+-]*\\s*\\n?(.*?)```", Pattern.DOTALL);
 
   private Replies() {}
 
@@ -40,13 +40,22 @@ final class Replies {
   static String balanced(String text, char open, char close) {
     int start = text.indexOf(open);
     if (start < 0) {
-      throw new TemplateParseException("no '" + open + "' found in the reply; answer with the"
-          + " architecture in the required format");
+      throw new TemplateParseException(
+          "no '"
+              + open
+              + "' found in the reply; answer with the"
+              + " architecture in the required format");
     }
     int end = close(text, start);
     if (end < 0) {
-      throw new TemplateParseException("the reply is cut off: '" + open + "' at character "
-          + start + " is never closed with '" + close + "'");
+      throw new TemplateParseException(
+          "the reply is cut off: '"
+              + open
+              + "' at character "
+              + start
+              + " is never closed with '"
+              + close
+              + "'");
     }
     return text.substring(start, end + 1);
   }

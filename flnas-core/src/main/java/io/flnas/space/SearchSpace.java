@@ -10,10 +10,10 @@ import java.util.Random;
 
 /**
  * The architectures a search may propose ("Choices" in the paper). A space validates an
- * architecture into a list of {@link Violation}s, describes itself as prompt text, samples a
- * random valid architecture and mutates one for the evolutionary baseline. The paper's layer-wise
- * CNN space is one implementation ({@link LayerwiseSpace}, built with {@link #builder()} or taken
- * from {@link SearchSpaces}); a researcher's cell- or block-based space is another, plugged in with
+ * architecture into a list of {@link Violation}s, describes itself as prompt text, samples a random
+ * valid architecture and mutates one for the evolutionary baseline. The paper's layer-wise CNN
+ * space is one implementation ({@link LayerwiseSpace}, built with {@link #builder()} or taken from
+ * {@link SearchSpaces}); a researcher's cell- or block-based space is another, plugged in with
  * {@code Search.builder(problem, evaluator).space(mySpace)}.
  *
  * <pre>{@code
@@ -33,8 +33,8 @@ public interface SearchSpace {
 
   /**
    * Every rule the architecture breaks, each naming the layer, the rule and the offending value.
-   * Empty means valid. The search rejects a proposal with violations before training it, and an
-   * LLM designer shows them to the model when it re-asks.
+   * Empty means valid. The search rejects a proposal with violations before training it, and an LLM
+   * designer shows them to the model when it re-asks.
    */
   List<Violation> validate(Architecture architecture);
 
@@ -44,8 +44,8 @@ public interface SearchSpace {
   /**
    * A random valid architecture for the given input and classes.
    *
-   * @throws io.flnas.DesignerException if the space cannot produce one (choices that cannot fit
-   *     the input, say)
+   * @throws io.flnas.DesignerException if the space cannot produce one (choices that cannot fit the
+   *     input, say)
    */
   Architecture sample(Random random, Shape input, int numClasses);
 
@@ -60,11 +60,13 @@ public interface SearchSpace {
 
   /**
    * A stable fingerprint of the space's settings, written to journal headers so a journal is not
-   * resumed under another space. The default hashes {@link #describe()} (the first 16 hex digits
-   * of its SHA-256), which suffices when the description names every setting.
+   * resumed under another space. The default hashes {@link #describe()} (the first 16 hex digits of
+   * its SHA-256), which suffices when the description names every setting.
    */
   default String fingerprint() {
-    return Hashing.sha256().hashString(describe(), StandardCharsets.UTF_8).toString()
+    return Hashing.sha256()
+        .hashString(describe(), StandardCharsets.UTF_8)
+        .toString()
         .substring(0, 16);
   }
 }

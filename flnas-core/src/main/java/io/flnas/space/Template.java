@@ -38,15 +38,17 @@ public interface Template {
 
   /**
    * Instructions for answering with {@code count} different architectures at once; for one, the
-   * single instructions. The default asks for one fenced block per architecture, each in the
-   * single format, which {@link #parseAll} reads.
+   * single instructions. The default asks for one fenced block per architecture, each in the single
+   * format, which {@link #parseAll} reads.
    */
   default String formatInstructions(Shape input, int numClasses, int count) {
     Preconditions.checkArgument(count > 0, "count must be > 0, but was %s", count);
     if (count == 1) {
       return formatInstructions(input, numClasses);
     }
-    return "Answer with exactly " + count + " different architectures and nothing else, each in"
+    return "Answer with exactly "
+        + count
+        + " different architectures and nothing else, each in"
         + " its own ``` fenced block, one block after another. Inside each block:\n"
         + formatInstructions(input, numClasses);
   }
@@ -67,8 +69,10 @@ public interface Template {
     }
     List<String> blocks = Replies.fencedBlocks(reply == null ? "" : reply);
     if (blocks.isEmpty()) {
-      throw new TemplateParseException("no ``` fenced block found in the reply; answer with "
-          + count + " fenced blocks, one architecture in each");
+      throw new TemplateParseException(
+          "no ``` fenced block found in the reply; answer with "
+              + count
+              + " fenced blocks, one architecture in each");
     }
     return Parsed.each(blocks, count, block -> parse(block, input, numClasses));
   }
@@ -93,8 +97,11 @@ public interface Template {
   record Parsed(int position, Optional<Architecture> architecture, Optional<String> reason) {
     public Parsed {
       Preconditions.checkArgument(position > 0, "position must be > 0, but was %s", position);
-      Preconditions.checkArgument(architecture.isPresent() != reason.isPresent(),
-          "exactly one of architecture and reason, but were %s and %s", architecture, reason);
+      Preconditions.checkArgument(
+          architecture.isPresent() != reason.isPresent(),
+          "exactly one of architecture and reason, but were %s and %s",
+          architecture,
+          reason);
     }
 
     public static Parsed of(int position, Architecture architecture) {
@@ -123,8 +130,16 @@ public interface Template {
       List<Parsed> parsed = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
         if (i >= items.size()) {
-          parsed.add(failed(i + 1, "missing: the reply holds " + items.size() + " architecture"
-              + (items.size() == 1 ? "" : "s") + ", but " + count + " were asked for"));
+          parsed.add(
+              failed(
+                  i + 1,
+                  "missing: the reply holds "
+                      + items.size()
+                      + " architecture"
+                      + (items.size() == 1 ? "" : "s")
+                      + ", but "
+                      + count
+                      + " were asked for"));
           continue;
         }
         try {

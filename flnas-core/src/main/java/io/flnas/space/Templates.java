@@ -27,8 +27,8 @@ public final class Templates {
       case "torch":
         return pytorch();
       default:
-        throw new IllegalArgumentException("unknown template '" + name + "'; expected one of "
-            + NAMES);
+        throw new IllegalArgumentException(
+            "unknown template '" + name + "'; expected one of " + NAMES);
     }
   }
 }

@@ -24,7 +24,8 @@ class CostTest {
 
   @Test
   void reference_macs_match_published_figures_at_224() {
-    // torchvision reports 1.81 GMACs for ResNet-18 and 3.66 GMACs for ResNet-34, 0.30 for MobileNetV2.
+    // torchvision reports 1.81 GMACs for ResNet-18 and 3.66 GMACs for ResNet-34, 0.30 for
+    // MobileNetV2.
     assertThat(Cost.of(ReferenceArchitectures.resnet18(IMAGENET, 1000)).macs() / 1e9)
         .isBetween(1.80, 1.83);
     assertThat(Cost.of(ReferenceArchitectures.resnet34(IMAGENET, 1000)).macs() / 1e9)
@@ -37,16 +38,19 @@ class CostTest {
   void counts_each_layer_kind_by_hand() {
     // given conv 3->8 k3 with bias (8*3*9+8=224), batch norm (16), depthwise 8 k3 (72),
     // group norm (16), projection residual 8->16 (conv 16*8*9=1152 + bn 32 + proj 128 + bn 32)
-    Architecture a = Architecture.builder(Shape.image(3, 8, 8), 4)
-        .add(new Layer.Conv2d(8, 3, 1, 1, 1, true))
-        .add(Layer.Norm.of(NormKind.BATCH))
-        .add(new Layer.Conv2d(8, 3, 1, 1, 8, false))
-        .add(new Layer.Norm(NormKind.GROUP, 4))
-        .add(Layer.Residual.projection(List.of(new Layer.Conv2d(16, 3, 2, 1, 1, false),
-            Layer.Norm.of(NormKind.BATCH))))
-        .add(new Layer.GlobalAvgPool())
-        .add(new Layer.Linear(4, true))
-        .build();
+    Architecture a =
+        Architecture.builder(Shape.image(3, 8, 8), 4)
+            .add(new Layer.Conv2d(8, 3, 1, 1, 1, true))
+            .add(Layer.Norm.of(NormKind.BATCH))
+            .add(new Layer.Conv2d(8, 3, 1, 1, 8, false))
+            .add(new Layer.Norm(NormKind.GROUP, 4))
+            .add(
+                Layer.Residual.projection(
+                    List.of(
+                        new Layer.Conv2d(16, 3, 2, 1, 1, false), Layer.Norm.of(NormKind.BATCH))))
+            .add(new Layer.GlobalAvgPool())
+            .add(new Layer.Linear(4, true))
+            .build();
 
     Cost cost = Cost.of(a);
 
@@ -66,10 +70,13 @@ class CostTest {
 
   @Test
   void rejects_architecture_whose_spatial_size_falls_below_one() {
-    Architecture a = Architecture.builder(Shape.image(3, 4, 4), 2)
-        .add(new Layer.Conv2d(8, 3, 2, 0, 1, false))
-        .add(new Layer.Conv2d(8, 3, 2, 0, 1, false))
-        .add(new Layer.GlobalAvgPool()).add(new Layer.Linear(2, true)).build();
+    Architecture a =
+        Architecture.builder(Shape.image(3, 4, 4), 2)
+            .add(new Layer.Conv2d(8, 3, 2, 0, 1, false))
+            .add(new Layer.Conv2d(8, 3, 2, 0, 1, false))
+            .add(new Layer.GlobalAvgPool())
+            .add(new Layer.Linear(2, true))
+            .build();
 
     assertThatThrownBy(() -> Cost.of(a))
         .isInstanceOf(InvalidArchitectureException.class)

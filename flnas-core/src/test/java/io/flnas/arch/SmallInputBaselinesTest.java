@@ -51,18 +51,17 @@ class SmallInputBaselinesTest {
         .isEqualTo(ReferenceArchitectures.resnet18(IMAGENET, 1000));
     assertThat(ReferenceArchitectures.byName("mobilenet_v2", IMAGENET, 1000).name())
         .isEqualTo("mobilenet_v2");
-    assertThat(Cost.of(ReferenceArchitectures.byName("mobilenet_v1", IMAGENET, 1000))
-        .parameters()).isEqualTo(4_231_976L);
+    assertThat(Cost.of(ReferenceArchitectures.byName("mobilenet_v1", IMAGENET, 1000)).parameters())
+        .isEqualTo(4_231_976L);
     // torchvision's stride 32: 224 / 32 = 7
-    assertThat(lastStage(ReferenceArchitectures.byName("mobilenet_v2", IMAGENET, 1000))
-        .height()).isEqualTo(7);
+    assertThat(lastStage(ReferenceArchitectures.byName("mobilenet_v2", IMAGENET, 1000)).height())
+        .isEqualTo(7);
   }
 
   @Test
   void the_cifar_mobilenet_v2_at_32_px_reduces_exactly_the_stem_and_the_first_stride_2_stage() {
     // total stride 8 as in the common CIFAR MobileNetV2: 32 / 8 = 4
-    assertThat(lastStage(ReferenceArchitectures.mobileNetV2Small(CIFAR, 10)).height())
-        .isEqualTo(4);
+    assertThat(lastStage(ReferenceArchitectures.mobileNetV2Small(CIFAR, 10)).height()).isEqualTo(4);
     assertThat(ReferenceArchitectures.keptStrides(CIFAR)).isEqualTo(3);
     assertThat(ReferenceArchitectures.keptStrides(IMAGENET)).isEqualTo(5);
   }

@@ -13,17 +13,17 @@ import java.util.Random;
 /**
  * How often Table I's 95% intervals ({@link Bootstrap#intervals}) contain the true figure. A
  * population of 200,000 labelled predictions with the default synthetic dataset's make-up (8
- * classes; sex 58/42 and age bands 30/48/22 %, 3 % unknown each; a model right 72 % of the time,
- * 10 points less for women and 12 less for the old, a little more or less by class) has known
- * figures: {@link FairnessMetrics} on the whole population. Each draw takes a test split of the
- * default size (140: 10 % of the default run's 1,400 images) from it, computes the intervals and
- * counts which hold the truth. For comparison it prints, on the same splits, the coverage of the
- * percentile, Efron's bias-corrected (BC) and the basic bootstrap intervals of the plug-in
- * figures. Run with {@code ./mvnw -q -o -pl flnas-core test-compile exec:java
- * -Dexec.classpathScope=test -Dexec.mainClass=io.flnas.bench.CoverageBenchmark -Dexec.skip=false}
- * (arguments: draws, default 2000; resamples, default 1000; test size, default 140; the
- * penalty for women and for the old, default 0.10 and 0.12, e.g. {@code -Dexec.args="2000 1000
- * 140 0 0"} for a model with no true gap).
+ * classes; sex 58/42 and age bands 30/48/22 %, 3 % unknown each; a model right 72 % of the time, 10
+ * points less for women and 12 less for the old, a little more or less by class) has known figures:
+ * {@link FairnessMetrics} on the whole population. Each draw takes a test split of the default size
+ * (140: 10 % of the default run's 1,400 images) from it, computes the intervals and counts which
+ * hold the truth. For comparison it prints, on the same splits, the coverage of the percentile,
+ * Efron's bias-corrected (BC) and the basic bootstrap intervals of the plug-in figures. Run with
+ * {@code ./mvnw -q -o -pl flnas-core test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=io.flnas.bench.CoverageBenchmark -Dexec.skip=false} (arguments: draws, default
+ * 2000; resamples, default 1000; test size, default 140; the penalty for women and for the old,
+ * default 0.10 and 0.12, e.g. {@code -Dexec.args="2000 1000 140 0 0"} for a model with no true
+ * gap).
  */
 public final class CoverageBenchmark {
   private static final int CLASSES = 8;
@@ -45,13 +45,16 @@ public final class CoverageBenchmark {
     int[] sex = new int[POPULATION];
     int[] age = new int[POPULATION];
     for (int i = 0; i < POPULATION; i++) {
-      sex[i] = random.nextDouble() < 0.03 ? GroupColumn.UNKNOWN
-          : random.nextDouble() < 0.58 ? 0 : 1;
+      sex[i] =
+          random.nextDouble() < 0.03 ? GroupColumn.UNKNOWN : random.nextDouble() < 0.58 ? 0 : 1;
       double a = random.nextDouble();
       age[i] = random.nextDouble() < 0.03 ? GroupColumn.UNKNOWN : a < 0.3 ? 0 : a < 0.78 ? 1 : 2;
       labels[i] = random.nextInt(CLASSES);
-      double right = 0.72 + 0.03 * (labels[i] % 4 - 1.5) - (sex[i] == 1 ? femalePenalty : 0)
-          - (age[i] == 2 ? oldPenalty : 0);
+      double right =
+          0.72
+              + 0.03 * (labels[i] % 4 - 1.5)
+              - (sex[i] == 1 ? femalePenalty : 0)
+              - (age[i] == 2 ? oldPenalty : 0);
       if (random.nextDouble() < right) {
         predictions[i] = labels[i];
       } else {
@@ -59,8 +62,8 @@ public final class CoverageBenchmark {
         predictions[i] = wrong >= labels[i] ? wrong + 1 : wrong;
       }
     }
-    double[] truth = figures(FairnessMetrics.compute(CLASSES, labels, predictions,
-        columns(sex, age)));
+    double[] truth =
+        figures(FairnessMetrics.compute(CLASSES, labels, predictions, columns(sex, age)));
 
     int[] covered = new int[NAMES.size()];
     int[][] compared = new int[3][NAMES.size()];
@@ -83,8 +86,9 @@ public final class CoverageBenchmark {
       long seed = draw.nextLong();
       List<GroupColumn> groups = columns(s, g);
       double[] estimate = figures(FairnessMetrics.compute(CLASSES, l, p, groups));
-      List<Interval> intervals = List.copyOf(Bootstrap.intervals(CLASSES, l, p, groups,
-          resamples, seed).byFigure().values());
+      List<Interval> intervals =
+          List.copyOf(
+              Bootstrap.intervals(CLASSES, l, p, groups, resamples, seed).byFigure().values());
       double[][] resampled = resampledFigures(l, p, s, g, resamples, seed);
       for (int f = 0; f < NAMES.size(); f++) {
         Interval ci = intervals.get(f);
@@ -96,8 +100,11 @@ public final class CoverageBenchmark {
         compared[0][f] += percentile.contains(truth[f]) ? 1 : 0;
         compared[1][f] += bc.contains(truth[f]) ? 1 : 0;
         // basic ("reverse percentile"): [2 t - q_hi, 2 t - q_lo]
-        compared[2][f] += 2 * estimate[f] - percentile.upper() <= truth[f]
-            && truth[f] <= 2 * estimate[f] - percentile.lower() ? 1 : 0;
+        compared[2][f] +=
+            2 * estimate[f] - percentile.upper() <= truth[f]
+                    && truth[f] <= 2 * estimate[f] - percentile.lower()
+                ? 1
+                : 0;
       }
     }
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -123,13 +130,13 @@ public final class CoverageBenchmark {
       }
       System.out.println(other);
     }
-    System.out.printf("%s (n=%d, %d draws, %d resamples, %.0f s)%n", line, n, draws, resamples,
-        seconds);
+    System.out.printf(
+        "%s (n=%d, %d draws, %d resamples, %.0f s)%n", line, n, draws, resamples, seconds);
   }
 
   /** The plug-in figures of {@code resamples} resamples, drawn as {@link Bootstrap} draws them. */
-  private static double[][] resampledFigures(int[] l, int[] p, int[] s, int[] g, int resamples,
-      long seed) {
+  private static double[][] resampledFigures(
+      int[] l, int[] p, int[] s, int[] g, int resamples, long seed) {
     int n = l.length;
     double[][] figures = new double[NAMES.size()][resamples];
     Random random = new Random(seed);

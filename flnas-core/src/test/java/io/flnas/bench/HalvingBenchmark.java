@@ -23,8 +23,8 @@ import java.util.Locale;
 /**
  * How busy successive halving keeps its workers, asynchronous (ASHA) against synchronous: {@code
  * workers} in-process slots whose trials sleep {@value #MILLIS_PER_EPOCH} ms per epoch of their
- * rung, {@code trials} trials under {@code Halving.of(1, 3, 9)}, the random designer, accuracy
- * from the test suite's cheap evaluator scaled by {@code 1 - 2^-epochs}. Busy is the fraction of
+ * rung, {@code trials} trials under {@code Halving.of(1, 3, 9)}, the random designer, accuracy from
+ * the test suite's cheap evaluator scaled by {@code 1 - 2^-epochs}. Busy is the fraction of
  * worker-seconds spent training between the first start and the last end; each figure is the mean
  * over {@code seeds} searches (seeds 1..n), with the lowest in brackets. Run with
  *
@@ -48,10 +48,21 @@ public final class HalvingBenchmark {
     int seeds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     double[] async = busy(Halving.Mode.ASYNC, workers, trials, seeds);
     double[] sync = busy(Halving.Mode.SYNC, workers, trials, seeds);
-    System.out.printf(Locale.ROOT, "halving: async busy %.0f%% sync busy %.0f%% (%d workers, %d"
-        + " trials)  [lowest: async %.0f%%, sync %.0f%%; mean of %d seeds; %d ms per epoch;"
-        + " epochs in all: async %.0f, sync %.0f]%n", 100 * async[0], 100 * sync[0], workers,
-        trials, 100 * async[1], 100 * sync[1], seeds, MILLIS_PER_EPOCH, async[2], sync[2]);
+    System.out.printf(
+        Locale.ROOT,
+        "halving: async busy %.0f%% sync busy %.0f%% (%d workers, %d"
+            + " trials)  [lowest: async %.0f%%, sync %.0f%%; mean of %d seeds; %d ms per epoch;"
+            + " epochs in all: async %.0f, sync %.0f]%n",
+        100 * async[0],
+        100 * sync[0],
+        workers,
+        trials,
+        100 * async[1],
+        100 * sync[1],
+        seeds,
+        MILLIS_PER_EPOCH,
+        async[2],
+        sync[2]);
   }
 
   /** Mean busy fraction, lowest busy fraction, mean epochs trained. */
@@ -63,11 +74,17 @@ public final class HalvingBenchmark {
     for (int seed = 1; seed <= seeds; seed++) {
       Sleeper sleeper = new Sleeper();
       Path rungs = Files.createTempDirectory("flnas-halving-bench");
-      Search.builder(PROBLEM, sleeper).designer(Designers.random()).space(SearchSpaces.tiny())
+      Search.builder(PROBLEM, sleeper)
+          .designer(Designers.random())
+          .space(SearchSpaces.tiny())
           .target(DeploymentTargets.unconstrained())
-          .objective(Objectives.lexicographic(Metric.ACCURACY)).maxIterations(trials).seed(seed)
-          .parallelism(workers).halving(Halving.of(1, 3, 9).mode(mode).checkpoints(rungs))
-          .build().run();
+          .objective(Objectives.lexicographic(Metric.ACCURACY))
+          .maxIterations(trials)
+          .seed(seed)
+          .parallelism(workers)
+          .halving(Halving.of(1, 3, 9).mode(mode).checkpoints(rungs))
+          .build()
+          .run();
       double busy = sleeper.busy(workers);
       sum += busy;
       lowest = Math.min(lowest, busy);
@@ -104,8 +121,15 @@ public final class HalvingBenchmark {
       int total = rung.index() == 0 ? rung.epochs() : rung.epochs() + (rung.index() == 1 ? 1 : 3);
       Evaluation full = cheap.evaluate(architecture);
       double accuracy = full.accuracy() * (1 - Math.pow(0.5, total));
-      return new Evaluation(full.train(), new SplitMetrics(1 - accuracy, accuracy), full.test(),
-          rung.epochs(), 0, full.validationFairness(), full.testFairness(), full.hardware(),
+      return new Evaluation(
+          full.train(),
+          new SplitMetrics(1 - accuracy, accuracy),
+          full.test(),
+          rung.epochs(),
+          0,
+          full.validationFairness(),
+          full.testFairness(),
+          full.hardware(),
           java.util.Optional.empty());
     }
 

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class BootstrapReferenceTest {
   private static final List<String> ATTRIBUTES = List.of("sex", "age");
-  private static final Map<String, List<String>> GROUPS = Map.of(
-      "sex", List.of("male", "female"), "age", List.of("young", "middle", "old"));
+  private static final Map<String, List<String>> GROUPS =
+      Map.of("sex", List.of("male", "female"), "age", List.of("young", "middle", "old"));
 
   @Test
   void intervals_agree_with_scipy_within_the_resampling_tolerance() throws IOException {
@@ -31,35 +31,41 @@ class BootstrapReferenceTest {
     int[] predictions = ints(fixture.get("predictions"));
     List<GroupColumn> groups = new ArrayList<>();
     for (String attribute : ATTRIBUTES) {
-      groups.add(new GroupColumn(attribute, GROUPS.get(attribute),
-          ints(fixture.get("groups").get(attribute))));
+      groups.add(
+          new GroupColumn(
+              attribute, GROUPS.get(attribute), ints(fixture.get("groups").get(attribute))));
     }
     int classes = fixture.get("classes").asInt();
 
     FairnessReport report = FairnessMetrics.compute(classes, labels, predictions, groups);
-    FairnessIntervals intervals = Bootstrap.intervals(classes, labels, predictions, groups,
-        fixture.get("resamples").asInt(), 17);
+    FairnessIntervals intervals =
+        Bootstrap.intervals(
+            classes, labels, predictions, groups, fixture.get("resamples").asInt(), 17);
 
-    List<Double> figures = List.of(report.accuracy(), report.unfairness(), report.eodd(),
-        report.eopp1(), report.eopp2());
+    List<Double> figures =
+        List.of(
+            report.accuracy(), report.unfairness(), report.eodd(), report.eopp1(), report.eopp2());
     for (int f = 0; f < FairnessIntervals.FIGURES.size(); f++) {
       String name = FairnessIntervals.FIGURES.get(f);
-      assertThat(figures.get(f)).as(name)
+      assertThat(figures.get(f))
+          .as(name)
           .isCloseTo(fixture.get("figures").get(name).asDouble(), within(1e-12));
       Interval mine = intervals.byFigure().get(name);
       JsonNode reference = fixture.get("intervals").get(name);
       JsonNode tolerance = fixture.get("tolerance").get(name);
-      assertThat(mine.lower()).as(name + " lower bound")
+      assertThat(mine.lower())
+          .as(name + " lower bound")
           .isCloseTo(reference.get(0).asDouble(), within(tolerance.get(0).asDouble() + 1e-9));
-      assertThat(mine.upper()).as(name + " upper bound")
+      assertThat(mine.upper())
+          .as(name + " upper bound")
           .isCloseTo(reference.get(1).asDouble(), within(tolerance.get(1).asDouble() + 1e-9));
       assertThat(mine.contains(figures.get(f))).as(name + " holds its figure").isTrue();
     }
   }
 
   private static JsonNode fixture() throws IOException {
-    try (InputStream in = BootstrapReferenceTest.class.getResourceAsStream(
-        "bootstrap_reference.json")) {
+    try (InputStream in =
+        BootstrapReferenceTest.class.getResourceAsStream("bootstrap_reference.json")) {
       assertThat(in).as("bootstrap_reference.json on the test classpath").isNotNull();
       return new ObjectMapper().readTree(in);
     }

@@ -8,10 +8,14 @@ import org.junit.jupiter.api.Test;
 
 class BootstrapTest {
   private static final int[] LABELS = {0, 1, 0, 1, 0, 1, 0, 1, 0, 1};
+
   /** Right on the first five samples, wrong on the last five. */
   private static final int[] HALF = {0, 1, 0, 1, 0, 0, 1, 0, 1, 0};
-  private static final List<GroupColumn> SEX = List.of(new GroupColumn("sex",
-      List.of("male", "female"), new int[] {0, 1, 0, 1, 0, 1, 0, 1, 0, 1}));
+
+  private static final List<GroupColumn> SEX =
+      List.of(
+          new GroupColumn(
+              "sex", List.of("male", "female"), new int[] {0, 1, 0, 1, 0, 1, 0, 1, 0, 1}));
 
   @Test
   void percentile_interpolates_between_order_statistics_as_computed_by_hand() {
@@ -77,10 +81,8 @@ class BootstrapTest {
     assertThat(bc.upper()).isCloseTo(48.98, within(1e-2));
     // a centred estimate gives the plain percentile interval
     Interval centred = Bootstrap.biasCorrected(values, 50.5, 0.90);
-    assertThat(centred.lower()).isCloseTo(Bootstrap.percentile(values, 0.90).lower(),
-        within(1e-9));
-    assertThat(centred.upper()).isCloseTo(Bootstrap.percentile(values, 0.90).upper(),
-        within(1e-9));
+    assertThat(centred.lower()).isCloseTo(Bootstrap.percentile(values, 0.90).lower(), within(1e-9));
+    assertThat(centred.upper()).isCloseTo(Bootstrap.percentile(values, 0.90).upper(), within(1e-9));
   }
 
   @Test

@@ -10,12 +10,19 @@ import org.junit.jupiter.api.Test;
 
 class EvaluationJsonTest {
   private static Evaluation evaluation() {
-    FairnessReport fairness = new FairnessReport(10, 0.8,
-        List.of(new GroupAccuracy("sex", "female", 4, 0.75)), 0.05, 0.1, 0.2, 0.3);
-    return new Evaluation(new SplitMetrics(0.5, 0.9), new SplitMetrics(0.6, 0.8),
-        new SplitMetrics(0.7, 0.8), 3, 1.5, fairness, fairness,
-        new HardwareReport(1000, 2000, 1.5, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-            "test"), Optional.empty());
+    FairnessReport fairness =
+        new FairnessReport(
+            10, 0.8, List.of(new GroupAccuracy("sex", "female", 4, 0.75)), 0.05, 0.1, 0.2, 0.3);
+    return new Evaluation(
+        new SplitMetrics(0.5, 0.9),
+        new SplitMetrics(0.6, 0.8),
+        new SplitMetrics(0.7, 0.8),
+        3,
+        1.5,
+        fairness,
+        fairness,
+        new HardwareReport(1000, 2000, 1.5, Double.NaN, Double.NaN, Double.NaN, Double.NaN, "test"),
+        Optional.empty());
   }
 
   @Test
@@ -45,6 +52,7 @@ class EvaluationJsonTest {
   @Test
   void rejects_an_extra_value_without_a_usable_name() {
     assertThatThrownBy(() -> evaluation().withExtra("energy (mJ)", 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'energy (mJ)'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'energy (mJ)'");
   }
 }

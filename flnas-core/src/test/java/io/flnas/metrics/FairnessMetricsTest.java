@@ -21,13 +21,14 @@ class FairnessMetricsTest {
     int[] preds = {1, 0, 0, 1, 1, 0, 0, 1, 1};
     int[] sex = {0, 0, 0, 0, 1, 1, 1, 1, U};
 
-    FairnessReport report = FairnessMetrics.compute(2, labels, preds,
-        List.of(new GroupColumn("sex", SEX, sex)));
+    FairnessReport report =
+        FairnessMetrics.compute(2, labels, preds, List.of(new GroupColumn("sex", SEX, sex)));
 
     assertThat(report.samples()).isEqualTo(9);
     assertThat(report.accuracy()).isCloseTo(5.0 / 9, within(1e-12));
-    assertThat(report.groups()).containsExactly(
-        new GroupAccuracy("sex", "male", 4, 0.5), new GroupAccuracy("sex", "female", 4, 0.75));
+    assertThat(report.groups())
+        .containsExactly(
+            new GroupAccuracy("sex", "male", 4, 0.5), new GroupAccuracy("sex", "female", 4, 0.75));
     assertThat(report.unfairness()).isCloseTo(0.125, within(1e-12));
     assertThat(report.eopp1()).isCloseTo(0.5, within(1e-12));
     assertThat(report.eopp2()).isCloseTo(1.0 / 6, within(1e-12));
@@ -42,8 +43,8 @@ class FairnessMetricsTest {
     int[] preds = {0, 1, 1, 0, 1, 1};
     int[] age = {0, 0, 0, 1, 1, 1};
 
-    FairnessReport report = FairnessMetrics.compute(3, labels, preds,
-        List.of(new GroupColumn("age", AGE, age)));
+    FairnessReport report =
+        FairnessMetrics.compute(3, labels, preds, List.of(new GroupColumn("age", AGE, age)));
 
     assertThat(report.groups()).extracting(GroupAccuracy::group).containsExactly("young", "middle");
     assertThat(report.unfairness()).isCloseTo(0, within(1e-12));
@@ -61,8 +62,12 @@ class FairnessMetricsTest {
     int[] sex = {0, 0, 0, 0, 1, 1, 1, 1};
     int[] age = {0, 0, 0, 0, 0, 0, 0, 0}; // one non-empty group: no pair, gap to overall only
 
-    FairnessReport report = FairnessMetrics.compute(2, labels, preds, List.of(
-        new GroupColumn("sex", SEX, sex), new GroupColumn("age", AGE, age)));
+    FairnessReport report =
+        FairnessMetrics.compute(
+            2,
+            labels,
+            preds,
+            List.of(new GroupColumn("sex", SEX, sex), new GroupColumn("age", AGE, age)));
 
     // overall 5/8; groups male .5, female .75, young 5/8 -> mean gap (1/8 + 1/8 + 0) / 3
     assertThat(report.unfairness()).isCloseTo(1.0 / 12, within(1e-12));
@@ -75,8 +80,12 @@ class FairnessMetricsTest {
     int[] sex = {0, 1, 0, 1, 0, 1, 0, 1};
     int[] age = {0, 1, 2, 0, 1, 2, U, U};
 
-    FairnessReport report = FairnessMetrics.compute(4, labels, labels.clone(), List.of(
-        new GroupColumn("sex", SEX, sex), new GroupColumn("age", AGE, age)));
+    FairnessReport report =
+        FairnessMetrics.compute(
+            4,
+            labels,
+            labels.clone(),
+            List.of(new GroupColumn("sex", SEX, sex), new GroupColumn("age", AGE, age)));
 
     assertThat(report.accuracy()).isEqualTo(1.0);
     assertThat(report.unfairness()).isZero();
@@ -92,8 +101,8 @@ class FairnessMetricsTest {
     int[] preds = {0, 1, 1, 0};
     int[] sex = {0, 0, 1, 1};
 
-    FairnessReport report = FairnessMetrics.compute(2, labels, preds,
-        List.of(new GroupColumn("sex", SEX, sex)));
+    FairnessReport report =
+        FairnessMetrics.compute(2, labels, preds, List.of(new GroupColumn("sex", SEX, sex)));
 
     assertThat(report.eopp1()).isZero();
     assertThat(report.eopp2()).isZero();
@@ -102,22 +111,41 @@ class FairnessMetricsTest {
 
   @Test
   void rejects_a_prediction_outside_the_classes_naming_the_sample() {
-    assertThatThrownBy(() -> FairnessMetrics.compute(2, new int[] {0, 1}, new int[] {0, 5},
-        List.of())).hasMessageContaining("sample 1").hasMessageContaining("5");
+    assertThatThrownBy(
+            () -> FairnessMetrics.compute(2, new int[] {0, 1}, new int[] {0, 5}, List.of()))
+        .hasMessageContaining("sample 1")
+        .hasMessageContaining("5");
   }
 
   @Test
   void evaluation_json_round_trips_and_paragraph_carries_every_figure() {
-    FairnessReport fairness = FairnessMetrics.compute(2, new int[] {1, 0, 1, 0},
-        new int[] {1, 0, 0, 0}, List.of(new GroupColumn("sex", SEX,
-            new int[] {0, 0, 1, 1})));
-    FairnessIntervals intervals = Bootstrap.intervals(2, new int[] {1, 0, 1, 0},
-        new int[] {1, 0, 0, 0}, List.of(new GroupColumn("sex", SEX,
-            new int[] {0, 0, 1, 1})), 200, 3);
-    Evaluation evaluation = new Evaluation(new SplitMetrics(0.3, 0.9), new SplitMetrics(0.4, 0.75),
-        new SplitMetrics(0.5, 0.7), 7, 12.5, fairness, fairness,
-        new HardwareReport(1234, 5678, 1.5, 0.42, 900, 3.25, 2804.5, "cpu"),
-        java.util.Optional.empty(), List.of(1, 0, 0, 0), java.util.Optional.of(intervals));
+    FairnessReport fairness =
+        FairnessMetrics.compute(
+            2,
+            new int[] {1, 0, 1, 0},
+            new int[] {1, 0, 0, 0},
+            List.of(new GroupColumn("sex", SEX, new int[] {0, 0, 1, 1})));
+    FairnessIntervals intervals =
+        Bootstrap.intervals(
+            2,
+            new int[] {1, 0, 1, 0},
+            new int[] {1, 0, 0, 0},
+            List.of(new GroupColumn("sex", SEX, new int[] {0, 0, 1, 1})),
+            200,
+            3);
+    Evaluation evaluation =
+        new Evaluation(
+            new SplitMetrics(0.3, 0.9),
+            new SplitMetrics(0.4, 0.75),
+            new SplitMetrics(0.5, 0.7),
+            7,
+            12.5,
+            fairness,
+            fairness,
+            new HardwareReport(1234, 5678, 1.5, 0.42, 900, 3.25, 2804.5, "cpu"),
+            java.util.Optional.empty(),
+            List.of(1, 0, 0, 0),
+            java.util.Optional.of(intervals));
 
     Evaluation back = EvaluationJson.read(EvaluationJson.write(evaluation));
 
@@ -126,12 +154,23 @@ class FairnessMetricsTest {
     assertThat(back.testIntervals()).contains(intervals);
     assertThat(back.hardware().processPeakMb()).isEqualTo(2804.5);
     assertThat(evaluation.metricsParagraph())
-        .contains("validation loss 0.4000", "accuracy 75.00%", "unfairness 0.2500", "EODD",
-            "EOPP1", "EOPP2", "sex=male 100.0% (n=2)", "sex=female 50.0% (n=2)",
-            "latency 0.42 ms", "throughput 900", "1,234 parameters",
-            "model memory 3.3 MB (measured", "On the test split (plug-in figures",
-            String.format("EODD %.4f [%.3f, %.3f]", fairness.eodd(), intervals.eodd().lower(),
-                intervals.eodd().upper()))
+        .contains(
+            "validation loss 0.4000",
+            "accuracy 75.00%",
+            "unfairness 0.2500",
+            "EODD",
+            "EOPP1",
+            "EOPP2",
+            "sex=male 100.0% (n=2)",
+            "sex=female 50.0% (n=2)",
+            "latency 0.42 ms",
+            "throughput 900",
+            "1,234 parameters",
+            "model memory 3.3 MB (measured",
+            "On the test split (plug-in figures",
+            String.format(
+                "EODD %.4f [%.3f, %.3f]",
+                fairness.eodd(), intervals.eodd().lower(), intervals.eodd().upper()))
         .doesNotContain("2804");
   }
 }

@@ -21,18 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
  * A figure added to {@link HardwareReport} and {@link Evaluation} does not break a researcher's
  * evaluator written as docs/library.md shows. The test copies both records' sources, adds a
  * component to each (the way a maintainer would: at the end, with every call of the canonical
- * constructor inside the record passing a default), and compiles the documented example against
- * the copies; an evaluator that calls a canonical constructor, as last round's README showed, no
- * longer compiles against them, which shows the test can fail.
+ * constructor inside the record passing a default), and compiles the documented example against the
+ * copies; an evaluator that calls a canonical constructor, as last round's README showed, no longer
+ * compiles against them, which shows the test can fail.
  */
 class GrowingApiTest {
   private static final Path SOURCES = Path.of("src/main/java/io/flnas/metrics");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** The example of docs/library.md (and UserEvaluatorApiTest), as a user's own file. */
-  private static final String DOCUMENTED = """
+  private static final String DOCUMENTED =
+      """
       package user;
 
       import io.flnas.arch.Cost;
@@ -54,7 +54,8 @@ class GrowingApiTest {
       """;
 
   /** What last round's README showed: the canonical constructors. */
-  private static final String CANONICAL = """
+  private static final String CANONICAL =
+      """
       package user;
 
       import io.flnas.metrics.HardwareReport;
@@ -71,12 +72,24 @@ class GrowingApiTest {
       throws IOException {
     Path grown = dir.resolve("grown/io/flnas/metrics");
     Files.createDirectories(grown);
-    Files.writeString(grown.resolve("HardwareReport.java"), addComponent(
-        Files.readString(SOURCES.resolve("HardwareReport.java")), "HardwareReport", 8,
-        "String device", "double energyMj", "Double.NaN"));
-    Files.writeString(grown.resolve("Evaluation.java"), addComponent(
-        Files.readString(SOURCES.resolve("Evaluation.java")), "Evaluation", 12,
-        "Map<String, Double> extras", "double carbonGrams", "Double.NaN"));
+    Files.writeString(
+        grown.resolve("HardwareReport.java"),
+        addComponent(
+            Files.readString(SOURCES.resolve("HardwareReport.java")),
+            "HardwareReport",
+            8,
+            "String device",
+            "double energyMj",
+            "Double.NaN"));
+    Files.writeString(
+        grown.resolve("Evaluation.java"),
+        addComponent(
+            Files.readString(SOURCES.resolve("Evaluation.java")),
+            "Evaluation",
+            12,
+            "Map<String, Double> extras",
+            "double carbonGrams",
+            "Double.NaN"));
     assertThat(Files.readString(grown.resolve("HardwareReport.java")))
         .contains("String device, double energyMj)");
 
@@ -88,12 +101,12 @@ class GrowingApiTest {
   }
 
   /**
-   * The record's source with one more component after {@code last}, and every call of its
-   * canonical constructor ({@code new Name(...)} or {@code this(...)} with {@code arity}
-   * arguments) passing {@code fill} for it.
+   * The record's source with one more component after {@code last}, and every call of its canonical
+   * constructor ({@code new Name(...)} or {@code this(...)} with {@code arity} arguments) passing
+   * {@code fill} for it.
    */
-  static String addComponent(String source, String name, int arity, String last,
-      String component, String fill) {
+  static String addComponent(
+      String source, String name, int arity, String last, String component, String fill) {
     int header = source.indexOf("public record " + name + "(");
     int end = source.indexOf(last, header) + last.length();
     String text = source.substring(0, end) + ", " + component + source.substring(end);
@@ -142,9 +155,15 @@ class GrowingApiTest {
     Path src = dir.resolve("user-" + className + (grown == null ? "-as-is" : ""));
     Files.createDirectories(src.resolve("user"));
     Path file = Files.writeString(src.resolve("user/" + className + ".java"), source);
-    List<String> args = new ArrayList<>(List.of("-d", dir.resolve("out-" + className
-        + (grown == null ? "-as-is" : "")).toString(), "-cp",
-        System.getProperty("java.class.path"), "-proc:none", file.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-d",
+                dir.resolve("out-" + className + (grown == null ? "-as-is" : "")).toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-proc:none",
+                file.toString()));
     if (grown != null) {
       try (var files = Files.list(grown)) {
         files.map(Path::toString).forEach(args::add);
@@ -152,9 +171,16 @@ class GrowingApiTest {
     }
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     StringWriter errors = new StringWriter();
-    var task = javac.getTask(errors, null, null, args.subList(0, 5), null,
-        javac.getStandardFileManager(null, Locale.ROOT, null).getJavaFileObjectsFromStrings(
-            args.subList(5, args.size())));
+    var task =
+        javac.getTask(
+            errors,
+            null,
+            null,
+            args.subList(0, 5),
+            null,
+            javac
+                .getStandardFileManager(null, Locale.ROOT, null)
+                .getJavaFileObjectsFromStrings(args.subList(5, args.size())));
     boolean ok = task.call();
     return ok ? "" : errors.toString().replace(File.separatorChar, '/');
   }

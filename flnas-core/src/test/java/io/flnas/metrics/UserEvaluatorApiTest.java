@@ -19,14 +19,26 @@ import org.junit.jupiter.api.Test;
 class UserEvaluatorApiTest {
   @Test
   void an_evaluator_of_your_own_builds_its_values_with_factories() {
-    FairnessReport fairness = FairnessMetrics.compute(2, new int[] {0, 1, 1, 0},
-        new int[] {0, 1, 0, 0}, List.of(new GroupColumn("sex", List.of("female", "male"),
-            new int[] {0, 0, 1, 1})));
+    FairnessReport fairness =
+        FairnessMetrics.compute(
+            2,
+            new int[] {0, 1, 1, 0},
+            new int[] {0, 1, 0, 0},
+            List.of(new GroupColumn("sex", List.of("female", "male"), new int[] {0, 0, 1, 1})));
     // docs/library.md: an evaluator of your own
-    Evaluator mine = architecture -> Evaluation.of(new SplitMetrics(0.9, 0.75), fairness,
-            HardwareReport.analytic(Cost.of(architecture)).withLatencyMs(0.8)
-                .withDevice("jetson-nano"))
-        .toBuilder().epochs(5).trainingSeconds(12.5).extra("energy_mj", 40.0).build();
+    Evaluator mine =
+        architecture ->
+            Evaluation.of(
+                    new SplitMetrics(0.9, 0.75),
+                    fairness,
+                    HardwareReport.analytic(Cost.of(architecture))
+                        .withLatencyMs(0.8)
+                        .withDevice("jetson-nano"))
+                .toBuilder()
+                .epochs(5)
+                .trainingSeconds(12.5)
+                .extra("energy_mj", 40.0)
+                .build();
     // end of the snippet
     Architecture cnn = ReferenceArchitectures.smallCnn(Shape.image(3, 8, 8), 2);
 
@@ -49,8 +61,10 @@ class UserEvaluatorApiTest {
 
   @Test
   void a_target_of_your_own_is_named_then_narrowed() {
-    io.flnas.space.DeploymentTarget nano = io.flnas.space.DeploymentTarget.named("jetson-nano",
-        "NVIDIA Jetson Nano, 4 GB").withMaxParameters(2_000_000).withMaxLatencyMs(5);
+    io.flnas.space.DeploymentTarget nano =
+        io.flnas.space.DeploymentTarget.named("jetson-nano", "NVIDIA Jetson Nano, 4 GB")
+            .withMaxParameters(2_000_000)
+            .withMaxLatencyMs(5);
 
     assertThat(nano.maxParameters()).isEqualTo(2_000_000);
     assertThat(nano.maxLatencyMs()).isEqualTo(5);

@@ -26,21 +26,25 @@ import org.junit.jupiter.api.io.TempDir;
 class AsyncHalvingTest {
   private static final Problem PROBLEM = new Problem("toy", Shape.image(3, 16, 16), 4);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Search.Builder search(HalvingTest.Learner learner, int trials, int parallelism) {
-    return Search.builder(PROBLEM, learner).designer(Designers.random())
-        .space(SearchSpaces.tiny()).target(DeploymentTargets.unconstrained())
-        .objective(Objectives.lexicographic(Metric.ACCURACY)).maxIterations(trials).seed(5)
-        .parallelism(parallelism).halving(Halving.of(1, 3, 9).checkpoints(dir.resolve("rungs")));
+    return Search.builder(PROBLEM, learner)
+        .designer(Designers.random())
+        .space(SearchSpaces.tiny())
+        .target(DeploymentTargets.unconstrained())
+        .objective(Objectives.lexicographic(Metric.ACCURACY))
+        .maxIterations(trials)
+        .seed(5)
+        .parallelism(parallelism)
+        .halving(Halving.of(1, 3, 9).checkpoints(dir.resolve("rungs")));
   }
 
   /**
    * One trial in flight, so the order is the schedule's: replays the calls and checks each one
    * against ASHA's rule. A rung starts only for a trial in the top third of those that ended the
-   * rung below so far (at least the best one once nothing is left to design), highest rung first;
-   * a new trial is designed only when nothing qualifies.
+   * rung below so far (at least the best one once nothing is left to design), highest rung first; a
+   * new trial is designed only when nothing qualifies.
    */
   @Test
   void a_free_slot_promotes_a_trial_in_the_top_third_of_its_rung_before_designing() {
@@ -57,12 +61,12 @@ class AsyncHalvingTest {
       int rung = Integer.parseInt(key.substring(key.indexOf('@') + 1));
       List<String> qualified = qualified(learner, ended, promoted, designed >= 27);
       if (rung == 0) {
-        assertThat(qualified).as("designing trial %s while %s qualify", trial, qualified)
-            .isEmpty();
+        assertThat(qualified).as("designing trial %s while %s qualify", trial, qualified).isEmpty();
         designed++;
       } else {
         assertThat(qualified).as("rung %s of trial %s", rung, trial).isNotEmpty();
-        assertThat(qualified.get(0)).as("the highest rung's best qualifying trial goes first")
+        assertThat(qualified.get(0))
+            .as("the highest rung's best qualifying trial goes first")
             .isEqualTo(trial + "@" + (rung - 1));
         promoted.add(trial + "@" + (rung - 1));
       }
@@ -76,13 +80,14 @@ class AsyncHalvingTest {
   }
 
   /** What ASHA may promote now, highest rung first, best first within a rung. */
-  private static List<String> qualified(HalvingTest.Learner learner, List<List<String>> ended,
-      Set<String> promoted, boolean last) {
+  private static List<String> qualified(
+      HalvingTest.Learner learner, List<List<String>> ended, Set<String> promoted, boolean last) {
     List<String> answer = new ArrayList<>();
     for (int r = 1; r >= 0; r--) {
       List<String> rung = new ArrayList<>(ended.get(r));
-      rung.sort(Comparator.comparingDouble((String k) -> -learner.accuracies.get(k))
-          .thenComparingInt(k -> Integer.parseInt(k.substring(0, k.indexOf('@')))));
+      rung.sort(
+          Comparator.comparingDouble((String k) -> -learner.accuracies.get(k))
+              .thenComparingInt(k -> Integer.parseInt(k.substring(0, k.indexOf('@')))));
       int quota = last ? Math.max(rung.isEmpty() ? 0 : 1, rung.size() / 3) : rung.size() / 3;
       rung.stream().limit(quota).filter(k -> !promoted.contains(k)).forEach(answer::add);
       if (!answer.isEmpty() && !last) {
@@ -124,20 +129,29 @@ class AsyncHalvingTest {
     assertThat(calls.stream().filter(c -> c.contains("@0 from 0")).count()).isEqualTo(18);
     assertThat(indexOf(calls, "@1 ")).isLessThan(lastIndexOf(calls, "@0 "));
     assertThat(calls).filteredOn(c -> c.contains("@1 ")).allMatch(c -> c.endsWith("from 1"));
-    assertThat(calls).filteredOn(c -> c.contains("@2 ")).isNotEmpty()
+    assertThat(calls)
+        .filteredOn(c -> c.contains("@2 "))
+        .isNotEmpty()
         .allMatch(c -> c.endsWith("from 3"));
     assertThat(result.history()).hasSize(18).allSatisfy(t -> assertThat(t.completed()).isTrue());
     // Each figure says how long it trained: 1, 3 or 9 epochs in all.
-    assertThat(result.history()).allSatisfy(t -> assertThat(t.result().epochs())
-        .isEqualTo(learner.totalEpochs.get(t.iteration())));
+    assertThat(result.history())
+        .allSatisfy(
+            t -> assertThat(t.result().epochs()).isEqualTo(learner.totalEpochs.get(t.iteration())));
     assertThat(result.best().orElseThrow().result().epochs()).isEqualTo(9);
   }
 
   @Test
   void a_resumed_asynchronous_search_ends_as_an_uninterrupted_one() {
-    List<String> expected = search(new HalvingTest.Learner(), 12, 1)
-        .halving(Halving.of(1, 3, 9).checkpoints(dir.resolve("other"))).build().run().history()
-        .stream().map(Trial::summary).toList();
+    List<String> expected =
+        search(new HalvingTest.Learner(), 12, 1)
+            .halving(Halving.of(1, 3, 9).checkpoints(dir.resolve("other")))
+            .build()
+            .run()
+            .history()
+            .stream()
+            .map(Trial::summary)
+            .toList();
 
     Path journal = dir.resolve("journal.jsonl");
     HalvingTest.Learner dying = new HalvingTest.Learner();
@@ -146,8 +160,10 @@ class AsyncHalvingTest {
         .isInstanceOf(OutOfMemoryError.class);
 
     HalvingTest.Learner resumed = new HalvingTest.Learner();
-    List<String> history = search(resumed, 12, 1).journal(journal).build().run().history()
-        .stream().map(Trial::summary).toList();
+    List<String> history =
+        search(resumed, 12, 1).journal(journal).build().run().history().stream()
+            .map(Trial::summary)
+            .toList();
 
     assertThat(resumed.calls.get(0)).contains("@2 from 3");
     assertThat(history).isEqualTo(expected);
@@ -156,17 +172,23 @@ class AsyncHalvingTest {
   @Test
   void a_pareto_objective_promotes_by_front_then_crowding() {
     HalvingTest.Learner learner = new HalvingTest.Learner();
-    SearchResult result = search(learner, 9, 1).halving(Halving.of(1, 3, 9).synchronous()
-            .checkpoints(dir.resolve("p")))
-        .objective(Objectives.pareto(Metric.ACCURACY, Metric.UNFAIRNESS)).build().run();
+    SearchResult result =
+        search(learner, 9, 1)
+            .halving(Halving.of(1, 3, 9).synchronous().checkpoints(dir.resolve("p")))
+            .objective(Objectives.pareto(Metric.ACCURACY, Metric.UNFAIRNESS))
+            .build()
+            .run();
 
-    List<Integer> rungOne = learner.calls.stream().filter(c -> c.contains("@1 "))
-        .map(c -> Integer.parseInt(c.substring(0, c.indexOf('@')))).sorted().toList();
+    List<Integer> rungOne =
+        learner.calls.stream()
+            .filter(c -> c.contains("@1 "))
+            .map(c -> Integer.parseInt(c.substring(0, c.indexOf('@'))))
+            .sorted()
+            .toList();
     // At rung 0 every trial had trained one epoch: rank those evaluations as the rung did.
-    List<Trial> atRungZero = result.history().stream().map(t -> t.withEvaluation(
-        t.result().withEpochs(1))).toList();
-    List<Trial> firstFront = Objectives.paretoFront(atRungZero, Metric.ACCURACY,
-        Metric.UNFAIRNESS);
+    List<Trial> atRungZero =
+        result.history().stream().map(t -> t.withEvaluation(t.result().withEpochs(1))).toList();
+    List<Trial> firstFront = Objectives.paretoFront(atRungZero, Metric.ACCURACY, Metric.UNFAIRNESS);
     assertThat(rungOne).hasSize(3);
     assertThat(firstFront).isNotEmpty();
     assertThat(rungOne).containsAnyElementsOf(firstFront.stream().map(Trial::iteration).toList());
@@ -177,13 +199,17 @@ class AsyncHalvingTest {
     HalvingTest.Learner learner = new HalvingTest.Learner();
     AtomicInteger designed = new AtomicInteger();
     Path journal = dir.resolve("lazy.jsonl");
-    Search search = search(learner, 3, 2).journal(journal)
-        .listener(new SearchListener() {
-          @Override
-          public void trialStarted(int iteration) {
-            designed.incrementAndGet();
-          }
-        }).build();
+    Search search =
+        search(learner, 3, 2)
+            .journal(journal)
+            .listener(
+                new SearchListener() {
+                  @Override
+                  public void trialStarted(int iteration) {
+                    designed.incrementAndGet();
+                  }
+                })
+            .build();
 
     try (Stream<Trial> trials = search.stream()) {
       assertThat(learner.calls).isEmpty();

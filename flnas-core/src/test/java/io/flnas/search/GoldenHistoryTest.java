@@ -1,10 +1,10 @@
 package io.flnas.search;
 
-import io.flnas.search.design.Designer;
-import io.flnas.search.design.Designers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flnas.arch.Shape;
+import io.flnas.search.design.Designer;
+import io.flnas.search.design.Designers;
 import io.flnas.space.DeploymentTargets;
 import io.flnas.space.SearchSpaces;
 import io.flnas.testing.CheapEvaluator;
@@ -27,15 +27,29 @@ class GoldenHistoryTest {
   private static final Problem PROBLEM = new Problem("toy skin lesions", Shape.image(3, 16, 16), 4);
 
   static Search.Builder builder(Designer designer, long seed) {
-    return Search.builder(PROBLEM, new CheapEvaluator()).designer(designer)
-        .space(SearchSpaces.tiny()).target(DeploymentTargets.a10()).maxIterations(30).seed(seed);
+    return Search.builder(PROBLEM, new CheapEvaluator())
+        .designer(designer)
+        .space(SearchSpaces.tiny())
+        .target(DeploymentTargets.a10())
+        .maxIterations(30)
+        .seed(seed);
   }
 
   static List<String> lines(SearchResult result) {
-    return result.history().stream().map(t -> t.iteration() + " " + t.status() + " "
-            + t.hash().orElse("-") + " " + t.duplicateOf() + " "
-            + t.evaluation().map(e -> String.format("%.6f %.6f", e.accuracy(), e.unfairness()))
-                .orElse("-"))
+    return result.history().stream()
+        .map(
+            t ->
+                t.iteration()
+                    + " "
+                    + t.status()
+                    + " "
+                    + t.hash().orElse("-")
+                    + " "
+                    + t.duplicateOf()
+                    + " "
+                    + t.evaluation()
+                        .map(e -> String.format("%.6f %.6f", e.accuracy(), e.unfairness()))
+                        .orElse("-"))
         .collect(Collectors.toList());
   }
 
@@ -45,9 +59,18 @@ class GoldenHistoryTest {
     check("random-seed9", lines(builder(Designers.random(), 9).build().run()));
     // explicitly one in flight, on an executor the caller owns
     try (TrialExecutor one = TrialExecutors.inProcess(new CheapEvaluator(), 1)) {
-      check("evolution-seed5", lines(Search.builder(PROBLEM, one).designer(Designers.evolution(4, 2))
-          .space(SearchSpaces.tiny()).target(DeploymentTargets.a10()).maxIterations(30).seed(5)
-          .parallelism(1).build().run()));
+      check(
+          "evolution-seed5",
+          lines(
+              Search.builder(PROBLEM, one)
+                  .designer(Designers.evolution(4, 2))
+                  .space(SearchSpaces.tiny())
+                  .target(DeploymentTargets.a10())
+                  .maxIterations(30)
+                  .seed(5)
+                  .parallelism(1)
+                  .build()
+                  .run()));
     }
   }
 
@@ -58,8 +81,8 @@ class GoldenHistoryTest {
     }
     try (InputStream in = GoldenHistoryTest.class.getResourceAsStream("/golden/" + name + ".txt")) {
       assertThat(in).as("golden file " + name).isNotNull();
-      List<String> expected = List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8)
-          .split("\n"));
+      List<String> expected =
+          List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
       assertThat(actual).isEqualTo(expected);
     }
   }

@@ -1,13 +1,13 @@
 package io.flnas.search;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flnas.arch.Shape;
 import io.flnas.search.design.Designers;
 import io.flnas.search.design.Islands;
 import io.flnas.search.rank.Metric;
 import io.flnas.search.rank.Objective;
 import io.flnas.search.rank.Objectives;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.flnas.arch.Shape;
 import io.flnas.space.DeploymentTarget;
 import io.flnas.space.DeploymentTargets;
 import io.flnas.space.SearchSpaces;
@@ -31,9 +31,17 @@ class IslandsTest {
   @BeforeAll
   void search() {
     Problem problem = new Problem("toy lesions", Shape.image(3, 16, 16), 4);
-    history = Search.builder(problem, new CheapEvaluator()).designer(Designers.random())
-        .space(SearchSpaces.tiny()).target(target).objective(objective).maxIterations(20)
-        .seed(3).build().run().history();
+    history =
+        Search.builder(problem, new CheapEvaluator())
+            .designer(Designers.random())
+            .space(SearchSpaces.tiny())
+            .target(target)
+            .objective(objective)
+            .maxIterations(20)
+            .seed(3)
+            .build()
+            .run()
+            .history();
     assertThat(history).hasSize(20);
   }
 
@@ -53,20 +61,29 @@ class IslandsTest {
     Islands islands = Islands.of(history, SETTINGS, objective, target);
     for (int island = 0; island < 3; island++) {
       int from = (island + 2) % 3;
-      List<Trial> firstSix = history.stream().filter(Trial::completed)
-          .filter(t -> t.iteration() <= 6 && (t.iteration() - 1) % 3 == from).toList();
+      List<Trial> firstSix =
+          history.stream()
+              .filter(Trial::completed)
+              .filter(t -> t.iteration() <= 6 && (t.iteration() - 1) % 3 == from)
+              .toList();
       Trial bestOfSix = objective.best(firstSix, target).orElseThrow();
-      assertThat(islands.members(island)).as("island %s holds the best of island %s by trial 6",
-          island, from).contains(bestOfSix);
+      assertThat(islands.members(island))
+          .as("island %s holds the best of island %s by trial 6", island, from)
+          .contains(bestOfSix);
       int home = island;
-      List<Trial> migrants = islands.members(island).stream()
-          .filter(t -> (t.iteration() - 1) % 3 != home).toList();
-      assertThat(migrants).as("one migrant per migration (trials 6, 12 and 18) at most")
+      List<Trial> migrants =
+          islands.members(island).stream().filter(t -> (t.iteration() - 1) % 3 != home).toList();
+      assertThat(migrants)
+          .as("one migrant per migration (trials 6, 12 and 18) at most")
           .hasSizeBetween(1, 3)
           .allMatch(t -> t.iteration() <= 18, "ended by the last migration");
     }
-    Islands alone = Islands.of(history, new Islands.Settings(3, 100, 2, Metric.PARAMETERS, 4,
-        Metric.UNFAIRNESS, 4), objective, target);
+    Islands alone =
+        Islands.of(
+            history,
+            new Islands.Settings(3, 100, 2, Metric.PARAMETERS, 4, Metric.UNFAIRNESS, 4),
+            objective,
+            target);
     for (int island = 0; island < 3; island++) {
       int own = island;
       assertThat(alone.members(island)).allMatch(t -> (t.iteration() - 1) % 3 == own);
@@ -99,7 +116,9 @@ class IslandsTest {
       assertThat(islands.members(island)).contains(parent);
       assertThat(again.parent(island, new Random(island))).contains(parent);
       List<Trial> inspirations = islands.inspirations(parent, 2, new Random(7));
-      assertThat(inspirations).hasSizeLessThanOrEqualTo(2).doesNotContain(parent)
+      assertThat(inspirations)
+          .hasSizeLessThanOrEqualTo(2)
+          .doesNotContain(parent)
           .isSubsetOf(islands.elites().values());
       assertThat(again.inspirations(parent, 2, new Random(7))).isEqualTo(inspirations);
     }

@@ -1,11 +1,11 @@
 package io.flnas.search;
 
-import io.flnas.search.design.Designers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flnas.JournalMismatchException;
 import io.flnas.arch.Shape;
+import io.flnas.search.design.Designers;
 import io.flnas.space.DeploymentTargets;
 import io.flnas.space.SearchSpaces;
 import io.flnas.testing.CheapEvaluator;
@@ -20,13 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 class JournalRepeatTest {
   static final Problem PROBLEM = new Problem("toy", Shape.image(3, 16, 16), 4);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   Search.Builder search(Path journal, int iterations) {
-    return Search.builder(PROBLEM, new CheapEvaluator()).designer(Designers.random())
-        .space(SearchSpaces.tiny()).target(DeploymentTargets.unconstrained())
-        .maxIterations(iterations).seed(2).journal(journal);
+    return Search.builder(PROBLEM, new CheapEvaluator())
+        .designer(Designers.random())
+        .space(SearchSpaces.tiny())
+        .target(DeploymentTargets.unconstrained())
+        .maxIterations(iterations)
+        .seed(2)
+        .journal(journal);
   }
 
   /** The journal with its line holding trial 2's end written again at the end. */
@@ -35,8 +38,11 @@ class JournalRepeatTest {
     Path journal = dir.resolve(name);
     search(journal, 3).build().run();
     List<String> lines = new ArrayList<>(Files.readAllLines(journal));
-    String end = lines.stream().filter(l -> l.contains("\"type\":\"trial\"")
-        && l.contains("\"iteration\":2,")).findFirst().orElseThrow();
+    String end =
+        lines.stream()
+            .filter(l -> l.contains("\"type\":\"trial\"") && l.contains("\"iteration\":2,"))
+            .findFirst()
+            .orElseThrow();
     lines.add(edit.apply(end));
     Files.write(journal, lines);
     return journal;
@@ -53,8 +59,10 @@ class JournalRepeatTest {
 
   @Test
   void a_different_second_end_record_is_refused_naming_both_lines() throws Exception {
-    Path journal = withRepeatedEnd("other.jsonl", line -> line.replaceFirst("\"seconds\":[0-9.Ee-]+",
-        "\"seconds\":12345.0"));
+    Path journal =
+        withRepeatedEnd(
+            "other.jsonl",
+            line -> line.replaceFirst("\"seconds\":[0-9.Ee-]+", "\"seconds\":12345.0"));
 
     assertThatThrownBy(() -> search(journal, 4).build().run())
         .isInstanceOf(JournalMismatchException.class)

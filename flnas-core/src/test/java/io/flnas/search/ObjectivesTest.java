@@ -1,7 +1,5 @@
 package io.flnas.search;
 
-import io.flnas.search.rank.Metric;
-import io.flnas.search.rank.Objectives;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flnas.arch.ReferenceArchitectures;
@@ -10,6 +8,8 @@ import io.flnas.metrics.Evaluation;
 import io.flnas.metrics.FairnessReport;
 import io.flnas.metrics.HardwareReport;
 import io.flnas.metrics.SplitMetrics;
+import io.flnas.search.rank.Metric;
+import io.flnas.search.rank.Objectives;
 import io.flnas.space.DeploymentTarget;
 import io.flnas.space.DeploymentTargets;
 import java.util.List;
@@ -21,15 +21,30 @@ import org.junit.jupiter.api.Test;
 class ObjectivesTest {
   private static final DeploymentTarget ANY = DeploymentTargets.unconstrained();
 
-  private static Trial trial(int iteration, double accuracy, double unfairness, double latency,
-      long params) {
+  private static Trial trial(
+      int iteration, double accuracy, double unfairness, double latency, long params) {
     FairnessReport fairness = new FairnessReport(100, accuracy, List.of(), unfairness, 0, 0, 0);
-    Evaluation e = new Evaluation(SplitMetrics.UNKNOWN, new SplitMetrics(1, accuracy),
-        SplitMetrics.UNKNOWN, 1, 1, fairness, fairness,
-        new HardwareReport(params, 0, 1, latency, Double.NaN, Double.NaN, Double.NaN, "test"), Optional.empty());
-    return new Trial(iteration, "test",
+    Evaluation e =
+        new Evaluation(
+            SplitMetrics.UNKNOWN,
+            new SplitMetrics(1, accuracy),
+            SplitMetrics.UNKNOWN,
+            1,
+            1,
+            fairness,
+            fairness,
+            new HardwareReport(params, 0, 1, latency, Double.NaN, Double.NaN, Double.NaN, "test"),
+            Optional.empty());
+    return new Trial(
+        iteration,
+        "test",
         Optional.of(ReferenceArchitectures.smallCnn(Shape.image(3, 8, 8), 2)),
-        Trial.Status.COMPLETED, Optional.of(e), Optional.empty(), OptionalInt.empty(), List.of(), 0);
+        Trial.Status.COMPLETED,
+        Optional.of(e),
+        Optional.empty(),
+        OptionalInt.empty(),
+        List.of(),
+        0);
   }
 
   @Test
@@ -38,8 +53,8 @@ class ObjectivesTest {
     Trial fairAndClose = trial(2, 0.792, 0.02, 1, 100);
     Trial fairestButWorse = trial(3, 0.700, 0.00, 1, 100);
 
-    List<Trial> ranked = Objectives.flNas().rank(List.of(mostAccurate, fairAndClose,
-        fairestButWorse), ANY);
+    List<Trial> ranked =
+        Objectives.flNas().rank(List.of(mostAccurate, fairAndClose, fairestButWorse), ANY);
 
     assertThat(ranked).containsExactly(fairAndClose, mostAccurate, fairestButWorse);
   }
@@ -61,12 +76,16 @@ class ObjectivesTest {
     Trial accurate = trial(1, 0.9, 0.2, 1, 100);
     Trial fair = trial(2, 0.7, 0.0, 1, 100);
 
-    assertThat(Objectives.weighted(Map.of(Metric.ACCURACY, 1.0, Metric.UNFAIRNESS, 2.0))
-        .best(List.of(accurate, fair), ANY)).contains(fair);
-    assertThat(Objectives.weighted(Map.of(Metric.ACCURACY, 1.0))
-        .best(List.of(accurate, fair), ANY)).contains(accurate);
-    assertThat(Objectives.lexicographic(Metric.UNFAIRNESS, Metric.ACCURACY)
-        .rank(List.of(accurate, fair), ANY)).containsExactly(fair, accurate);
+    assertThat(
+            Objectives.weighted(Map.of(Metric.ACCURACY, 1.0, Metric.UNFAIRNESS, 2.0))
+                .best(List.of(accurate, fair), ANY))
+        .contains(fair);
+    assertThat(Objectives.weighted(Map.of(Metric.ACCURACY, 1.0)).best(List.of(accurate, fair), ANY))
+        .contains(accurate);
+    assertThat(
+            Objectives.lexicographic(Metric.UNFAIRNESS, Metric.ACCURACY)
+                .rank(List.of(accurate, fair), ANY))
+        .containsExactly(fair, accurate);
   }
 
   @Test
@@ -76,19 +95,28 @@ class ObjectivesTest {
     Trial dominated = trial(3, 0.7, 0.3, 1, 100);
     Trial middle = trial(4, 0.8, 0.1, 1, 100);
 
-    assertThat(Objectives.paretoFront(List.of(a, b, dominated, middle), Metric.ACCURACY,
-        Metric.UNFAIRNESS)).containsExactly(a, b, middle);
+    assertThat(
+            Objectives.paretoFront(
+                List.of(a, b, dominated, middle), Metric.ACCURACY, Metric.UNFAIRNESS))
+        .containsExactly(a, b, middle);
   }
 
   @Test
   void pareto_ranks_by_front_then_crowding_distance() {
     // Front 1: 1, 2, 3, 4 (accuracy up, unfairness up); 5 and 6 dominated by 2; 6 also by 5.
-    List<Trial> trials = List.of(trial(1, 0.60, 0.01, 1, 1), trial(2, 0.70, 0.02, 1, 1),
-        trial(3, 0.71, 0.05, 1, 1), trial(4, 0.90, 0.20, 1, 1), trial(5, 0.65, 0.03, 1, 1),
-        trial(6, 0.50, 0.04, 1, 1));
+    List<Trial> trials =
+        List.of(
+            trial(1, 0.60, 0.01, 1, 1),
+            trial(2, 0.70, 0.02, 1, 1),
+            trial(3, 0.71, 0.05, 1, 1),
+            trial(4, 0.90, 0.20, 1, 1),
+            trial(5, 0.65, 0.03, 1, 1),
+            trial(6, 0.50, 0.04, 1, 1));
 
-    List<Integer> ranked = Objectives.pareto(Metric.ACCURACY, Metric.UNFAIRNESS)
-        .rank(trials, ANY).stream().map(Trial::iteration).toList();
+    List<Integer> ranked =
+        Objectives.pareto(Metric.ACCURACY, Metric.UNFAIRNESS).rank(trials, ANY).stream()
+            .map(Trial::iteration)
+            .toList();
 
     // The extremes 1 and 4 first; then 3, whose neighbours are farther apart than 2's (crowding
     // 0.20/0.30 + 0.18/0.19 against 0.11/0.30 + 0.04/0.19); then the next fronts, 5, then 6.
@@ -104,8 +132,10 @@ class ObjectivesTest {
     Trial frugal = withEnergy(trial(2, 0.9, 0.1, 1, 100), 10);
     Trial unmeasured = trial(3, 0.9, 0.1, 1, 100);
 
-    assertThat(Objectives.lexicographic(Metric.ACCURACY, energy)
-        .rank(List.of(hungry, frugal, unmeasured), ANY)).containsExactly(frugal, hungry, unmeasured);
+    assertThat(
+            Objectives.lexicographic(Metric.ACCURACY, energy)
+                .rank(List.of(hungry, frugal, unmeasured), ANY))
+        .containsExactly(frugal, hungry, unmeasured);
     assertThat(Objectives.paretoFront(List.of(hungry, frugal), Metric.ACCURACY, energy))
         .containsExactly(frugal);
     assertThat(Metric.find("energy_mj", List.of(energy))).contains(energy);
@@ -121,8 +151,15 @@ class ObjectivesTest {
   }
 
   private static Trial withEnergy(Trial t, double energyMj) {
-    return new Trial(t.iteration(), t.designer(), t.architecture(), t.status(),
-        t.evaluation().map(e -> e.withExtra("energy_mj", energyMj)), t.reason(),
-        t.duplicateOf(), t.exchanges(), t.seconds());
+    return new Trial(
+        t.iteration(),
+        t.designer(),
+        t.architecture(),
+        t.status(),
+        t.evaluation().map(e -> e.withExtra("energy_mj", energyMj)),
+        t.reason(),
+        t.duplicateOf(),
+        t.exchanges(),
+        t.seconds());
   }
 }

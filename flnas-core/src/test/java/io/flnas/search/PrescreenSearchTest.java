@@ -1,12 +1,5 @@
 package io.flnas.search;
 
-import io.flnas.search.design.DesignContext;
-import io.flnas.search.design.Designer;
-import io.flnas.search.design.Designers;
-import io.flnas.search.design.Proposal;
-import io.flnas.search.journal.Journal;
-import io.flnas.search.journal.TrialJson;
-import io.flnas.search.screen.ProxyScorer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flnas.arch.Architecture;
 import io.flnas.arch.Cost;
 import io.flnas.arch.Shape;
+import io.flnas.search.design.DesignContext;
+import io.flnas.search.design.Designer;
+import io.flnas.search.design.Designers;
+import io.flnas.search.design.Proposal;
+import io.flnas.search.journal.Journal;
+import io.flnas.search.journal.TrialJson;
+import io.flnas.search.screen.ProxyScorer;
 import io.flnas.space.DeploymentTargets;
 import io.flnas.space.SearchSpaces;
 import io.flnas.testing.CheapEvaluator;
@@ -33,24 +33,28 @@ class PrescreenSearchTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A cheap deterministic proxy: more parameters score higher. */
-  private static final ProxyScorer BY_PARAMETERS = new ProxyScorer() {
-    @Override
-    public double score(Architecture architecture) {
-      return Math.log(Cost.of(architecture).parameters());
-    }
+  private static final ProxyScorer BY_PARAMETERS =
+      new ProxyScorer() {
+        @Override
+        public double score(Architecture architecture) {
+          return Math.log(Cost.of(architecture).parameters());
+        }
 
-    @Override
-    public String name() {
-      return "log-parameters";
-    }
-  };
+        @Override
+        public String name() {
+          return "log-parameters";
+        }
+      };
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static Search.Builder builder(Evaluator evaluator, Designer designer) {
-    return Search.builder(PROBLEM, evaluator).designer(designer).space(SearchSpaces.tiny())
-        .target(DeploymentTargets.unconstrained()).maxIterations(8).seed(7);
+    return Search.builder(PROBLEM, evaluator)
+        .designer(designer)
+        .space(SearchSpaces.tiny())
+        .target(DeploymentTargets.unconstrained())
+        .maxIterations(8)
+        .seed(7);
   }
 
   /** Records every round's candidates, by round. */
@@ -81,8 +85,17 @@ class PrescreenSearchTest {
   }
 
   private static List<String> lines(SearchResult result) {
-    return result.history().stream().map(t -> t.iteration() + " " + t.status() + " "
-        + t.hash().orElse("-") + " " + t.proxyScore()).collect(Collectors.toList());
+    return result.history().stream()
+        .map(
+            t ->
+                t.iteration()
+                    + " "
+                    + t.status()
+                    + " "
+                    + t.hash().orElse("-")
+                    + " "
+                    + t.proxyScore())
+        .collect(Collectors.toList());
   }
 
   @Test
@@ -92,11 +105,12 @@ class PrescreenSearchTest {
     RecordingDesigner designer = new RecordingDesigner(Designers.random());
 
     // when
-    SearchResult result = builder(cheap, designer).parallelism(2)
-        .prescreen(BY_PARAMETERS, 3).build().run();
+    SearchResult result =
+        builder(cheap, designer).parallelism(2).prescreen(BY_PARAMETERS, 3).build().run();
 
     // then the trials are numbered 1..8 with no gaps: candidates consume no numbers
-    assertThat(result.history()).extracting(Trial::iteration)
+    assertThat(result.history())
+        .extracting(Trial::iteration)
         .containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     assertThat(cheap.calls()).isLessThanOrEqualTo(8);
     int asked = designer.rounds.values().stream().mapToInt(List::size).sum();
@@ -106,8 +120,11 @@ class PrescreenSearchTest {
       double kept = trial.proxyScore().getAsDouble();
       assertThat(kept).isEqualTo(BY_PARAMETERS.score(trial.architecture().orElseThrow()));
       // no candidate of its round that was left untrained scored higher
-      List<String> trained = result.history().stream().filter(t -> t.round() == trial.round())
-          .map(t -> t.hash().orElseThrow()).toList();
+      List<String> trained =
+          result.history().stream()
+              .filter(t -> t.round() == trial.round())
+              .map(t -> t.hash().orElseThrow())
+              .toList();
       for (Proposal candidate : designer.rounds.get(trial.round())) {
         if (!trained.contains(candidate.architecture().hash())) {
           assertThat(BY_PARAMETERS.score(candidate.architecture())).isLessThanOrEqualTo(kept);
@@ -119,8 +136,11 @@ class PrescreenSearchTest {
   @Test
   void one_candidate_per_slot_designs_what_a_search_without_prescreen_does_and_scores_it() {
     SearchResult plain = builder(new CheapEvaluator(), Designers.evolution(4, 2)).build().run();
-    SearchResult scored = builder(new CheapEvaluator(), Designers.evolution(4, 2))
-        .prescreen(BY_PARAMETERS, 1).build().run();
+    SearchResult scored =
+        builder(new CheapEvaluator(), Designers.evolution(4, 2))
+            .prescreen(BY_PARAMETERS, 1)
+            .build()
+            .run();
 
     assertThat(lines(scored)).hasSameSizeAs(lines(plain));
     for (int i = 0; i < plain.history().size(); i++) {
@@ -129,8 +149,8 @@ class PrescreenSearchTest {
       assertThat(b.hash()).isEqualTo(a.hash());
       assertThat(b.status()).isEqualTo(a.status());
       assertThat(a.proxyScore()).isEmpty();
-      assertThat(b.proxyScore()).isEqualTo(
-          OptionalDouble.of(BY_PARAMETERS.score(b.architecture().orElseThrow())));
+      assertThat(b.proxyScore())
+          .isEqualTo(OptionalDouble.of(BY_PARAMETERS.score(b.architecture().orElseThrow())));
     }
   }
 
@@ -138,16 +158,29 @@ class PrescreenSearchTest {
   void a_resumed_prescreened_search_keeps_what_an_uninterrupted_one_would() throws Exception {
     Path whole = dir.resolve("whole.jsonl");
     Path cut = dir.resolve("cut.jsonl");
-    SearchResult uninterrupted = builder(new CheapEvaluator(), Designers.evolution(4, 2))
-        .prescreen(BY_PARAMETERS, 4).journal(whole).build().run();
+    SearchResult uninterrupted =
+        builder(new CheapEvaluator(), Designers.evolution(4, 2))
+            .prescreen(BY_PARAMETERS, 4)
+            .journal(whole)
+            .build()
+            .run();
 
-    builder(new CheapEvaluator(), Designers.evolution(4, 2)).prescreen(BY_PARAMETERS, 4)
-        .maxIterations(3).journal(cut).build().run();
-    SearchResult resumed = builder(new CheapEvaluator(), Designers.evolution(4, 2))
-        .prescreen(BY_PARAMETERS, 4).journal(cut).build().run();
+    builder(new CheapEvaluator(), Designers.evolution(4, 2))
+        .prescreen(BY_PARAMETERS, 4)
+        .maxIterations(3)
+        .journal(cut)
+        .build()
+        .run();
+    SearchResult resumed =
+        builder(new CheapEvaluator(), Designers.evolution(4, 2))
+            .prescreen(BY_PARAMETERS, 4)
+            .journal(cut)
+            .build()
+            .run();
 
     assertThat(lines(resumed)).isEqualTo(lines(uninterrupted));
-    assertThat(Journal.readTrials(cut)).extracting(Trial::proxyScore)
+    assertThat(Journal.readTrials(cut))
+        .extracting(Trial::proxyScore)
         .isEqualTo(uninterrupted.history().stream().map(Trial::proxyScore).toList());
     List<String> journaled = new ArrayList<>();
     for (String line : Files.readAllLines(whole)) {
@@ -161,10 +194,13 @@ class PrescreenSearchTest {
 
   @Test
   void the_prescreen_is_part_of_the_fingerprint_only_when_set() {
-    Map<String, String> plain = builder(new CheapEvaluator(), Designers.random()).build()
-        .fingerprint();
-    Map<String, String> screened = builder(new CheapEvaluator(), Designers.random())
-        .prescreen(BY_PARAMETERS, 4).build().fingerprint();
+    Map<String, String> plain =
+        builder(new CheapEvaluator(), Designers.random()).build().fingerprint();
+    Map<String, String> screened =
+        builder(new CheapEvaluator(), Designers.random())
+            .prescreen(BY_PARAMETERS, 4)
+            .build()
+            .fingerprint();
 
     assertThat(plain).doesNotContainKey("prescreen");
     assertThat(screened).containsEntry("prescreen", "log-parameters x4");
@@ -179,13 +215,29 @@ class PrescreenSearchTest {
   }
 
   @Test
-  void a_trial_line_keeps_its_proxy_score_and_an_old_line_without_one_still_reads() throws Exception {
-    Trial trial = builder(new CheapEvaluator(), Designers.random()).maxIterations(1).build().run()
-        .history().get(0);
-    Trial scored = new Trial(trial.iteration(), trial.designer(), trial.architecture(),
-        trial.status(), trial.evaluation(), trial.reason(), trial.duplicateOf(), trial.exchanges(),
-        trial.seconds(), trial.round(), trial.attempts(),
-        OptionalDouble.of(Double.NEGATIVE_INFINITY));
+  void a_trial_line_keeps_its_proxy_score_and_an_old_line_without_one_still_reads()
+      throws Exception {
+    Trial trial =
+        builder(new CheapEvaluator(), Designers.random())
+            .maxIterations(1)
+            .build()
+            .run()
+            .history()
+            .get(0);
+    Trial scored =
+        new Trial(
+            trial.iteration(),
+            trial.designer(),
+            trial.architecture(),
+            trial.status(),
+            trial.evaluation(),
+            trial.reason(),
+            trial.duplicateOf(),
+            trial.exchanges(),
+            trial.seconds(),
+            trial.round(),
+            trial.attempts(),
+            OptionalDouble.of(Double.NEGATIVE_INFINITY));
 
     assertThat(TrialJson.read(TrialJson.write(trial)).proxyScore()).isEmpty();
     assertThat(TrialJson.read(TrialJson.write(scored)).proxyScore())

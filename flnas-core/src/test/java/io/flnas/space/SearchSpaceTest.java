@@ -32,13 +32,18 @@ class SearchSpaceTest {
 
   @Test
   void names_layer_rule_and_value_for_a_kernel_outside_the_choices() {
-    Architecture a = base().add(Layer.Conv2d.of(32, 9, 1)).add(Layer.Conv2d.of(32, 3, 1))
-        .add(new Layer.GlobalAvgPool()).add(new Layer.Linear(8, true)).build();
+    Architecture a =
+        base()
+            .add(Layer.Conv2d.of(32, 9, 1))
+            .add(Layer.Conv2d.of(32, 3, 1))
+            .add(new Layer.GlobalAvgPool())
+            .add(new Layer.Linear(8, true))
+            .build();
 
     List<Violation> violations = space.validate(a);
 
-    assertThat(violations).contains(
-        new Violation("layers[0] (conv2d)", "kernel must be one of [1, 3, 5, 7]", "9"));
+    assertThat(violations)
+        .contains(new Violation("layers[0] (conv2d)", "kernel must be one of [1, 3, 5, 7]", "9"));
   }
 
   @Test
@@ -49,55 +54,89 @@ class SearchSpaceTest {
     }
     Architecture a = b.add(new Layer.GlobalAvgPool()).add(new Layer.Linear(8, true)).build();
 
-    // 32 -> 16 -> 8 -> 4 -> 2 -> 1 -> 1 -> 1 with padding 1 stays >= 1; a 7x7 kernel without padding does not
-    Architecture shrinking = base().add(new Layer.Conv2d(16, 7, 2, 0, 1, false))
-        .add(new Layer.Conv2d(16, 7, 2, 0, 1, false)).add(new Layer.Conv2d(16, 7, 2, 0, 1, false))
-        .add(new Layer.GlobalAvgPool()).add(new Layer.Linear(8, true)).build();
+    // 32 -> 16 -> 8 -> 4 -> 2 -> 1 -> 1 -> 1 with padding 1 stays >= 1; a 7x7 kernel without
+    // padding does not
+    Architecture shrinking =
+        base()
+            .add(new Layer.Conv2d(16, 7, 2, 0, 1, false))
+            .add(new Layer.Conv2d(16, 7, 2, 0, 1, false))
+            .add(new Layer.Conv2d(16, 7, 2, 0, 1, false))
+            .add(new Layer.GlobalAvgPool())
+            .add(new Layer.Linear(8, true))
+            .build();
 
     assertThat(space.validate(a)).isEmpty();
-    assertThat(space.validate(shrinking)).anySatisfy(v -> {
-      assertThat(v.location()).isEqualTo("layers[2] (conv2d)");
-      assertThat(v.rule()).contains("spatial size falls below 1");
-    });
+    assertThat(space.validate(shrinking))
+        .anySatisfy(
+            v -> {
+              assertThat(v.location()).isEqualTo("layers[2] (conv2d)");
+              assertThat(v.rule()).contains("spatial size falls below 1");
+            });
   }
 
   @Test
   void rejects_identity_shortcut_whose_body_changes_the_shape() {
-    Architecture a = base().add(Layer.Conv2d.of(16, 3, 1))
-        .add(Layer.Residual.identity(List.of(Layer.Conv2d.of(32, 3, 1))))
-        .add(new Layer.GlobalAvgPool()).add(new Layer.Linear(8, true)).build();
+    Architecture a =
+        base()
+            .add(Layer.Conv2d.of(16, 3, 1))
+            .add(Layer.Residual.identity(List.of(Layer.Conv2d.of(32, 3, 1))))
+            .add(new Layer.GlobalAvgPool())
+            .add(new Layer.Linear(8, true))
+            .build();
 
-    assertThat(space.validate(a)).anySatisfy(v -> {
-      assertThat(v.location()).isEqualTo("layers[1] (residual)");
-      assertThat(v.rule()).contains("identity shortcut");
-    });
+    assertThat(space.validate(a))
+        .anySatisfy(
+            v -> {
+              assertThat(v.location()).isEqualTo("layers[1] (residual)");
+              assertThat(v.rule()).contains("identity shortcut");
+            });
   }
 
   @Test
   void rejects_output_that_is_not_the_class_count_and_linear_on_a_feature_map() {
-    Architecture wrongClasses = base().add(Layer.Conv2d.of(16, 3, 1)).add(Layer.Conv2d.of(16, 3, 1))
-        .add(new Layer.GlobalAvgPool()).add(new Layer.Linear(64, true)).build();
-    Architecture noFlatten = base().add(Layer.Conv2d.of(16, 3, 1)).add(Layer.Conv2d.of(16, 3, 1))
-        .add(new Layer.Linear(8, true)).build();
+    Architecture wrongClasses =
+        base()
+            .add(Layer.Conv2d.of(16, 3, 1))
+            .add(Layer.Conv2d.of(16, 3, 1))
+            .add(new Layer.GlobalAvgPool())
+            .add(new Layer.Linear(64, true))
+            .build();
+    Architecture noFlatten =
+        base()
+            .add(Layer.Conv2d.of(16, 3, 1))
+            .add(Layer.Conv2d.of(16, 3, 1))
+            .add(new Layer.Linear(8, true))
+            .build();
 
-    assertThat(space.validate(wrongClasses)).extracting(Violation::rule)
+    assertThat(space.validate(wrongClasses))
+        .extracting(Violation::rule)
         .anyMatch(r -> r.contains("classifier must have 8 units"));
-    assertThat(space.validate(noFlatten)).extracting(Violation::rule)
+    assertThat(space.validate(noFlatten))
+        .extracting(Violation::rule)
         .anyMatch(r -> r.contains("linear needs a vector"));
   }
 
   @Test
   void enforces_conv_count_norm_kinds_and_residual_permission() {
-    SearchSpace strict = SearchSpace.builder().convLayers(2, 3).norms(NormKind.BATCH)
-        .residual(false).build();
-    Architecture a = base().add(Layer.Conv2d.of(16, 3, 1)).add(Layer.Norm.of(NormKind.INSTANCE))
-        .add(Layer.Residual.identity(List.of(Layer.Conv2d.of(16, 3, 1))))
-        .add(Layer.Conv2d.of(16, 3, 1)).add(Layer.Conv2d.of(16, 3, 1))
-        .add(new Layer.GlobalAvgPool()).add(new Layer.Linear(8, true)).build();
+    SearchSpace strict =
+        SearchSpace.builder().convLayers(2, 3).norms(NormKind.BATCH).residual(false).build();
+    Architecture a =
+        base()
+            .add(Layer.Conv2d.of(16, 3, 1))
+            .add(Layer.Norm.of(NormKind.INSTANCE))
+            .add(Layer.Residual.identity(List.of(Layer.Conv2d.of(16, 3, 1))))
+            .add(Layer.Conv2d.of(16, 3, 1))
+            .add(Layer.Conv2d.of(16, 3, 1))
+            .add(new Layer.GlobalAvgPool())
+            .add(new Layer.Linear(8, true))
+            .build();
 
-    assertThat(strict.validate(a)).extracting(Violation::rule).contains(
-        "normalization must be one of [batch]", "residual blocks are not allowed",
-        "number of conv2d layers must be between 2 and 3");
+    assertThat(strict.validate(a))
+        .extracting(Violation::rule)
+        .contains(
+            "normalization must be one of [batch]",
+            "residual blocks are not allowed",
+            "number of conv2d layers must be between 2 and 3");
   }
 
   @Test
@@ -126,9 +165,14 @@ class SearchSpaceTest {
 
   @Test
   void describes_itself_with_its_choices() {
-    String text = SearchSpace.builder().convLayers(3, 5).filters(16, 32)
-        .activations(ActivationKind.RELU, ActivationKind.GELU).pools(PoolKind.MAX).build()
-        .describe();
+    String text =
+        SearchSpace.builder()
+            .convLayers(3, 5)
+            .filters(16, 32)
+            .activations(ActivationKind.RELU, ActivationKind.GELU)
+            .pools(PoolKind.MAX)
+            .build()
+            .describe();
 
     assertThat(text).contains("3 to 5", "[16, 32]", "[relu, gelu]", "[max]");
   }
@@ -143,10 +187,11 @@ class SearchSpaceTest {
   void deployment_targets_reject_over_budget_costs_before_training() {
     Architecture resnet = ReferenceArchitectures.resnet34(Shape.image(3, 64, 64), 8);
 
-    assertThat(DeploymentTargets.raspberryPi4().check(Cost.of(resnet))).extracting(Violation::rule)
+    assertThat(DeploymentTargets.raspberryPi4().check(Cost.of(resnet)))
+        .extracting(Violation::rule)
         .anyMatch(r -> r.startsWith("parameters must be at most 5000000"));
     assertThat(DeploymentTargets.a10().check(Cost.of(resnet))).isEmpty();
-    assertThat(DeploymentTargets.byName("pi4").promptText()).contains("Raspberry Pi 4",
-        "5,000,000 parameters");
+    assertThat(DeploymentTargets.byName("pi4").promptText())
+        .contains("Raspberry Pi 4", "5,000,000 parameters");
   }
 }

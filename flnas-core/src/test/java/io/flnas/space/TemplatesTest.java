@@ -37,7 +37,8 @@ class TemplatesTest {
 
   @Test
   void json_template_reads_fenced_reply_with_prose_single_quotes_and_trailing_commas() {
-    String reply = """
+    String reply =
+        """
         Sure! Here is an improved design that should be fairer:
         ```json
         {'layers': [
@@ -54,31 +55,50 @@ class TemplatesTest {
 
     assertThat(a.layers()).hasSize(5);
     assertThat(a.input()).isEqualTo(INPUT);
-    assertThat(SearchSpaces.paperCnn().validate(a)).extracting(v -> v.rule())
+    assertThat(SearchSpaces.paperCnn().validate(a))
+        .extracting(v -> v.rule())
         .containsOnly("number of conv2d layers must be between 2 and 8");
   }
 
   @Test
   void json_template_accepts_a_bare_layer_array() {
-    Architecture a = Templates.json().parse("[{\"type\":\"conv2d\",\"filters\":8,\"kernel\":3},"
-        + "{\"type\":\"global_avg_pool\"},{\"type\":\"linear\",\"units\":8}]", INPUT, 8);
+    Architecture a =
+        Templates.json()
+            .parse(
+                "[{\"type\":\"conv2d\",\"filters\":8,\"kernel\":3},"
+                    + "{\"type\":\"global_avg_pool\"},{\"type\":\"linear\",\"units\":8}]",
+                INPUT,
+                8);
     assertThat(a.convLayerCount()).isEqualTo(1);
   }
 
   @Test
   void json_errors_name_the_path_and_field() {
-    assertThatThrownBy(() -> Templates.json().parse(
-        "{\"layers\": [{\"type\": \"conv2d\", \"kernel\": 3}]}", INPUT, 8))
+    assertThatThrownBy(
+            () ->
+                Templates.json()
+                    .parse("{\"layers\": [{\"type\": \"conv2d\", \"kernel\": 3}]}", INPUT, 8))
         .isInstanceOf(TemplateParseException.class)
-        .hasMessageContaining("layers[0]").hasMessageContaining("\"filters\"");
-    assertThatThrownBy(() -> Templates.json().parse("{\"layers\": [{\"type\": \"attention\"}]}",
-        INPUT, 8)).hasMessageContaining("unknown layer type 'attention'");
-    assertThatThrownBy(() -> Templates.json().parse("{\"layers\": [{\"type\": \"conv2d\" \"x\"}]}",
-        INPUT, 8)).isInstanceOf(TemplateParseException.class).hasMessageContaining("line 1");
+        .hasMessageContaining("layers[0]")
+        .hasMessageContaining("\"filters\"");
+    assertThatThrownBy(
+            () -> Templates.json().parse("{\"layers\": [{\"type\": \"attention\"}]}", INPUT, 8))
+        .hasMessageContaining("unknown layer type 'attention'");
+    assertThatThrownBy(
+            () -> Templates.json().parse("{\"layers\": [{\"type\": \"conv2d\" \"x\"}]}", INPUT, 8))
+        .isInstanceOf(TemplateParseException.class)
+        .hasMessageContaining("line 1");
     assertThatThrownBy(() -> Templates.json().parse("I cannot help with that.", INPUT, 8))
-        .isInstanceOf(TemplateParseException.class).hasMessageContaining("no '{' found");
-    assertThatThrownBy(() -> Templates.json().parse("{\"num_classes\": 3, \"layers\": "
-        + "[{\"type\":\"linear\",\"units\":3}]}", INPUT, 8))
+        .isInstanceOf(TemplateParseException.class)
+        .hasMessageContaining("no '{' found");
+    assertThatThrownBy(
+            () ->
+                Templates.json()
+                    .parse(
+                        "{\"num_classes\": 3, \"layers\": "
+                            + "[{\"type\":\"linear\",\"units\":3}]}",
+                        INPUT,
+                        8))
         .hasMessageContaining("num_classes is fixed by the data to 8");
   }
 
@@ -98,15 +118,20 @@ class TemplatesTest {
   @Test
   void pytorch_template_renders_the_paper_format() {
     String text = Templates.pytorch().render(ReferenceArchitectures.smallCnn(INPUT, 8));
-    assertThat(text).startsWith("nn.Sequential(\n")
-        .contains("nn.Conv2d(3, 32, kernel_size=3, stride=1, padding=1, bias=False)",
-            "nn.BatchNorm2d(32)", "nn.MaxPool2d(kernel_size=2, stride=2, padding=0)",
-            "nn.AdaptiveAvgPool2d(1)", "nn.Linear(128, 8)");
+    assertThat(text)
+        .startsWith("nn.Sequential(\n")
+        .contains(
+            "nn.Conv2d(3, 32, kernel_size=3, stride=1, padding=1, bias=False)",
+            "nn.BatchNorm2d(32)",
+            "nn.MaxPool2d(kernel_size=2, stride=2, padding=0)",
+            "nn.AdaptiveAvgPool2d(1)",
+            "nn.Linear(128, 8)");
   }
 
   @Test
   void pytorch_reply_in_prose_with_comments_and_tuples_parses() {
-    String reply = """
+    String reply =
+        """
         Here is the model:
         ```python
         model = nn.Sequential(
@@ -128,8 +153,9 @@ class TemplatesTest {
 
   @Test
   void pytorch_channel_mismatch_is_reported_for_the_model() {
-    String reply = "nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.Conv2d(32, 16, 3),"
-        + " nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(16, 8))";
+    String reply =
+        "nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.Conv2d(32, 16, 3),"
+            + " nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(16, 8))";
 
     assertThatThrownBy(() -> Templates.pytorch().parse(reply, INPUT, 8))
         .isInstanceOf(TemplateParseException.class)
@@ -139,15 +165,19 @@ class TemplatesTest {
 
   @Test
   void pytorch_reply_is_never_executed_only_read() {
-    assertThatThrownBy(() -> Templates.pytorch().parse(
-        "nn.Sequential(os.system('rm -rf /'))", INPUT, 8))
+    assertThatThrownBy(
+            () -> Templates.pytorch().parse("nn.Sequential(os.system('rm -rf /'))", INPUT, 8))
         .isInstanceOf(TemplateParseException.class)
         .hasMessageContaining("unsupported module 'os.system'");
-    assertThatThrownBy(() -> Templates.pytorch().parse(
-        "nn.Sequential(__import__('os').system('rm -rf /'))", INPUT, 8))
+    assertThatThrownBy(
+            () ->
+                Templates.pytorch()
+                    .parse("nn.Sequential(__import__('os').system('rm -rf /'))", INPUT, 8))
         .isInstanceOf(TemplateParseException.class);
-    assertThatThrownBy(() -> Templates.pytorch().parse(
-        "nn.Sequential(nn.Conv2d(3, 16, k), nn.ReLU())", INPUT, 8))
+    assertThatThrownBy(
+            () ->
+                Templates.pytorch()
+                    .parse("nn.Sequential(nn.Conv2d(3, 16, k), nn.ReLU())", INPUT, 8))
         .hasMessageContaining("unexpected name 'k'");
     assertThatThrownBy(() -> Templates.pytorch().parse("nn.Sequential(nn.ReLU(),", INPUT, 8))
         .hasMessageContaining("ends before the expression is closed");
@@ -157,8 +187,8 @@ class TemplatesTest {
   void json_template_offers_a_schema_and_both_give_format_instructions() {
     assertThat(Templates.json().jsonSchema()).get().asString().contains("\"layers\"", "$defs");
     assertThat(Templates.pytorch().jsonSchema()).isEmpty();
-    assertThat(Templates.json().formatInstructions(INPUT, 8)).contains("3 channels x 32 x 32",
-        "8 classes");
+    assertThat(Templates.json().formatInstructions(INPUT, 8))
+        .contains("3 channels x 32 x 32", "8 classes");
     assertThat(Templates.pytorch().formatInstructions(INPUT, 8)).contains("nn.Sequential");
   }
 }

@@ -36,14 +36,20 @@ public final class CheapEvaluator implements Evaluator {
     Cost cost = Cost.of(architecture);
     int n = 300;
     int classes = architecture.numClasses();
-    double skill = Math.min(0.95, 0.3 + 0.08 * architecture.convLayerCount()
-        + 0.02 * Math.log(cost.parameters()) / Math.log(2) * 0.3 + 0.05 * random.nextDouble());
+    double skill =
+        Math.min(
+            0.95,
+            0.3
+                + 0.08 * architecture.convLayerCount()
+                + 0.02 * Math.log(cost.parameters()) / Math.log(2) * 0.3
+                + 0.05 * random.nextDouble());
     boolean[] normalized = {false};
-    architecture.forEachLayer(l -> {
-      if (l instanceof Layer.Norm norm && norm.kind() != NormKind.NONE) {
-        normalized[0] = true;
-      }
-    });
+    architecture.forEachLayer(
+        l -> {
+          if (l instanceof Layer.Norm norm && norm.kind() != NormKind.NONE) {
+            normalized[0] = true;
+          }
+        });
     double gap = normalized[0] ? 0.05 : 0.2;
     int[] labels = new int[n];
     int[] predictions = new int[n];
@@ -56,15 +62,32 @@ public final class CheapEvaluator implements Evaluator {
       double p = skill - (sex[i] == 1 ? gap : 0) - (age[i] == 2 ? gap / 2 : 0);
       predictions[i] = random.nextDouble() < p ? labels[i] : random.nextInt(classes);
     }
-    FairnessReport fairness = FairnessMetrics.compute(classes, labels, predictions, List.of(
-        new GroupColumn("sex", List.of("male", "female"), sex),
-        new GroupColumn("age", List.of("young", "middle", "old"), age)));
+    FairnessReport fairness =
+        FairnessMetrics.compute(
+            classes,
+            labels,
+            predictions,
+            List.of(
+                new GroupColumn("sex", List.of("male", "female"), sex),
+                new GroupColumn("age", List.of("young", "middle", "old"), age)));
     double accuracy = fairness.accuracy();
-    return new Evaluation(new SplitMetrics(1 - accuracy, Math.min(1, accuracy + 0.05)),
-        new SplitMetrics(1.1 - accuracy, accuracy), new SplitMetrics(1.1 - accuracy, accuracy),
-        5, 0.01, fairness, fairness,
-        new HardwareReport(cost.parameters(), cost.macs(), cost.memoryMb(),
-            cost.macs() / 1e7, 1000, Double.NaN, Double.NaN, "cheap"),
+    return new Evaluation(
+        new SplitMetrics(1 - accuracy, Math.min(1, accuracy + 0.05)),
+        new SplitMetrics(1.1 - accuracy, accuracy),
+        new SplitMetrics(1.1 - accuracy, accuracy),
+        5,
+        0.01,
+        fairness,
+        fairness,
+        new HardwareReport(
+            cost.parameters(),
+            cost.macs(),
+            cost.memoryMb(),
+            cost.macs() / 1e7,
+            1000,
+            Double.NaN,
+            Double.NaN,
+            "cheap"),
         Optional.empty());
   }
 

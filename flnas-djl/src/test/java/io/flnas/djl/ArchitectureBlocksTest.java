@@ -25,10 +25,13 @@ class ArchitectureBlocksTest {
     try (NDManager manager = NDManager.newBaseManager()) {
       Block block = ArchitectureBlocks.toBlock(architecture);
       Shape in = architecture.input();
-      block.initialize(manager, DataType.FLOAT32,
+      block.initialize(
+          manager,
+          DataType.FLOAT32,
           new ai.djl.ndarray.types.Shape(2, in.channels(), in.height(), in.width()));
-      NDArray x = manager.randomNormal(
-          new ai.djl.ndarray.types.Shape(2, in.channels(), in.height(), in.width()));
+      NDArray x =
+          manager.randomNormal(
+              new ai.djl.ndarray.types.Shape(2, in.channels(), in.height(), in.width()));
       NDList out = block.forward(new ParameterStore(manager, false), new NDList(x), false);
       assertThat(out.singletonOrThrow().getShape())
           .isEqualTo(new ai.djl.ndarray.types.Shape(2, architecture.numClasses()));

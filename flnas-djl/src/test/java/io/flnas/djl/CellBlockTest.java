@@ -17,11 +17,21 @@ class CellBlockTest {
   @Test
   void a_nas_bench_201_network_builds_and_trains_in_djl_with_exactly_its_analytic_parameters() {
     ImageDataset data = SyntheticLesions.builder().size(60).imageSize(8).seed(2).generate();
-    Architecture network = SearchSpaces.nasBench201().architecture(NasBench201Space.parse(
-        "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_1x1~1|none~2|"),
-        data.input(), data.numClasses());
-    try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(1).batchSize(16)
-        .latencyRuns(1).throughputBatch(2).bootstrapResamples(1).build()) {
+    Architecture network =
+        SearchSpaces.nasBench201()
+            .architecture(
+                NasBench201Space.parse(
+                    "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_1x1~1|none~2|"),
+                data.input(),
+                data.numClasses());
+    try (DjlEvaluator evaluator =
+        DjlEvaluator.builder(data)
+            .maxEpochs(1)
+            .batchSize(16)
+            .latencyRuns(1)
+            .throughputBatch(2)
+            .bootstrapResamples(1)
+            .build()) {
 
       Evaluation e = evaluator.evaluate(network);
 

@@ -48,7 +48,8 @@ class DjlEvaluatorTest {
     assertThat(e.train().loss()).isFinite();
     assertThat(e.test().loss()).isFinite();
     assertThat(e.validationFairness().samples()).isEqualTo(data.validation().count());
-    assertThat(e.validationFairness().groups()).extracting(g -> g.attribute() + "=" + g.group())
+    assertThat(e.validationFairness().groups())
+        .extracting(g -> g.attribute() + "=" + g.group())
         .contains("sex=male", "sex=female", "age=young", "age=middle", "age=old");
     assertThat(e.hardware().parameters()).isEqualTo(Cost.of(cnn).parameters());
     assertThat(e.hardware().latencyMs()).isPositive();
@@ -56,20 +57,30 @@ class DjlEvaluatorTest {
     assertThat(e.hardware().modelMemoryMb()).isPositive();
     assertThat(e.hardware().processPeakMb()).isPositive();
     assertThat(e.testPredictions()).hasSize(data.test().count());
-    assertThat(e.testIntervals()).hasValueSatisfying(ci -> {
-      assertThat(ci.resamples()).isEqualTo(1000);
-      assertThat(ci.accuracy().contains(e.test().accuracy())).isTrue();
-    });
+    assertThat(e.testIntervals())
+        .hasValueSatisfying(
+            ci -> {
+              assertThat(ci.resamples()).isEqualTo(1000);
+              assertThat(ci.accuracy().contains(e.test().accuracy())).isTrue();
+            });
     assertThat(e.trainingSeconds()).isPositive();
   }
 
   @Test
   void early_stopping_restores_the_best_epoch_weights() {
     List<Double> losses = new ArrayList<>();
-    try (DjlEvaluator overfitting = DjlEvaluator.builder(data).maxEpochs(12).patience(1)
-        .learningRate(0.02).batchSize(16).latencyRuns(3).build()) {
-      Evaluation e = overfitting.evaluate(ReferenceArchitectures.smallCnn(data.input(), 8),
-          (epoch, max, loss) -> losses.add(loss));
+    try (DjlEvaluator overfitting =
+        DjlEvaluator.builder(data)
+            .maxEpochs(12)
+            .patience(1)
+            .learningRate(0.02)
+            .batchSize(16)
+            .latencyRuns(3)
+            .build()) {
+      Evaluation e =
+          overfitting.evaluate(
+              ReferenceArchitectures.smallCnn(data.input(), 8),
+              (epoch, max, loss) -> losses.add(loss));
 
       double best = losses.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
       int bestEpoch = losses.indexOf(best) + 1;
@@ -86,9 +97,22 @@ class DjlEvaluatorTest {
     Split train = data.train();
     float[] poisoned = train.pixels().clone();
     java.util.Arrays.fill(poisoned, 0, train.imageSize() * 40, Float.NaN);
-    ImageDataset bad = new ImageDataset("poisoned", "poisoned", data.classes(),
-        new Split(train.count(), train.channels(), train.height(), train.width(), poisoned,
-            train.labels(), train.groups()), data.validation(), data.test(), 0);
+    ImageDataset bad =
+        new ImageDataset(
+            "poisoned",
+            "poisoned",
+            data.classes(),
+            new Split(
+                train.count(),
+                train.channels(),
+                train.height(),
+                train.width(),
+                poisoned,
+                train.labels(),
+                train.groups()),
+            data.validation(),
+            data.test(),
+            0);
     try (DjlEvaluator nan = DjlEvaluator.builder(bad).maxEpochs(2).build()) {
       Evaluation e = nan.evaluate(ReferenceArchitectures.smallCnn(bad.input(), 8));
 

@@ -26,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The ISIC loader on small ISIC-format folders that the test writes. */
 class Isic2019Test {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final List<String> truth = new ArrayList<>();
   private final List<String> meta = new ArrayList<>();
@@ -44,8 +43,14 @@ class Isic2019Test {
         String image = String.format("ISIC_%07d", id);
         double[] row = new double[9];
         row[c] = 1.0;
-        truth.add(image + "," + String.join(",", Arrays.stream(row)
-            .mapToObj(v -> String.format("%.1f", v)).toArray(String[]::new)));
+        truth.add(
+            image
+                + ","
+                + String.join(
+                    ",",
+                    Arrays.stream(row)
+                        .mapToObj(v -> String.format("%.1f", v))
+                        .toArray(String[]::new)));
         String sex = k % 5 == 4 ? "" : k % 2 == 0 ? "male" : "female";
         String age = k % 7 == 6 ? "" : String.valueOf(15 + 10 * k);
         meta.add(image + "," + age + ",back,HAM_" + id + "," + sex);
@@ -94,14 +99,15 @@ class Isic2019Test {
     assertThat(a.train().pixels()).isNotEqualTo(c.train().pixels());
     assertThat(IntStream.of(a.train().labels()).distinct().count()).isEqualTo(8);
     assertThat(a.test().count()).isEqualTo(8);
-    int[] allSex = IntStream.concat(IntStream.of(sex(a.train())),
-        IntStream.concat(IntStream.of(sex(a.validation())), IntStream.of(sex(a.test()))))
-        .toArray();
+    int[] allSex =
+        IntStream.concat(
+                IntStream.of(sex(a.train())),
+                IntStream.concat(IntStream.of(sex(a.validation())), IntStream.of(sex(a.test()))))
+            .toArray();
     assertThat(IntStream.of(allSex).filter(s -> s == GroupColumn.UNKNOWN).count()).isEqualTo(16);
     assertThat(IntStream.of(a.train().group("age").orElseThrow().membership()).boxed())
         .contains(0, 1, 2, GroupColumn.UNKNOWN);
-    assertThat(a.train().groups()).extracting(GroupColumn::attribute)
-        .containsExactly("sex", "age");
+    assertThat(a.train().groups()).extracting(GroupColumn::attribute).containsExactly("sex", "age");
     assertThat(a.input().height()).isEqualTo(12);
     assertThat(a.description()).contains("ISIC 2019", "MEL");
   }
@@ -135,7 +141,8 @@ class Isic2019Test {
     assertThatThrownBy(() -> Isic2019.builder(dir).load())
         .isInstanceOf(DataException.class)
         .hasMessageContaining(Isic2019.GROUND_TRUTH + " line 6 (image ISIC_0000004)")
-        .hasMessageContaining("not one-hot").hasMessageContaining("MEL=1.0, NV=1.0");
+        .hasMessageContaining("not one-hot")
+        .hasMessageContaining("MEL=1.0, NV=1.0");
   }
 
   @Test
@@ -143,15 +150,15 @@ class Isic2019Test {
     meta.set(3, "ISIC_0000002,forty,back,HAM_2,male");
     flush();
     assertThatThrownBy(() -> Isic2019.builder(dir).load())
-        .hasMessageContaining(Isic2019.METADATA + " line 4: field age_approx must be a number,"
-            + " but was 'forty'");
+        .hasMessageContaining(
+            Isic2019.METADATA + " line 4: field age_approx must be a number," + " but was 'forty'");
 
     meta.set(3, "ISIC_0000002,-5,back,HAM_2,male");
     flush();
     assertThatThrownBy(() -> Isic2019.builder(dir).load())
         .isInstanceOf(DataException.class)
-        .hasMessageContaining(Isic2019.METADATA + " line 4: field age_approx must be in [0, 120],"
-            + " but was '-5'");
+        .hasMessageContaining(
+            Isic2019.METADATA + " line 4: field age_approx must be in [0, 120]," + " but was '-5'");
 
     meta.set(3, "ISIC_0000002,125,back,HAM_2,male");
     flush();
@@ -175,8 +182,8 @@ class Isic2019Test {
         .hasMessageContaining("line 2")
         .hasMessageContaining("1 more bad image");
 
-    ImageDataset data = Isic2019.builder(dir).subsetSize(80).imageSize(8)
-        .badImages(Isic2019.BadImages.SKIP).load();
+    ImageDataset data =
+        Isic2019.builder(dir).subsetSize(80).imageSize(8).badImages(Isic2019.BadImages.SKIP).load();
     assertThat(data.skipped()).isEqualTo(2);
     assertThat(data.size()).isEqualTo(78);
   }
@@ -184,7 +191,8 @@ class Isic2019Test {
   @Test
   void a_missing_folder_is_named() {
     assertThatThrownBy(() -> Isic2019.builder(dir.resolve("nope")).load())
-        .isInstanceOf(DataException.class).hasMessageContaining("nope")
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining("nope")
         .hasMessageContaining("does not exist");
   }
 
@@ -197,10 +205,10 @@ class Isic2019Test {
     java.util.concurrent.ExecutorService host =
         java.util.concurrent.Executors.newFixedThreadPool(2);
     try {
-      ImageDataset own = Isic2019.builder(dir).subsetSize(40).imageSize(8).seed(3)
-          .decodeThreads(1).load();
-      ImageDataset onHost = Isic2019.builder(dir).subsetSize(40).imageSize(8).seed(3)
-          .executor(host).load();
+      ImageDataset own =
+          Isic2019.builder(dir).subsetSize(40).imageSize(8).seed(3).decodeThreads(1).load();
+      ImageDataset onHost =
+          Isic2019.builder(dir).subsetSize(40).imageSize(8).seed(3).executor(host).load();
 
       assertThat(onHost.train().pixels()).isEqualTo(own.train().pixels());
       assertThat(host.isShutdown()).as("the host's executor stays the host's").isFalse();

@@ -22,8 +22,9 @@ class PaperAttributesTest {
   void the_synthetic_splits_carry_sex_and_age_as_group_columns_and_take_one_more() {
     Split test = SyntheticLesions.builder().size(100).imageSize(8).seed(1).generate().test();
 
-    Split withSite = test.withGroup(new GroupColumn("site", java.util.List.of("head", "trunk"),
-        new int[test.count()]));
+    Split withSite =
+        test.withGroup(
+            new GroupColumn("site", java.util.List.of("head", "trunk"), new int[test.count()]));
 
     assertThat(test.groups()).extracting(GroupColumn::attribute).containsExactly("sex", "age");
     assertThat(withSite.group("site")).isPresent();

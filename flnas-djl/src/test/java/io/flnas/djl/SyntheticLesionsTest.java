@@ -31,15 +31,16 @@ class SyntheticLesionsTest {
     double unbiasedGap = femaleMaleBrightnessGap(0.0);
     double biasedGap = femaleMaleBrightnessGap(1.0);
 
-    System.out.println("brightness gap male-female: bias 0 " + unbiasedGap + ", bias 1 " + biasedGap);
+    System.out.println(
+        "brightness gap male-female: bias 0 " + unbiasedGap + ", bias 1 " + biasedGap);
     assertThat(biasedGap).isGreaterThan(0.1);
     assertThat(Math.abs(unbiasedGap)).isLessThan(biasedGap / 5);
   }
 
   /** Mean normalized pixel of male images minus that of female images. */
   private static double femaleMaleBrightnessGap(double bias) {
-    Split s = SyntheticLesions.builder().size(6000).imageSize(8).bias(bias).seed(9).generate()
-        .train();
+    Split s =
+        SyntheticLesions.builder().size(6000).imageSize(8).bias(bias).seed(9).generate().train();
     double[] sum = new double[2];
     int[] count = new int[2];
     int per = s.imageSize();
@@ -59,13 +60,14 @@ class SyntheticLesionsTest {
   @Test
   void a_plain_cnn_trained_on_biased_data_shows_a_measurable_group_gap() {
     ImageDataset data = SyntheticLesions.builder().size(1200).imageSize(16).seed(21).generate();
-    try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(4).batchSize(32)
-        .latencyRuns(3).build()) {
+    try (DjlEvaluator evaluator =
+        DjlEvaluator.builder(data).maxEpochs(4).batchSize(32).latencyRuns(3).build()) {
       Evaluation e = evaluator.evaluate(ReferenceArchitectures.smallCnn(data.input(), 8));
 
       assertThat(e.validation().accuracy()).isGreaterThan(0.3);
       assertThat(e.validationFairness().unfairness()).isGreaterThan(0.02);
-      assertThat(e.validationFairness().worstGroup()).get()
+      assertThat(e.validationFairness().worstGroup())
+          .get()
           .satisfies(g -> assertThat(g.group()).isIn("female", "old"));
     }
   }

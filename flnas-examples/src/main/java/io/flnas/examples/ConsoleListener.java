@@ -1,6 +1,5 @@
 package io.flnas.examples;
 
-import io.flnas.search.Search;
 import io.flnas.arch.Architecture;
 import io.flnas.search.SearchListener;
 import io.flnas.search.SearchResult;
@@ -41,9 +40,15 @@ final class ConsoleListener implements SearchListener {
       restored.forEach(t -> out.println("  " + t.summary()));
     }
     if (progress) {
-      bar = new ProgressBarBuilder().setTaskName("Search").setInitialMax(maxIterations)
-          .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(err))
-          .setUpdateIntervalMillis(500).continuousUpdate().build();
+      bar =
+          new ProgressBarBuilder()
+              .setTaskName("Search")
+              .setInitialMax(maxIterations)
+              .setStyle(ProgressBarStyle.ASCII)
+              .setConsumer(new ConsoleProgressBarConsumer(err))
+              .setUpdateIntervalMillis(500)
+              .continuousUpdate()
+              .build();
       bar.stepTo(restored.size());
     }
     ended = restored.size();
@@ -67,22 +72,28 @@ final class ConsoleListener implements SearchListener {
     }
     String name = worker.contains(" ") ? worker.substring(0, worker.indexOf(' ')) : worker;
     running.put(iteration, name);
-    out.println("trial " + iteration + " running on " + worker + " (in flight: "
-        + runningText() + ")");
+    out.println(
+        "trial " + iteration + " running on " + worker + " (in flight: " + runningText() + ")");
     message("running " + runningText());
   }
 
   private String runningText() {
     StringBuilder text = new StringBuilder();
-    running.forEach((trial, name) -> text.append(text.isEmpty() ? "" : ", ").append('#')
-        .append(trial).append(' ').append(name));
+    running.forEach(
+        (trial, name) ->
+            text.append(text.isEmpty() ? "" : ", ")
+                .append('#')
+                .append(trial)
+                .append(' ')
+                .append(name));
     return text.toString();
   }
 
   @Override
   public void epochFinished(int iteration, int epoch, int maxEpochs, double validationLoss) {
-    message(String.format("trial %d: epoch %d/%d, val loss %.3f", iteration, epoch, maxEpochs,
-        validationLoss));
+    message(
+        String.format(
+            "trial %d: epoch %d/%d, val loss %.3f", iteration, epoch, maxEpochs, validationLoss));
   }
 
   @Override
@@ -90,8 +101,14 @@ final class ConsoleListener implements SearchListener {
     running.remove(trial.iteration());
     ended++;
     out.println(trial.summary());
-    best = bestSoFar.map(t -> String.format("best #%d %.1f%%/%.3f", t.iteration(),
-        100 * t.result().accuracy(), t.result().unfairness())).orElse("none yet");
+    best =
+        bestSoFar
+            .map(
+                t ->
+                    String.format(
+                        "best #%d %.1f%%/%.3f",
+                        t.iteration(), 100 * t.result().accuracy(), t.result().unfairness()))
+            .orElse("none yet");
     if (bar != null) {
       bar.stepTo(ended);
     }

@@ -10,43 +10,64 @@ import picocli.CommandLine.Option;
  */
 final class DataOptions {
   /**
-   * The default synthetic experiment: as many images as the README's first command trains in
-   * about 8 minutes on 2 CPU cores, four small-input baselines and 10 iterations included, so the
-   * test split is as large as that time allows. 16 px rather than 32 px: the baselines' small-input
-   * variants keep their maps large (that is what makes them learn), which costs about 2.2 times
-   * as much per image at 32 px, so at 32 px fewer than half as many images would fit.
+   * The default synthetic experiment: as many images as the README's first command trains in about
+   * 8 minutes on 2 CPU cores, four small-input baselines and 10 iterations included, so the test
+   * split is as large as that time allows. 16 px rather than 32 px: the baselines' small-input
+   * variants keep their maps large (that is what makes them learn), which costs about 2.2 times as
+   * much per image at 32 px, so at 32 px fewer than half as many images would fit.
    */
   static final int SYNTHETIC_SAMPLES = 1400;
 
   static final int SYNTHETIC_IMAGE_SIZE = 16;
 
-  @Option(names = "--data", defaultValue = "synthetic", paramLabel = "SOURCE",
-      description = "synthetic (the embedded default) or isic:<dir> (an ISIC 2019 folder with"
-          + " the ground-truth and metadata CSVs and ISIC_2019_Training_Input/). Default:"
-          + " ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--data",
+      defaultValue = "synthetic",
+      paramLabel = "SOURCE",
+      description =
+          "synthetic (the embedded default) or isic:<dir> (an ISIC 2019 folder with"
+              + " the ground-truth and metadata CSVs and ISIC_2019_Training_Input/). Default:"
+              + " ${DEFAULT-VALUE}.")
   String data;
 
-  @Option(names = "--image-size", paramLabel = "PX",
-      description = "Image side after resizing. Default: " + SYNTHETIC_IMAGE_SIZE
-          + " for synthetic, 64 for ISIC.")
+  @Option(
+      names = "--image-size",
+      paramLabel = "PX",
+      description =
+          "Image side after resizing. Default: "
+              + SYNTHETIC_IMAGE_SIZE
+              + " for synthetic, 64 for ISIC.")
   Integer imageSize;
 
-  @Option(names = "--samples", paramLabel = "N",
-      description = "Images in all: the synthetic dataset size, or the ISIC balanced subset."
-          + " Default: " + SYNTHETIC_SAMPLES + " for synthetic, 5000 for ISIC (the paper's).")
+  @Option(
+      names = "--samples",
+      paramLabel = "N",
+      description =
+          "Images in all: the synthetic dataset size, or the ISIC balanced subset."
+              + " Default: "
+              + SYNTHETIC_SAMPLES
+              + " for synthetic, 5000 for ISIC (the paper's).")
   Integer samples;
 
-  @Option(names = "--max-epochs", defaultValue = "4", paramLabel = "N",
-      description = "Upper bound on training epochs per model (early stopping on validation"
-          + " loss, patience 2). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--max-epochs",
+      defaultValue = "4",
+      paramLabel = "N",
+      description =
+          "Upper bound on training epochs per model (early stopping on validation"
+              + " loss, patience 2). Default: ${DEFAULT-VALUE}.")
   int maxEpochs;
 
   /** The options as the plan's training settings, with the sizes the data source defaults to. */
   RunPlan.Training plan(int threads, boolean allowDownload) {
     boolean synthetic = data.equals("synthetic");
-    return new RunPlan.Training(data, samples != null ? samples : synthetic ? SYNTHETIC_SAMPLES
-        : 5000, imageSize != null ? imageSize : synthetic ? SYNTHETIC_IMAGE_SIZE : 64, maxEpochs,
-        threads, allowDownload);
+    return new RunPlan.Training(
+        data,
+        samples != null ? samples : synthetic ? SYNTHETIC_SAMPLES : 5000,
+        imageSize != null ? imageSize : synthetic ? SYNTHETIC_IMAGE_SIZE : 64,
+        maxEpochs,
+        threads,
+        allowDownload);
   }
 
   /** The dataset a plan trains on, checked for a usable source first. */

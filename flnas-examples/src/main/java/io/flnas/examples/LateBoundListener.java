@@ -10,9 +10,9 @@ import java.util.Optional;
 /**
  * A listener a search is built with, bound to the listener it passes events on to once that one
  * exists. The run's report needs the built search (its objective, target and result of a history)
- * and the baselines trained after the build, while a search takes its listeners before it is
- * built; so the search is built once with this stand-in, and the report is bound to it before the
- * search runs. Until then events go nowhere; it is bound once.
+ * and the baselines trained after the build, while a search takes its listeners before it is built;
+ * so the search is built once with this stand-in, and the report is bound to it before the search
+ * runs. Until then events go nowhere; it is bound once.
  */
 final class LateBoundListener implements SearchListener {
   private static final SearchListener NOWHERE = new SearchListener() {};

@@ -24,10 +24,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Runs a {@link RunPlan}: takes the run folder, builds the dataset, the evaluator (and the
  * workers), the designer and the search, once, writes the plan into the folder ({@value
- * RunPlan#FILE}), trains the baselines, follows the search with the live report, then prints
- * Table I and exports the best model. Settings that only this machine can check (a bind address,
- * an ISIC folder, a replay journal, bf16 units, a resumed journal) are checked before anything is
- * trained and before the plan is written.
+ * RunPlan#FILE}), trains the baselines, follows the search with the live report, then prints Table
+ * I and exports the best model. Settings that only this machine can check (a bind address, an ISIC
+ * folder, a replay journal, bf16 units, a resumed journal) are checked before anything is trained
+ * and before the plan is written.
  */
 final class PlanRunner {
   private final PrintStream out;
@@ -57,47 +57,73 @@ final class PlanRunner {
 
   private int run(RunPlan plan, Path dir, long started) throws Exception {
     ImageDataset dataset = DataOptions.load(plan);
-    out.printf("data: %s, %d images (%d/%d/%d), %s%n", dataset.name(), dataset.size(),
-        dataset.train().count(), dataset.validation().count(), dataset.test().count(),
+    out.printf(
+        "data: %s, %d images (%d/%d/%d), %s%n",
+        dataset.name(),
+        dataset.size(),
+        dataset.train().count(),
+        dataset.validation().count(),
+        dataset.test().count(),
         dataset.input());
     if (dataset.skipped() > 0) {
       out.printf("data: skipped %d undecodable images%n", dataset.skipped());
     }
     Path journal = dir.resolve("journal.jsonl");
     AtomicBoolean finished = new AtomicBoolean();
-    Thread hook = new Thread(() -> {
-      if (!finished.get()) {
-        err.println();
-        err.println("flnas: interrupted; the journal " + journal + " keeps every finished trial."
-            + " Continue with --resume --out " + dir);
-      }
-    });
+    Thread hook =
+        new Thread(
+            () -> {
+              if (!finished.get()) {
+                err.println();
+                err.println(
+                    "flnas: interrupted; the journal "
+                        + journal
+                        + " keeps every finished trial."
+                        + " Continue with --resume --out "
+                        + dir);
+              }
+            });
     if (!plan.output().verbose()) {
       QuietEngine.warmUp(dir, err);
     }
     Runtime.getRuntime().addShutdownHook(hook);
     long seed = plan.search().seed();
     int maxEpochs = plan.training().maxEpochs();
-    try (DjlEvaluator evaluator = build(DjlEvaluator.builder(dataset).maxEpochs(maxEpochs)
-        .patience(2).seed(seed).threads(plan.training().threads())
-        .precision(plan.costs().numberFormat()));
-        ClusterOptions.Cluster workers = plan.cluster().clustered()
-            ? ClusterOptions.start(plan.cluster(), plan.workSpec(), evaluator, dir, out) : null) {
-      out.printf("engine: %s, training on %s%n", DjlEvaluator.engineDescription(),
-          workers == null ? evaluator.deviceName() : workers.executor().workers().size()
-              + " worker(s)");
-      Search.Builder builder = (workers == null ? Search.builder(dataset.problem(), evaluator)
-          : Search.builder(dataset.problem(), workers.executor())
-              .parallelism(plan.cluster().parallelism(workers.executor().slots())))
-          .space(SearchSpaces.paperCnn()).template(plan.search().format())
-          .target(plan.search().deploymentTarget()).maxIterations(plan.search().iterations())
-          .seed(seed).journal(journal);
+    try (DjlEvaluator evaluator =
+            build(
+                DjlEvaluator.builder(dataset)
+                    .maxEpochs(maxEpochs)
+                    .patience(2)
+                    .seed(seed)
+                    .threads(plan.training().threads())
+                    .precision(plan.costs().numberFormat()));
+        ClusterOptions.Cluster workers =
+            plan.cluster().clustered()
+                ? ClusterOptions.start(plan.cluster(), plan.workSpec(), evaluator, dir, out)
+                : null) {
+      out.printf(
+          "engine: %s, training on %s%n",
+          DjlEvaluator.engineDescription(),
+          workers == null
+              ? evaluator.deviceName()
+              : workers.executor().workers().size() + " worker(s)");
+      Search.Builder builder =
+          (workers == null
+                  ? Search.builder(dataset.problem(), evaluator)
+                  : Search.builder(dataset.problem(), workers.executor())
+                      .parallelism(plan.cluster().parallelism(workers.executor().slots())))
+              .space(SearchSpaces.paperCnn())
+              .template(plan.search().format())
+              .target(plan.search().deploymentTarget())
+              .maxIterations(plan.search().iterations())
+              .seed(seed)
+              .journal(journal);
       CostOptions.apply(plan.costs(), builder, dataset, seed);
       Designer designer = DesignerOptions.create(plan.design());
       // A bar redrawn with carriage returns only makes sense on a terminal.
       boolean interactive = System.console() != null && out == System.out;
-      ConsoleListener console = new ConsoleListener(out, err,
-          !plan.output().noProgress() && interactive);
+      ConsoleListener console =
+          new ConsoleListener(out, err, !plan.output().noProgress() && interactive);
       // The report follows the search, but needs it built and the baselines trained first.
       LateBoundListener reportSlot = new LateBoundListener();
       Search search = builder.designer(designer).listener(console).listener(reportSlot).build();
@@ -108,16 +134,30 @@ final class PlanRunner {
       }
       plan.write(dir.resolve(RunPlan.FILE));
 
-      List<Baselines.Baseline> baselines = new BaselineStore(dir.resolve("baselines.jsonl"))
-          .evaluate(evaluator, workers == null ? null : workers.executor(), dataset,
-              plan.search().baselines(), out);
-      RunReport report = new RunReport(dir, configuration(plan, dir, dataset, designer, search),
-          baselines, search, RunReport.split(dataset.numClasses(), dataset.test().labels(),
-          dataset.test().groups(), seed), Clock.systemDefaultZone());
+      List<Baselines.Baseline> baselines =
+          new BaselineStore(dir.resolve("baselines.jsonl"))
+              .evaluate(
+                  evaluator,
+                  workers == null ? null : workers.executor(),
+                  dataset,
+                  plan.search().baselines(),
+                  out);
+      RunReport report =
+          new RunReport(
+              dir,
+              configuration(plan, dir, dataset, designer, search),
+              baselines,
+              search,
+              RunReport.split(
+                  dataset.numClasses(), dataset.test().labels(), dataset.test().groups(), seed),
+              Clock.systemDefaultZone());
       reportSlot.bind(report);
-      out.printf("search: %d iterations with %s, target %s%s%s%n", search.maxIterations(),
-          designer.name(), search.target().name(), search.parallelism() > 1 ? ", "
-              + search.parallelism() + " trials in flight" : "",
+      out.printf(
+          "search: %d iterations with %s, target %s%s%s%n",
+          search.maxIterations(),
+          designer.name(),
+          search.target().name(),
+          search.parallelism() > 1 ? ", " + search.parallelism() + " trials in flight" : "",
           CostOptions.describe(plan.costs()));
       SearchResult result;
       try {
@@ -133,8 +173,15 @@ final class PlanRunner {
       report.finish(result, table, exportNote, elapsed(started));
       out.println();
       out.println(exportNote);
-      out.println("wrote " + dir.resolve(Report.MARKDOWN) + ", " + Report.HTML + ", plots and "
-          + journal.getFileName() + " in " + dir);
+      out.println(
+          "wrote "
+              + dir.resolve(Report.MARKDOWN)
+              + ", "
+              + Report.HTML
+              + ", plots and "
+              + journal.getFileName()
+              + " in "
+              + dir);
       out.println("finished in " + elapsed(started));
       finished.set(true);
       return 0;
@@ -158,8 +205,8 @@ final class PlanRunner {
   }
 
   /** What the report lists about the run; its command repeats it. */
-  private static Map<String, String> configuration(RunPlan plan, Path dir, ImageDataset dataset,
-      Designer designer, Search search) {
+  private static Map<String, String> configuration(
+      RunPlan plan, Path dir, ImageDataset dataset, Designer designer, Search search) {
     Map<String, String> configuration = new LinkedHashMap<>();
     configuration.put("data", dataset.description() + ", " + dataset.size() + " images");
     configuration.put("designer", designer.name());
@@ -167,11 +214,17 @@ final class PlanRunner {
     configuration.put("seed", String.valueOf(search.seed()));
     configuration.put("target", search.target().promptText());
     configuration.put("template", search.template().name());
-    configuration.put("training", "max " + plan.training().maxEpochs()
-        + " epochs, patience 2, Adam 1e-3, batch 64");
+    configuration.put(
+        "training",
+        "max " + plan.training().maxEpochs() + " epochs, patience 2, Adam 1e-3, batch 64");
     configuration.put("command", plan.command());
-    configuration.put("repeat", "flnas --plan " + RunPlan.quoted(dir.toString())
-        + " --out <new folder> (every setting is in " + RunPlan.FILE + ")");
+    configuration.put(
+        "repeat",
+        "flnas --plan "
+            + RunPlan.quoted(dir.toString())
+            + " --out <new folder> (every setting is in "
+            + RunPlan.FILE
+            + ")");
     return configuration;
   }
 

@@ -22,8 +22,9 @@ final class RunFolder {
 
   /** The folder of a run not given one: a new {@code flnas-runs/run-<time>}. */
   static Path defaultFolder() {
-    return Path.of("flnas-runs", "run-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    return Path.of(
+        "flnas-runs",
+        "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
   }
 
   /**
@@ -37,8 +38,11 @@ final class RunFolder {
         throw new UsageException("--resume: no journal.jsonl in " + dir + " to continue from");
       }
     } else if (Files.exists(journal)) {
-      throw new UsageException("output folder " + dir + " already holds a journal; use --resume"
-          + " to continue it or choose another --out");
+      throw new UsageException(
+          "output folder "
+              + dir
+              + " already holds a journal; use --resume"
+              + " to continue it or choose another --out");
     }
     try {
       Files.createDirectories(dir);
@@ -55,10 +59,10 @@ final class RunFolder {
 
   /**
    * The run folder's one writer: an exclusive operating-system lock on {@code dir/.flnas.lock},
-   * which the kernel releases when the process ends however it ends ({@code kill -9} included),
-   * so a stale lock file never blocks anyone. Two processes appending to one journal interleave
-   * their trials and leave a journal that no longer resumes; the second one therefore stops here
-   * with one line that names the folder and the pid holding it.
+   * which the kernel releases when the process ends however it ends ({@code kill -9} included), so
+   * a stale lock file never blocks anyone. Two processes appending to one journal interleave their
+   * trials and leave a journal that no longer resumes; the second one therefore stops here with one
+   * line that names the folder and the pid holding it.
    */
   static final class Lock implements AutoCloseable {
     private final FileChannel channel;
@@ -84,8 +88,9 @@ final class RunFolder {
     Path file = dir.resolve(LOCK);
     FileChannel channel;
     try {
-      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw new UsageException("cannot lock the run folder " + dir + ": " + e.getMessage());
     }
@@ -99,13 +104,19 @@ final class RunFolder {
       if (lock == null) {
         String holder = Files.readString(file).trim();
         channel.close();
-        throw new UsageException("run folder " + dir + " is in use by another flnas process"
-            + (holder.isEmpty() ? "" : " (pid " + holder + ")") + "; wait for it to end, or"
-            + " choose another --out");
+        throw new UsageException(
+            "run folder "
+                + dir
+                + " is in use by another flnas process"
+                + (holder.isEmpty() ? "" : " (pid " + holder + ")")
+                + "; wait for it to end, or"
+                + " choose another --out");
       }
       channel.truncate(0);
-      channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
-          .getBytes(StandardCharsets.US_ASCII)), 0);
+      channel.write(
+          ByteBuffer.wrap(
+              (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
+          0);
       channel.force(false);
       return new Lock(channel, lock);
     } catch (IOException e) {
@@ -125,14 +136,13 @@ final class RunFolder {
     }
     Trial best = result.best().get();
     Path modelDir = dir.resolve("best-model");
-    Evaluation exported = evaluator.evaluateAndExport(best.architecture().orElseThrow(),
-        modelDir);
+    Evaluation exported = evaluator.evaluateAndExport(best.architecture().orElseThrow(), modelDir);
     if (!exported.succeeded()) {
-      return "Retraining the best architecture for export failed: "
-          + exported.failure().orElse("");
+      return "Retraining the best architecture for export failed: " + exported.failure().orElse("");
     }
-    return String.format("Best model (trial %d) exported to %s: architecture.json and DJL"
-        + " parameters; retrained test accuracy %.2f%%.", best.iteration(), modelDir,
-        100 * exported.test().accuracy());
+    return String.format(
+        "Best model (trial %d) exported to %s: architecture.json and DJL"
+            + " parameters; retrained test accuracy %.2f%%.",
+        best.iteration(), modelDir, 100 * exported.test().accuracy());
   }
 }

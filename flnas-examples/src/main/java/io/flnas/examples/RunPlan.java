@@ -1,8 +1,8 @@
 package io.flnas.examples;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -49,30 +49,40 @@ import java.util.stream.Collectors;
  * List<String> args = plan.arguments(); // the same run as a command line
  * }</pre>
  */
-record RunPlan(Search search, Design design, Training training, Costs costs, Cluster cluster,
-    Output output) {
+record RunPlan(
+    Search search, Design design, Training training, Costs costs, Cluster cluster, Output output) {
   /** The name of the plan in a run folder. */
   static final String FILE = "run-plan.json";
 
   /** The options that say where a run goes rather than what it does; a repeat takes them anew. */
   static final List<String> FOLDER_OPTIONS = List.of("--out", "--resume");
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   RunPlan {
-    check(search != null && design != null && training != null && costs != null
-        && cluster != null && output != null, "a run plan needs every section: search, design,"
-            + " training, costs, cluster and output");
+    check(
+        search != null
+            && design != null
+            && training != null
+            && costs != null
+            && cluster != null
+            && output != null,
+        "a run plan needs every section: search, design," + " training, costs, cluster and output");
     Optional<Halving> halving = costs.schedule();
     if (halving.isPresent() && halving.get().maxEpochs() > training.maxEpochs()) {
-      throw new UsageException("--halving " + costs.halving() + " trains up to "
-          + halving.get().maxEpochs() + " epochs, more than --max-epochs "
-          + training.maxEpochs());
+      throw new UsageException(
+          "--halving "
+              + costs.halving()
+              + " trains up to "
+              + halving.get().maxEpochs()
+              + " epochs, more than --max-epochs "
+              + training.maxEpochs());
     }
   }
 
@@ -81,16 +91,24 @@ record RunPlan(Search search, Design design, Training training, Costs costs, Clu
    *
    * @param baselines the baselines' names; empty for none
    */
-  record Search(int iterations, long seed, List<String> baselines, String target,
-      String template) {
+  record Search(int iterations, long seed, List<String> baselines, String target, String template) {
     Search {
       check(iterations > 0, "--iterations must be > 0, but was " + iterations);
       baselines = List.copyOf(required(baselines, "--baselines"));
       for (String name : baselines) {
-        boolean known = ReferenceArchitectures.NAMES.stream().anyMatch(n -> n.replace("_", "")
-            .equalsIgnoreCase(name.replace("_", "").replace("-", "")));
-        check(known, "unknown baseline '" + name + "' in --baselines; expected names from "
-            + ReferenceArchitectures.NAMES + " or none");
+        boolean known =
+            ReferenceArchitectures.NAMES.stream()
+                .anyMatch(
+                    n ->
+                        n.replace("_", "")
+                            .equalsIgnoreCase(name.replace("_", "").replace("-", "")));
+        check(
+            known,
+            "unknown baseline '"
+                + name
+                + "' in --baselines; expected names from "
+                + ReferenceArchitectures.NAMES
+                + " or none");
       }
       parse(() -> DeploymentTargets.byName(required(target, "--target")), "--target");
       parse(() -> Templates.byName(required(template, "--template")), "--template");
@@ -118,26 +136,31 @@ record RunPlan(Search search, Design design, Training training, Costs costs, Clu
     Design {
       check(providerRetries >= 0, "--provider-retries must be >= 0, but was " + providerRetries);
       required(designer, "--designer");
-      check(DesignerOptions.NAMED.contains(designer) || designer.startsWith("replay:"),
+      check(
+          DesignerOptions.NAMED.contains(designer) || designer.startsWith("replay:"),
           "unknown --designer '" + designer + "'; expected one of " + DesignerOptions.DESIGNERS);
       required(model, "--model");
-      check(baseUrl == null || !CREDENTIALS.matcher(baseUrl).find(), "--base-url must not carry"
-          + " credentials (user:password@): the key comes from OPENAI_API_KEY, and the URL is"
-          + " written into " + FILE);
+      check(
+          baseUrl == null || !CREDENTIALS.matcher(baseUrl).find(),
+          "--base-url must not carry"
+              + " credentials (user:password@): the key comes from OPENAI_API_KEY, and the URL is"
+              + " written into "
+              + FILE);
     }
   }
 
   /** The data, and how each model is trained on it. */
-  record Training(String data, int samples, int imageSize, int maxEpochs, int threads,
-      boolean allowDownload) {
+  record Training(
+      String data, int samples, int imageSize, int maxEpochs, int threads, boolean allowDownload) {
     Training {
       check(maxEpochs > 0, "--max-epochs must be > 0, but was " + maxEpochs);
       check(imageSize >= 8, "--image-size must be >= 8, but was " + imageSize);
       check(samples >= 40, "--samples must be >= 40, but was " + samples);
       check(threads >= 0, "--threads must be >= 0, but was " + threads);
       required(data, "--data");
-      check(data.equals("synthetic") || data.startsWith("isic:"), "unknown --data '" + data
-          + "'; expected synthetic or isic:<dir>");
+      check(
+          data.equals("synthetic") || data.startsWith("isic:"),
+          "unknown --data '" + data + "'; expected synthetic or isic:<dir>");
     }
   }
 
@@ -151,8 +174,9 @@ record RunPlan(Search search, Design design, Training training, Costs costs, Clu
     Costs {
       schedule(halving, required(halvingMode, "--halving-mode"));
       numberFormat(required(precision, "--precision"));
-      check(prescreen == null || prescreen >= 1, "--prescreen must be >= 1 proposals per slot,"
-          + " but was " + prescreen);
+      check(
+          prescreen == null || prescreen >= 1,
+          "--prescreen must be >= 1 proposals per slot," + " but was " + prescreen);
     }
 
     /** The halving schedule, if any. */
@@ -165,27 +189,33 @@ record RunPlan(Search search, Design design, Training training, Costs costs, Clu
     }
 
     private static Optional<Halving> schedule(String halving, String halvingMode) {
-      Halving.Mode mode = switch (halvingMode.toLowerCase(Locale.ROOT)) {
-        case "async" -> Halving.Mode.ASYNC;
-        case "sync" -> Halving.Mode.SYNC;
-        default -> throw new UsageException("--halving-mode must be async or sync, but was '"
-            + halvingMode + "'");
-      };
+      Halving.Mode mode =
+          switch (halvingMode.toLowerCase(Locale.ROOT)) {
+            case "async" -> Halving.Mode.ASYNC;
+            case "sync" -> Halving.Mode.SYNC;
+            default ->
+                throw new UsageException(
+                    "--halving-mode must be async or sync, but was '" + halvingMode + "'");
+          };
       if (halving == null) {
         return Optional.empty();
       }
       String[] parts = halving.split(",", -1);
       if (parts.length != 3) {
-        throw new UsageException("--halving takes MIN,ETA,MAX (e.g. 1,3,9), but was '" + halving
-            + "'");
+        throw new UsageException(
+            "--halving takes MIN,ETA,MAX (e.g. 1,3,9), but was '" + halving + "'");
       }
       int[] values = new int[3];
       for (int i = 0; i < 3; i++) {
         try {
           values[i] = Integer.parseInt(parts[i].trim());
         } catch (NumberFormatException e) {
-          throw new UsageException("--halving takes three whole numbers MIN,ETA,MAX, but '"
-              + parts[i] + "' in '" + halving + "' is not one");
+          throw new UsageException(
+              "--halving takes three whole numbers MIN,ETA,MAX, but '"
+                  + parts[i]
+                  + "' in '"
+                  + halving
+                  + "' is not one");
         }
       }
       try {
@@ -199,8 +229,9 @@ record RunPlan(Search search, Design design, Training training, Costs costs, Clu
       return switch (precision.toLowerCase(Locale.ROOT)) {
         case "fp32" -> Precision.FP32;
         case "bf16" -> Precision.BF16;
-        default -> throw new UsageException("--precision must be fp32 or bf16, but was '"
-            + precision + "'");
+        default ->
+            throw new UsageException(
+                "--precision must be fp32 or bf16, but was '" + precision + "'");
       };
     }
   }
@@ -214,22 +245,35 @@ record RunPlan(Search search, Design design, Training training, Costs costs, Clu
    * @param workerThreads PyTorch threads of each local worker; null for the processors divided
    *     among the workers
    */
-  record Cluster(int workers, Integer parallel, List<String> members, String bind,
-      boolean trustedNetwork, int port, String clusterName, Integer workerThreads,
-      int workerMaxTrials, int workerMaxRssMb) {
+  record Cluster(
+      int workers,
+      Integer parallel,
+      List<String> members,
+      String bind,
+      boolean trustedNetwork,
+      int port,
+      String clusterName,
+      Integer workerThreads,
+      int workerMaxTrials,
+      int workerMaxRssMb) {
     Cluster {
       members = List.copyOf(required(members, "--members"));
       required(bind, "--bind");
       required(clusterName, "--cluster-name");
       check(workers >= 0, "--workers must be >= 0, but was " + workers);
-      check(workers == 0 || members.isEmpty(), "--workers starts local workers and --members"
-          + " uses running ones; give one of them");
+      check(
+          workers == 0 || members.isEmpty(),
+          "--workers starts local workers and --members" + " uses running ones; give one of them");
       check(parallel == null || parallel >= 1, "--parallel must be >= 1, but was " + parallel);
-      check(parallel == null || parallel == 1 || workers > 0 || !members.isEmpty(), "--parallel "
-          + parallel + " needs workers (--workers or --members): a DJL evaluator trains one"
-          + " model at a time in a process");
-      check(workerThreads == null || workerThreads >= 0, "--worker-threads must be >= 0, but was "
-          + workerThreads);
+      check(
+          parallel == null || parallel == 1 || workers > 0 || !members.isEmpty(),
+          "--parallel "
+              + parallel
+              + " needs workers (--workers or --members): a DJL evaluator trains one"
+              + " model at a time in a process");
+      check(
+          workerThreads == null || workerThreads >= 0,
+          "--worker-threads must be >= 0, but was " + workerThreads);
     }
 
     /** Whether trials train on workers rather than in this process. */
@@ -256,9 +300,14 @@ record RunPlan(Search search, Design design, Training training, Costs costs, Clu
 
   /** What every worker of the run evaluates with, and the dataset this process builds. */
   WorkSpec workSpec() {
-    return WorkSpec.djl(training.data(), training.samples(), training.imageSize(), search.seed(),
-        training.maxEpochs(), 2).withPrecision(costs.numberFormat().name()
-            .toLowerCase(Locale.ROOT));
+    return WorkSpec.djl(
+            training.data(),
+            training.samples(),
+            training.imageSize(),
+            search.seed(),
+            training.maxEpochs(),
+            2)
+        .withPrecision(costs.numberFormat().name().toLowerCase(Locale.ROOT));
   }
 
   /** The same plan with the run in another folder. */
@@ -269,15 +318,16 @@ record RunPlan(Search search, Design design, Training training, Costs costs, Clu
   /**
    * The plan as options, in {@code --help}'s order: each option's name and the values after it
    * (none for a switch). Every setting is spelled out, defaults included, so the line stays the
-   * same run when a default changes; a switch that is off and a setting that is null are left
-   * out, which means the same.
+   * same run when a default changes; a switch that is off and a setting that is null are left out,
+   * which means the same.
    */
   Map<String, List<String>> options() {
     Map<String, List<String>> options = new LinkedHashMap<>();
     options.put("--iterations", List.of(String.valueOf(search.iterations())));
     options.put("--seed", List.of(String.valueOf(search.seed())));
-    options.put("--baselines", List.of(search.baselines().isEmpty() ? "none"
-        : String.join(",", search.baselines())));
+    options.put(
+        "--baselines",
+        List.of(search.baselines().isEmpty() ? "none" : String.join(",", search.baselines())));
     options.put("--target", List.of(search.target()));
     options.put("--template", List.of(search.template()));
     options.put("--out", List.of(output.out()));
@@ -316,10 +366,12 @@ record RunPlan(Search search, Design design, Training training, Costs costs, Clu
   /** {@link #options()} as one argument list. */
   List<String> arguments() {
     List<String> arguments = new ArrayList<>();
-    options().forEach((option, values) -> {
-      arguments.add(option);
-      arguments.addAll(values);
-    });
+    options()
+        .forEach(
+            (option, values) -> {
+              arguments.add(option);
+              arguments.addAll(values);
+            });
     return arguments;
   }
 
@@ -334,7 +386,8 @@ record RunPlan(Search search, Design design, Training training, Costs costs, Clu
 
   /** {@code argument} as a POSIX shell reads it back: as it is, or in single quotes. */
   static String quoted(String argument) {
-    return argument.matches("[A-Za-z0-9_@%+=:,./-]+") ? argument
+    return argument.matches("[A-Za-z0-9_@%+=:,./-]+")
+        ? argument
         : "'" + argument.replace("'", "'\\''") + "'";
   }
 
@@ -379,17 +432,30 @@ record RunPlan(Search search, Design design, Training training, Costs costs, Clu
       return JSON.readValue(Files.readString(plan, StandardCharsets.UTF_8), RunPlan.class);
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause();
-      throw new UsageException("--plan " + plan + ": " + (cause instanceof UsageException
-          ? cause.getMessage() : e.getOriginalMessage()));
+      throw new UsageException(
+          "--plan "
+              + plan
+              + ": "
+              + (cause instanceof UsageException ? cause.getMessage() : e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
       // Jackson's own words, without its class names and feature hints
-      String what = e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " ")
-          .replaceAll(" \\((index|class) .*|; `.*", "");
-      String where = e instanceof JsonMappingException mapping ? mapping.getPath().stream()
-          .map(JsonMappingException.Reference::getFieldName).filter(Objects::nonNull)
-          .collect(Collectors.joining(".")) : "";
-      throw new UsageException("--plan " + plan + " is not a run plan: " + what
-          + (where.isEmpty() ? "" : " (at " + where + ")"));
+      String what =
+          e.getOriginalMessage()
+              .replaceAll("\\s*\\R\\s*", " ")
+              .replaceAll(" \\((index|class) .*|; `.*", "");
+      String where =
+          e instanceof JsonMappingException mapping
+              ? mapping.getPath().stream()
+                  .map(JsonMappingException.Reference::getFieldName)
+                  .filter(Objects::nonNull)
+                  .collect(Collectors.joining("."))
+              : "";
+      throw new UsageException(
+          "--plan "
+              + plan
+              + " is not a run plan: "
+              + what
+              + (where.isEmpty() ? "" : " (at " + where + ")"));
     } catch (IOException e) {
       throw new UsageException("--plan: cannot read " + plan + ": " + e.getMessage());
     }

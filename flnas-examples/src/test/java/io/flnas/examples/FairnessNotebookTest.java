@@ -17,12 +17,12 @@ import io.flnas.llm.ConfiguredModel;
 import io.flnas.llm.LlmDesigner;
 import io.flnas.metrics.Evaluation;
 import io.flnas.search.Baselines;
-import io.flnas.search.design.Designers;
 import io.flnas.search.Evaluator;
-import io.flnas.search.design.PromptMessage;
-import io.flnas.search.design.PromptStrategy;
 import io.flnas.search.Search;
 import io.flnas.search.SearchResult;
+import io.flnas.search.design.Designers;
+import io.flnas.search.design.PromptMessage;
+import io.flnas.search.design.PromptStrategy;
 import io.flnas.space.DeploymentTargets;
 import io.flnas.space.SearchSpaces;
 import io.flnas.space.Templates;
@@ -45,8 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FairnessNotebookTest {
-  @TempDir
-  Path outputs;
+  @TempDir Path outputs;
 
   ImageDataset data;
   DjlEvaluator evaluator;
@@ -74,12 +73,23 @@ class FairnessNotebookTest {
   @Test
   @Order(3)
   void cell_3_run_a_short_search() {
-    search = Search.builder(data.problem(), evaluator).designer(Designers.evolution(2, 2))
-        .space(SearchSpaces.tiny()).target(DeploymentTargets.raspberryPi4()).maxIterations(3)
-        .seed(3).journal(outputs.resolve("journal.jsonl")).build().run();
+    search =
+        Search.builder(data.problem(), evaluator)
+            .designer(Designers.evolution(2, 2))
+            .space(SearchSpaces.tiny())
+            .target(DeploymentTargets.raspberryPi4())
+            .maxIterations(3)
+            .seed(3)
+            .journal(outputs.resolve("journal.jsonl"))
+            .build()
+            .run();
 
-    assertThat(search).hasIterations(3).hasCompletedAtLeast(2).hasNoDesignFailures()
-        .ranToCompletion().bestIsOnTheParetoFront()
+    assertThat(search)
+        .hasIterations(3)
+        .hasCompletedAtLeast(2)
+        .hasNoDesignFailures()
+        .ranToCompletion()
+        .bestIsOnTheParetoFront()
         .bestMeetsBudgetsOf(DeploymentTargets.raspberryPi4());
   }
 
@@ -88,10 +98,11 @@ class FairnessNotebookTest {
   void cell_4_compare_with_the_baseline() {
     Evaluation best = search.best().orElseThrow().result();
 
-    assertThat(best).isSuccessful()
+    assertThat(best)
+        .isSuccessful()
         .hasParametersAtMost(baseline.evaluation().hardware().parameters());
-    assertThat(best.validationFairness().groups()).hasSameSizeAs(
-        baseline.evaluation().validationFairness().groups());
+    assertThat(best.validationFairness().groups())
+        .hasSameSizeAs(baseline.evaluation().validationFairness().groups());
   }
 
   @Test
@@ -99,14 +110,21 @@ class FairnessNotebookTest {
   void cell_5_a_custom_evaluator_written_inline() {
     // Penalize accuracy by model size, on top of the real DJL evaluation.
     List<Architecture> seen = new ArrayList<>();
-    Evaluator sizeAware = architecture -> {
-      seen.add(architecture);
-      return evaluator.evaluate(architecture);
-    };
+    Evaluator sizeAware =
+        architecture -> {
+          seen.add(architecture);
+          return evaluator.evaluate(architecture);
+        };
 
-    SearchResult result = Search.builder(data.problem(), sizeAware).designer(Designers.random())
-        .space(SearchSpaces.tiny()).target(DeploymentTargets.unconstrained()).maxIterations(2)
-        .seed(8).build().run();
+    SearchResult result =
+        Search.builder(data.problem(), sizeAware)
+            .designer(Designers.random())
+            .space(SearchSpaces.tiny())
+            .target(DeploymentTargets.unconstrained())
+            .maxIterations(2)
+            .seed(8)
+            .build()
+            .run();
 
     assertThat(seen).hasSize(result.completed().size());
     assertThat(result).hasCompletedAtLeast(1);
@@ -116,26 +134,46 @@ class FairnessNotebookTest {
   @Order(6)
   void cell_6_a_custom_prompt_strategy_written_inline() {
     List<String> prompts = new ArrayList<>();
-    PromptStrategy terse = context -> List.of(PromptMessage.user("Design a fair CNN for "
-        + context.problem().description() + ". " + context.template().formatInstructions(
-            context.problem().input(), context.problem().numClasses())));
+    PromptStrategy terse =
+        context ->
+            List.of(
+                PromptMessage.user(
+                    "Design a fair CNN for "
+                        + context.problem().description()
+                        + ". "
+                        + context
+                            .template()
+                            .formatInstructions(
+                                context.problem().input(), context.problem().numClasses())));
     // A scripted stand-in for a chat model: it records the prompt and answers with a fixed CNN.
-    String answer = Templates.json().render(ReferenceArchitectures.smallCnn(data.input(), 8)
-        .withLayers(SearchSpaces.tiny().sample(new java.util.Random(1), data.input(), 8)
-            .layers()));
-    ChatModel scripted = new ChatModel() {
-      @Override
-      public ChatResponse doChat(ChatRequest request) {
-        prompts.add(((UserMessage) request.messages().get(0)).singleText());
-        return ChatResponse.builder().aiMessage(AiMessage.from(answer)).build();
-      }
-    };
+    String answer =
+        Templates.json()
+            .render(
+                ReferenceArchitectures.smallCnn(data.input(), 8)
+                    .withLayers(
+                        SearchSpaces.tiny()
+                            .sample(new java.util.Random(1), data.input(), 8)
+                            .layers()));
+    ChatModel scripted =
+        new ChatModel() {
+          @Override
+          public ChatResponse doChat(ChatRequest request) {
+            prompts.add(((UserMessage) request.messages().get(0)).singleText());
+            return ChatResponse.builder().aiMessage(AiMessage.from(answer)).build();
+          }
+        };
 
-    SearchResult result = Search.builder(data.problem(), evaluator)
-        .designer(LlmDesigner.builder(ConfiguredModel.of(scripted, "scripted"))
-            .promptStrategy(terse).build())
-        .space(SearchSpaces.tiny()).target(DeploymentTargets.unconstrained()).maxIterations(1)
-        .build().run();
+    SearchResult result =
+        Search.builder(data.problem(), evaluator)
+            .designer(
+                LlmDesigner.builder(ConfiguredModel.of(scripted, "scripted"))
+                    .promptStrategy(terse)
+                    .build())
+            .space(SearchSpaces.tiny())
+            .target(DeploymentTargets.unconstrained())
+            .maxIterations(1)
+            .build()
+            .run();
 
     assertThat(prompts).singleElement().asString().startsWith("Design a fair CNN for synthetic");
     assertThat(result).hasCompletedAtLeast(1);

@@ -12,12 +12,13 @@ class LateBoundListenerTest {
   @Test
   void passes_on_the_events_after_it_is_bound_and_is_bound_once() {
     List<String> seen = new ArrayList<>();
-    SearchListener report = new SearchListener() {
-      @Override
-      public void trialStarted(int iteration) {
-        seen.add("started " + iteration);
-      }
-    };
+    SearchListener report =
+        new SearchListener() {
+          @Override
+          public void trialStarted(int iteration) {
+            seen.add("started " + iteration);
+          }
+        };
     LateBoundListener slot = new LateBoundListener();
 
     slot.trialStarted(1);
@@ -26,6 +27,7 @@ class LateBoundListenerTest {
 
     assertThat(seen).containsExactly("started 2");
     assertThatThrownBy(() -> slot.bind(new SearchListener() {}))
-        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("already bound to");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("already bound to");
   }
 }

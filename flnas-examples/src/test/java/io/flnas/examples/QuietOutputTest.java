@@ -22,21 +22,28 @@ import org.junit.jupiter.api.io.TempDir;
  * warnings once per process) is not shared with other tests, so what reaches the console is real.
  */
 class QuietOutputTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   record Output(int code, String out, String err) {}
 
   private Output program(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
-        "-Djava.awt.headless=true", FlNasMain.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dai.djl.offline=true",
+                "-Djava.awt.headless=true",
+                FlNasMain.class.getName()));
     command.addAll(List.of(args));
     Path out = dir.resolve("stdout-" + args.length + ".txt");
     Path err = dir.resolve("stderr-" + args.length + ".txt");
-    Process process = new ProcessBuilder(command).redirectOutput(out.toFile())
-        .redirectError(err.toFile()).start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     try {
       boolean done = process.waitFor(180, TimeUnit.SECONDS);
       assertThat(done).as("the program finished in time").isTrue();
@@ -52,24 +59,52 @@ class QuietOutputTest {
 
   @Test
   void a_run_prints_no_engine_warnings_or_library_info_and_verbose_shows_them() throws Exception {
-    Output quiet = program("--samples", "60", "--image-size", "8", "--max-epochs", "1",
-        "--iterations", "1", "--baselines", "none", "--out", dir.resolve("quiet").toString(),
-        "--no-progress");
+    Output quiet =
+        program(
+            "--samples",
+            "60",
+            "--image-size",
+            "8",
+            "--max-epochs",
+            "1",
+            "--iterations",
+            "1",
+            "--baselines",
+            "none",
+            "--out",
+            dir.resolve("quiet").toString(),
+            "--no-progress");
 
     assertThat(quiet.code()).as(quiet.err()).isZero();
     assertThat(quiet.out()).contains("engine: PyTorch 2.7.1", "training on cpu", "#1 ");
     assertThat(quiet.err()).as("standard error of a quiet run").isEmpty();
-    assertThat(quiet.out()).doesNotContain("WARN", "INFO", "AutoNonVariableTypeMode",
-        "Failed to detect GPU");
+    assertThat(quiet.out())
+        .doesNotContain("WARN", "INFO", "AutoNonVariableTypeMode", "Failed to detect GPU");
     List<String> kept = Files.readAllLines(dir.resolve("quiet").resolve(QuietEngine.LOG));
-    assertThat(kept.get(0)).as("what the quiet start-up hid is kept in the run folder")
+    assertThat(kept.get(0))
+        .as("what the quiet start-up hid is kept in the run folder")
         .startsWith(QuietEngine.STARTED);
-    assertThat(kept).anySatisfy(line -> assertThat(line).contains("AutoNonVariableTypeMode"))
-        .last().isEqualTo(QuietEngine.FINISHED);
+    assertThat(kept)
+        .anySatisfy(line -> assertThat(line).contains("AutoNonVariableTypeMode"))
+        .last()
+        .isEqualTo(QuietEngine.FINISHED);
 
-    Output verbose = program("--samples", "60", "--image-size", "8", "--max-epochs", "1",
-        "--iterations", "1", "--baselines", "none", "--out", dir.resolve("verbose").toString(),
-        "--no-progress", "--verbose");
+    Output verbose =
+        program(
+            "--samples",
+            "60",
+            "--image-size",
+            "8",
+            "--max-epochs",
+            "1",
+            "--iterations",
+            "1",
+            "--baselines",
+            "none",
+            "--out",
+            dir.resolve("verbose").toString(),
+            "--no-progress",
+            "--verbose");
 
     assertThat(verbose.code()).as(verbose.err()).isZero();
     assertThat(verbose.err()).contains("INFO ai.djl", "AutoNonVariableTypeMode");
@@ -92,33 +127,43 @@ class QuietOutputTest {
   /** A start-up that dies as libtorch does on an uncaught C++ exception. */
   public static final class AbortingStartUp {
     public static void main(String[] args) {
-      QuietEngine.quietly(Path.of(args[0]), System.err, () -> {
-        CLib.stderr("terminate called after throwing an instance of 'c10::Error'\n"
-            + "  what():  CUDA out of memory. Tried to allocate 2.00 GiB\n");
-        CLib.C.abort();
-      });
+      QuietEngine.quietly(
+          Path.of(args[0]),
+          System.err,
+          () -> {
+            CLib.stderr(
+                "terminate called after throwing an instance of 'c10::Error'\n"
+                    + "  what():  CUDA out of memory. Tried to allocate 2.00 GiB\n");
+            CLib.C.abort();
+          });
     }
   }
 
   /**
-   * The issue's case: an abort during the quiet start-up. Its last words went to the run
-   * folder's file, not to /dev/null, and the next start in that folder shows them.
+   * The issue's case: an abort during the quiet start-up. Its last words went to the run folder's
+   * file, not to /dev/null, and the next start in that folder shows them.
    */
   @Test
-  void what_a_start_up_that_aborted_printed_is_kept_and_shown_by_the_next_start()
-      throws Exception {
+  void what_a_start_up_that_aborted_printed_is_kept_and_shown_by_the_next_start() throws Exception {
     Path log = dir.resolve(QuietEngine.LOG);
     Path out = dir.resolve("abort-out.txt");
     Path err = dir.resolve("abort-err.txt");
-    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-cp", System.getProperty("java.class.path"),
-        AbortingStartUp.class.getName(), log.toString()).redirectOutput(out.toFile())
-        .redirectError(err.toFile()).start();
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                AbortingStartUp.class.getName(),
+                log.toString())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
     assertThat(process.exitValue()).as("killed by SIGABRT").isEqualTo(128 + 6);
     assertThat(read(err)).as("hidden from the console").doesNotContain("terminate called");
-    assertThat(read(log)).startsWith(QuietEngine.STARTED)
+    assertThat(read(log))
+        .startsWith(QuietEngine.STARTED)
         .contains("terminate called after throwing an instance of 'c10::Error'")
         .doesNotContain(QuietEngine.FINISHED);
 
@@ -142,10 +187,17 @@ class QuietOutputTest {
     ByteArrayOutputStream shown = new ByteArrayOutputStream();
     PrintStream err = new PrintStream(shown, true, StandardCharsets.UTF_8);
 
-    assertThatThrownBy(() -> QuietEngine.quietly(log, err, () -> {
-      CLib.stderr("[W LegacyTypeDispatch.h:74] Warning: the engine's last words\n");
-      throw new IllegalStateException("the engine could not start");
-    })).isInstanceOf(IllegalStateException.class).hasMessage("the engine could not start");
+    assertThatThrownBy(
+            () ->
+                QuietEngine.quietly(
+                    log,
+                    err,
+                    () -> {
+                      CLib.stderr("[W LegacyTypeDispatch.h:74] Warning: the engine's last words\n");
+                      throw new IllegalStateException("the engine could not start");
+                    }))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the engine could not start");
 
     assertThat(shown.toString(StandardCharsets.UTF_8))
         .startsWith("flnas: the engine's start-up failed; what it printed (kept in " + log)

@@ -9,8 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** One run folder, one writer. */
 class RunFolderLockTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void a_resume_while_the_run_lives_exits_2_naming_the_folder_and_the_pid_and_writes_nothing()
@@ -25,8 +24,9 @@ class RunFolderLockTest {
       FlNasMainTest.Run second = FlNasMainTest.run(FlNasMainTest.tiny(dir, "--resume"));
 
       assertThat(second.code()).isEqualTo(2);
-      assertThat(second.err()).contains("run folder " + dir, "in use by another flnas process",
-          "pid " + pid).doesNotContain("\tat ");
+      assertThat(second.err())
+          .contains("run folder " + dir, "in use by another flnas process", "pid " + pid)
+          .doesNotContain("\tat ");
       assertThat(second.out()).doesNotContain("baseline");
       assertThat(Files.readString(journal)).isEqualTo("{\"type\":\"header\"}\n");
     }

@@ -41,23 +41,42 @@ class TableOneTest {
       predictions[i] = i < right ? LABELS[i] : 1 - LABELS[i];
     }
     FairnessReport f = FairnessMetrics.compute(2, LABELS, predictions, GROUPS);
-    return new Evaluation(new SplitMetrics(0.5, f.accuracy()), new SplitMetrics(0.5, f.accuracy()),
-        new SplitMetrics(0.5, f.accuracy()), 1, 1, f, f,
-        new HardwareReport(1000, 1000, 1, 1, 1, 1, 500, "test"), Optional.empty(),
+    return new Evaluation(
+        new SplitMetrics(0.5, f.accuracy()),
+        new SplitMetrics(0.5, f.accuracy()),
+        new SplitMetrics(0.5, f.accuracy()),
+        1,
+        1,
+        f,
+        f,
+        new HardwareReport(1000, 1000, 1, 1, 1, 1, 500, "test"),
+        Optional.empty(),
         Arrays.stream(predictions).boxed().toList(),
         Optional.of(Bootstrap.intervals(2, LABELS, predictions, GROUPS, 200, 1)));
   }
 
   private static Trial trial(Evaluation e) {
-    return new Trial(1, "test", Optional.of(ReferenceArchitectures.smallCnn(
-        Shape.image(3, 8, 8), 2)), Trial.Status.COMPLETED, Optional.of(e), Optional.empty(),
-        OptionalInt.empty(), List.of(), 0);
+    return new Trial(
+        1,
+        "test",
+        Optional.of(ReferenceArchitectures.smallCnn(Shape.image(3, 8, 8), 2)),
+        Trial.Status.COMPLETED,
+        Optional.of(e),
+        Optional.empty(),
+        OptionalInt.empty(),
+        List.of(),
+        0);
   }
 
   private static TableOne table(int baselineRight, int searchedRight) {
-    Baselines.Baseline baseline = new Baselines.Baseline("base", ReferenceArchitectures.smallCnn(
-        Shape.image(3, 8, 8), 2), evaluation(baselineRight));
-    return TableOne.of(List.of(baseline), List.of(trial(evaluation(searchedRight))),
+    Baselines.Baseline baseline =
+        new Baselines.Baseline(
+            "base",
+            ReferenceArchitectures.smallCnn(Shape.image(3, 8, 8), 2),
+            evaluation(baselineRight));
+    return TableOne.of(
+        List.of(baseline),
+        List.of(trial(evaluation(searchedRight))),
         new TableOne.TestSplit(2, LABELS, GROUPS, 500, 3));
   }
 
@@ -80,10 +99,11 @@ class TableOneTest {
   @Test
   void a_row_whose_memory_was_not_measured_says_analytic() {
     Evaluation measured = evaluation(40);
-    Evaluation analytic = measured.toBuilder().hardware(measured.hardware()
-        .withModelMemoryMb(Double.NaN)).build();
-    Baselines.Baseline baseline = new Baselines.Baseline("base", ReferenceArchitectures.smallCnn(
-        Shape.image(3, 8, 8), 2), measured);
+    Evaluation analytic =
+        measured.toBuilder().hardware(measured.hardware().withModelMemoryMb(Double.NaN)).build();
+    Baselines.Baseline baseline =
+        new Baselines.Baseline(
+            "base", ReferenceArchitectures.smallCnn(Shape.image(3, 8, 8), 2), measured);
     TableOne table = TableOne.of(List.of(baseline), List.of(trial(analytic)));
 
     assertThat(table.rows().get(0).memoryMeasured()).isTrue();
@@ -110,14 +130,15 @@ class TableOneTest {
   @Test
   void every_printed_interval_holds_the_figure_beside_it_and_the_note_names_the_figures() {
     TableOne table = table(30, 45);
-    java.util.regex.Matcher cell = java.util.regex.Pattern
-        .compile("(\\d+\\.\\d+) \\[(\\d+\\.\\d+), (\\d+\\.\\d+)\\]")
-        .matcher(table.toText());
+    java.util.regex.Matcher cell =
+        java.util.regex.Pattern.compile("(\\d+\\.\\d+) \\[(\\d+\\.\\d+), (\\d+\\.\\d+)\\]")
+            .matcher(table.toText());
 
     int cells = 0;
     while (cell.find()) {
       double figure = Double.parseDouble(cell.group(1));
-      assertThat(figure).as(cell.group())
+      assertThat(figure)
+          .as(cell.group())
           .isBetween(Double.parseDouble(cell.group(2)), Double.parseDouble(cell.group(3)));
       cells++;
     }

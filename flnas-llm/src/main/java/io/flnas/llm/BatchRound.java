@@ -28,6 +28,7 @@ final class BatchRound {
   private final List<DesignContext> slots;
   private final Architecture[] accepted;
   private final String[] problems;
+
   /** Where each accepted architecture came from: hash to {attempt, position}. */
   private final Map<String, int[]> acceptedAt = new HashMap<>();
 
@@ -41,8 +42,8 @@ final class BatchRound {
   List<Proposal> run() {
     DesignContext first = slots.get(0);
     Template template = first.template();
-    List<PromptMessage> conversation = new ArrayList<>(
-        designer.strategy().messages(first, slots.size()));
+    List<PromptMessage> conversation =
+        new ArrayList<>(designer.strategy().messages(first, slots.size()));
     List<Exchange> exchanges = new ArrayList<>();
     List<Integer> open = IntStream.range(0, slots.size()).boxed().collect(Collectors.toList());
     String lastReply = "";
@@ -60,8 +61,9 @@ final class BatchRound {
       List<Template.Parsed> parsed = null;
       String unreadable = null;
       try {
-        parsed = template.parseAll(answer.reply(), first.problem().input(),
-            first.problem().numClasses(), asked);
+        parsed =
+            template.parseAll(
+                answer.reply(), first.problem().input(), first.problem().numClasses(), asked);
       } catch (TemplateParseException e) {
         unreadable = "unparseable: " + e.getMessage();
       }
@@ -76,25 +78,36 @@ final class BatchRound {
           still.add(slot);
         }
       }
-      exchanges.add(designer.exchange(attempt, conversation, answer,
-          unreadable != null ? unreadable : String.join("; ", outcomes)));
+      exchanges.add(
+          designer.exchange(
+              attempt,
+              conversation,
+              answer,
+              unreadable != null ? unreadable : String.join("; ", outcomes)));
       if (!still.isEmpty()) {
         conversation.add(PromptMessage.assistant(answer.reply()));
-        conversation.add(PromptMessage.user(unreadable != null
-            ? "Your reply could not be read: " + unreadable.substring("unparseable: ".length())
-                + ". Answer again with exactly " + asked + (asked == 1 ? " architecture. "
-                    : " architectures. ")
-                + instructions(first, asked)
-            : feedback(asked, outcomes, still.size(), first)));
+        conversation.add(
+            PromptMessage.user(
+                unreadable != null
+                    ? "Your reply could not be read: "
+                        + unreadable.substring("unparseable: ".length())
+                        + ". Answer again with exactly "
+                        + asked
+                        + (asked == 1 ? " architecture. " : " architectures. ")
+                        + instructions(first, asked)
+                    : feedback(asked, outcomes, still.size(), first)));
       }
       open = still;
     }
     List<Proposal> proposals = new ArrayList<>(slots.size());
     for (int i = 0; i < slots.size(); i++) {
       List<Exchange> attached = i == 0 ? exchanges : List.of();
-      proposals.add(accepted[i] != null ? new Proposal(accepted[i], attached)
-          : Proposal.failed(stopped != null ? stopped
-              : designer.noValidArchitecture(problems[i], lastReply), attached));
+      proposals.add(
+          accepted[i] != null
+              ? new Proposal(accepted[i], attached)
+              : Proposal.failed(
+                  stopped != null ? stopped : designer.noValidArchitecture(problems[i], lastReply),
+                  attached));
     }
     return proposals;
   }
@@ -107,15 +120,21 @@ final class BatchRound {
     Architecture architecture = item.architecture().orElseThrow();
     DesignContext.Check check = slots.get(slot).check(architecture);
     if (!check.accepted()) {
-      return check.problem() + (check.duplicateOf().isPresent() && check.violations().isEmpty()
-          ? check.duplicateOf().get().evaluation().isPresent() ? " (already evaluated)"
-              : " (being evaluated now)" : "");
+      return check.problem()
+          + (check.duplicateOf().isPresent() && check.violations().isEmpty()
+              ? check.duplicateOf().get().evaluation().isPresent()
+                  ? " (already evaluated)"
+                  : " (being evaluated now)"
+              : "");
     }
     int[] earlier = acceptedAt.get(architecture.hash());
     if (earlier != null) {
       return earlier[0] == attempt
           ? "duplicate of architecture " + earlier[1] + " in this answer"
-          : "duplicate of architecture " + earlier[1] + " of your answer " + earlier[0]
+          : "duplicate of architecture "
+              + earlier[1]
+              + " of your answer "
+              + earlier[0]
               + ", which was accepted";
     }
     accepted[slot] = architecture;
@@ -131,15 +150,19 @@ final class BatchRound {
         text.append("- A").append(outcome.substring(1)).append('\n');
       }
     }
-    text.append("Answer again with exactly ").append(bad)
+    text.append("Answer again with exactly ")
+        .append(bad)
         .append(bad == 1 ? " new architecture to replace it" : " new architectures to replace them")
-        .append(", different from every architecture above and from the trials already evaluated"
-            + " or being evaluated. ").append(instructions(first, bad));
+        .append(
+            ", different from every architecture above and from the trials already evaluated"
+                + " or being evaluated. ")
+        .append(instructions(first, bad));
     return text.toString();
   }
 
   private static String instructions(DesignContext context, int count) {
-    return context.template().formatInstructions(context.problem().input(),
-        context.problem().numClasses(), count);
+    return context
+        .template()
+        .formatInstructions(context.problem().input(), context.problem().numClasses(), count);
   }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 public final class ChatModels {
   /** The default OpenAI model: a GPT-4-family model. */
   public static final String DEFAULT_OPENAI_MODEL = "gpt-4o";
+
   public static final String DEFAULT_OPENAI_URL = "https://api.openai.com/v1";
   public static final String DEFAULT_OLLAMA_URL = "http://localhost:11434";
 
@@ -32,14 +33,18 @@ public final class ChatModels {
   }
 
   private static String checkUrl(String value) {
-    Preconditions.checkArgument(value != null && value.startsWith("http"),
-        "baseUrl must be an http(s) URL, but was %s", value);
+    Preconditions.checkArgument(
+        value != null && value.startsWith("http"),
+        "baseUrl must be an http(s) URL, but was %s",
+        value);
     return value;
   }
 
   private static Duration checkTimeout(Duration value) {
-    Preconditions.checkArgument(value != null && !value.isNegative() && !value.isZero(),
-        "timeout must be positive, but was %s", value);
+    Preconditions.checkArgument(
+        value != null && !value.isNegative() && !value.isZero(),
+        "timeout must be positive, but was %s",
+        value);
     return value;
   }
 
@@ -87,7 +92,10 @@ public final class ChatModels {
       return this;
     }
 
-    /** Whether to request JSON-schema structured output when the template has a schema; default true. */
+    /**
+     * Whether to request JSON-schema structured output when the template has a schema; default
+     * true.
+     */
     public OpenAi structuredOutput(boolean value) {
       this.structuredOutput = value;
       return this;
@@ -95,8 +103,8 @@ public final class ChatModels {
 
     /** Sampling temperature; default 0.7. */
     public OpenAi temperature(double value) {
-      Preconditions.checkArgument(value >= 0 && value <= 2, "temperature must be in [0, 2], but"
-          + " was %s", value);
+      Preconditions.checkArgument(
+          value >= 0 && value <= 2, "temperature must be in [0, 2], but" + " was %s", value);
       this.temperature = value;
       return this;
     }
@@ -111,11 +119,19 @@ public final class ChatModels {
       if (key == null || key.isBlank()) {
         throw new ModelAccessException("no OpenAI API key: pass one or set OPENAI_API_KEY");
       }
-      OpenAiChatModel.OpenAiChatModelBuilder builder = OpenAiChatModel.builder()
-          .apiKey(key).modelName(modelName).baseUrl(baseUrl).timeout(timeout).maxRetries(0)
-          .temperature(temperature).logRequests(false).logResponses(false);
+      OpenAiChatModel.OpenAiChatModelBuilder builder =
+          OpenAiChatModel.builder()
+              .apiKey(key)
+              .modelName(modelName)
+              .baseUrl(baseUrl)
+              .timeout(timeout)
+              .maxRetries(0)
+              .temperature(temperature)
+              .logRequests(false)
+              .logResponses(false);
       if (structuredOutput) {
-        builder.supportedCapabilities(Capability.RESPONSE_FORMAT_JSON_SCHEMA)
+        builder
+            .supportedCapabilities(Capability.RESPONSE_FORMAT_JSON_SCHEMA)
             .strictJsonSchema(false);
       }
       return new ConfiguredModel(builder.build(), modelName, List.of(key), baseUrl);
@@ -156,8 +172,13 @@ public final class ChatModels {
     }
 
     public ConfiguredModel build() {
-      var builder = OllamaChatModel.builder().baseUrl(baseUrl).modelName(modelName)
-          .timeout(timeout).maxRetries(0).logRequests(false);
+      var builder =
+          OllamaChatModel.builder()
+              .baseUrl(baseUrl)
+              .modelName(modelName)
+              .timeout(timeout)
+              .maxRetries(0)
+              .logRequests(false);
       if (structuredOutput) {
         builder.supportedCapabilities(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
       }

@@ -9,12 +9,12 @@ import java.util.List;
  * show, and the endpoint it talks to (for error messages; empty when unknown). {@link ChatModels}
  * makes them; wrap any other {@link ChatModel} with {@link #of}.
  */
-public record ConfiguredModel(ChatModel chatModel, String modelName, List<String> secrets,
-    String endpoint) {
+public record ConfiguredModel(
+    ChatModel chatModel, String modelName, List<String> secrets, String endpoint) {
   public ConfiguredModel {
     Preconditions.checkArgument(chatModel != null, "chatModel must not be null");
-    Preconditions.checkArgument(modelName != null && !modelName.isBlank(),
-        "modelName must not be blank");
+    Preconditions.checkArgument(
+        modelName != null && !modelName.isBlank(), "modelName must not be blank");
     secrets = List.copyOf(secrets);
     endpoint = endpoint == null ? "" : endpoint;
   }
@@ -39,8 +39,9 @@ public record ConfiguredModel(ChatModel chatModel, String modelName, List<String
     }
     try {
       java.net.URI uri = java.net.URI.create(endpoint);
-      return new java.net.URI(uri.getScheme(), null, uri.getHost(), uri.getPort(),
-          uri.getPath(), null, null).toString();
+      return new java.net.URI(
+              uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null)
+          .toString();
     } catch (IllegalArgumentException | java.net.URISyntaxException e) {
       return "of model " + modelName;
     }

@@ -32,36 +32,42 @@ final class JsonSchemas {
       JsonNode root = MAPPER.readTree(schema);
       JsonObjectSchema element = (JsonObjectSchema) element(root);
       Map<String, JsonSchemaElement> definitions = new LinkedHashMap<>();
-      root.path("$defs").fields().forEachRemaining(e -> definitions.put(e.getKey(),
-          element(e.getValue())));
-      JsonObjectSchema.Builder builder = JsonObjectSchema.builder()
-          .addProperties(element.properties()).required(element.required());
+      root.path("$defs")
+          .fields()
+          .forEachRemaining(e -> definitions.put(e.getKey(), element(e.getValue())));
+      JsonObjectSchema.Builder builder =
+          JsonObjectSchema.builder()
+              .addProperties(element.properties())
+              .required(element.required());
       if (!definitions.isEmpty()) {
         builder.definitions(definitions);
       }
       return JsonSchema.builder().name(name).rootElement(builder.build()).build();
     } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("the template's JSON schema does not parse: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the template's JSON schema does not parse: " + e.getMessage(), e);
     }
   }
 
   private static JsonSchemaElement element(JsonNode node) {
     if (node.has("$ref")) {
       String ref = node.get("$ref").asText();
-      return JsonReferenceSchema.builder().reference(ref.substring(ref.lastIndexOf('/') + 1))
+      return JsonReferenceSchema.builder()
+          .reference(ref.substring(ref.lastIndexOf('/') + 1))
           .build();
     }
     String type = node.path("type").asText();
     switch (type) {
-      case "object": {
-        JsonObjectSchema.Builder b = JsonObjectSchema.builder();
-        node.path("properties").fields().forEachRemaining(e -> b.addProperty(e.getKey(),
-            element(e.getValue())));
-        List<String> required = new ArrayList<>();
-        node.path("required").forEach(r -> required.add(r.asText()));
-        return b.required(required).build();
-      }
+      case "object":
+        {
+          JsonObjectSchema.Builder b = JsonObjectSchema.builder();
+          node.path("properties")
+              .fields()
+              .forEachRemaining(e -> b.addProperty(e.getKey(), element(e.getValue())));
+          List<String> required = new ArrayList<>();
+          node.path("required").forEach(r -> required.add(r.asText()));
+          return b.required(required).build();
+        }
       case "array":
         return JsonArraySchema.builder().items(element(node.path("items"))).build();
       case "string":

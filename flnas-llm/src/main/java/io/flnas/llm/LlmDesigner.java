@@ -1,6 +1,5 @@
 package io.flnas.llm;
 
-import io.flnas.search.Search;
 import com.google.common.base.Preconditions;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -37,18 +36,18 @@ import java.util.Optional;
  * The FL-NAS designer: asks a language model for the next architecture and never trusts the reply.
  * Each iteration builds the prompt with a {@link PromptStrategy}, asks the model (with the
  * template's JSON schema as structured output where the model supports it), parses the reply with
- * the template, validates it against the search space and the target's budgets, and on any
- * problem re-asks with the precise parse or validation error in the conversation, up to {@code
- * maxAttempts} times. A reply that repeats an evaluated or running trial is told so. With several
- * free slots in a round it asks for all of them in one request and re-asks only for the bad ones
- * (see {@link #propose(List)}). Candidates are checked by the one core check, {@link
- * DesignContext#check}. Rate limits,
- * timeouts, server errors and an unreachable endpoint (a name that does not resolve, a refused
- * connection, a failed TLS handshake) are retried with bounded exponential backoff; refused
+ * the template, validates it against the search space and the target's budgets, and on any problem
+ * re-asks with the precise parse or validation error in the conversation, up to {@code maxAttempts}
+ * times. A reply that repeats an evaluated or running trial is told so. With several free slots in
+ * a round it asks for all of them in one request and re-asks only for the bad ones (see {@link
+ * #propose(List)}). Candidates are checked by the one core check, {@link DesignContext#check}. Rate
+ * limits, timeouts, server errors and an unreachable endpoint (a name that does not resolve, a
+ * refused connection, a failed TLS handshake) are retried with bounded exponential backoff; refused
  * credentials, and an endpoint still unreachable after the retries, abort the search with one
- * message that names the endpoint and the cause and never holds the key. Every exchange (messages, reply,
- * model, tokens, latency, attempt, outcome) goes into the trial and so into the journal. Spending
- * limits are stop rules on the search ({@link TokenBudget#asStopRule()}), not the designer's.
+ * message that names the endpoint and the cause and never holds the key. Every exchange (messages,
+ * reply, model, tokens, latency, attempt, outcome) goes into the trial and so into the journal.
+ * Spending limits are stop rules on the search ({@link TokenBudget#asStopRule()}), not the
+ * designer's.
  *
  * <pre>{@code
  * Designer gpt4 = LlmDesigner.builder(ChatModels.openAi().build())
@@ -101,8 +100,10 @@ public final class LlmDesigner implements Designer {
       String feedback;
       String outcome;
       try {
-        Architecture architecture = context.template().parse(answer.reply(),
-            context.problem().input(), context.problem().numClasses());
+        Architecture architecture =
+            context
+                .template()
+                .parse(answer.reply(), context.problem().input(), context.problem().numClasses());
         DesignContext.Check check = context.check(architecture);
         outcome = check.problem();
         feedback = Feedback.of(check);
@@ -111,8 +112,10 @@ public final class LlmDesigner implements Designer {
         }
       } catch (TemplateParseException e) {
         outcome = "unparseable: " + e.getMessage();
-        feedback = "Your reply could not be read as an architecture: " + e.getMessage()
-            + ". Answer again with only the architecture in the required format.";
+        feedback =
+            "Your reply could not be read as an architecture: "
+                + e.getMessage()
+                + ". Answer again with only the architecture in the required format.";
       }
       exchanges.add(exchange(attempt, conversation, answer, outcome));
       if (accepted != null) {
@@ -128,9 +131,9 @@ public final class LlmDesigner implements Designer {
 
   /**
    * One proposal per free slot. With one slot, {@link #propose(DesignContext)}; with several, one
-   * request for all of them, and re-asks in the same conversation only for those that could not
-   * be read, break a rule, or duplicate a trial or another architecture of the round. All the
-   * round's exchanges go with the first slot's proposal, so their tokens count once.
+   * request for all of them, and re-asks in the same conversation only for those that could not be
+   * read, break a rule, or duplicate a trial or another architecture of the round. All the round's
+   * exchanges go with the first slot's proposal, so their tokens count once.
    */
   @Override
   public List<Proposal> propose(List<DesignContext> slots) {
@@ -139,18 +142,22 @@ public final class LlmDesigner implements Designer {
 
   /** What the model is told about a candidate that the core check refused. */
   /** A reply and what it cost. */
-  record Answer(String reply, String model, int inputTokens, int outputTokens,
-      long latencyMillis) {}
+  record Answer(
+      String reply, String model, int inputTokens, int outputTokens, long latencyMillis) {}
 
   /** Asks the model once (with retries on provider errors) for {@code count} architectures. */
-  Answer ask(List<PromptMessage> conversation, DesignContext context, int count,
+  Answer ask(
+      List<PromptMessage> conversation,
+      DesignContext context,
+      int count,
       List<Exchange> exchanges) {
     long started = clock.millis();
     ChatResponse response = call(request(conversation, context, count), exchanges);
     long latency = clock.millis() - started;
     String reply = Optional.ofNullable(response.aiMessage()).map(AiMessage::text).orElse("");
     TokenUsage usage = response.tokenUsage();
-    return new Answer(reply == null ? "" : reply,
+    return new Answer(
+        reply == null ? "" : reply,
         response.modelName() != null ? response.modelName() : model.modelName(),
         usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount(),
         usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount(),
@@ -158,15 +165,26 @@ public final class LlmDesigner implements Designer {
   }
 
   /** The record of one request, without secrets. */
-  Exchange exchange(int attempt, List<PromptMessage> conversation, Answer answer,
-      String outcome) {
-    return new Exchange(attempt, conversation, redact(answer.reply()), answer.model(),
-        answer.inputTokens(), answer.outputTokens(), answer.latencyMillis(), redact(outcome));
+  Exchange exchange(int attempt, List<PromptMessage> conversation, Answer answer, String outcome) {
+    return new Exchange(
+        attempt,
+        conversation,
+        redact(answer.reply()),
+        answer.model(),
+        answer.inputTokens(),
+        answer.outputTokens(),
+        answer.latencyMillis(),
+        redact(outcome));
   }
 
   String noValidArchitecture(String lastProblem, String lastReply) {
-    return "no valid architecture from " + model.modelName() + " after " + maxAttempts
-        + " attempts; last problem: " + redact(lastProblem) + "; last reply: "
+    return "no valid architecture from "
+        + model.modelName()
+        + " after "
+        + maxAttempts
+        + " attempts; last problem: "
+        + redact(lastProblem)
+        + "; last reply: "
         + redact(abbreviate(lastReply));
   }
 
@@ -178,8 +196,7 @@ public final class LlmDesigner implements Designer {
     return maxAttempts;
   }
 
-  private ChatRequest request(List<PromptMessage> conversation, DesignContext context,
-      int count) {
+  private ChatRequest request(List<PromptMessage> conversation, DesignContext context, int count) {
     List<ChatMessage> messages = new ArrayList<>();
     for (PromptMessage m : conversation) {
       switch (m.role()) {
@@ -190,11 +207,19 @@ public final class LlmDesigner implements Designer {
     }
     ChatRequest.Builder request = ChatRequest.builder().messages(messages);
     Optional<String> schema = context.template().jsonSchema(count);
-    if (structuredOutput && schema.isPresent() && model.chatModel().supportedCapabilities()
-        .contains(Capability.RESPONSE_FORMAT_JSON_SCHEMA)) {
-      request.responseFormat(ResponseFormat.builder().type(ResponseFormatType.JSON)
-          .jsonSchema(JsonSchemas.fromText(count == 1 ? "flnas_architecture"
-              : "flnas_architectures", schema.get())).build());
+    if (structuredOutput
+        && schema.isPresent()
+        && model
+            .chatModel()
+            .supportedCapabilities()
+            .contains(Capability.RESPONSE_FORMAT_JSON_SCHEMA)) {
+      request.responseFormat(
+          ResponseFormat.builder()
+              .type(ResponseFormatType.JSON)
+              .jsonSchema(
+                  JsonSchemas.fromText(
+                      count == 1 ? "flnas_architecture" : "flnas_architectures", schema.get()))
+              .build());
     }
     return request.build();
   }
@@ -207,34 +232,56 @@ public final class LlmDesigner implements Designer {
       } catch (FlNasException e) {
         throw e;
       } catch (AuthenticationException | ModelNotFoundException e) {
-        throw new ModelAccessException("the provider refused access to model "
-            + model.modelName() + " (" + e.getClass().getSimpleName() + "): check the API key,"
-            + " base URL and model name");
+        throw new ModelAccessException(
+            "the provider refused access to model "
+                + model.modelName()
+                + " ("
+                + e.getClass().getSimpleName()
+                + "): check the API key,"
+                + " base URL and model name");
       } catch (RuntimeException e) {
         if (e instanceof HttpException http
             && (http.statusCode() == 401 || http.statusCode() == 403)) {
-          throw new ModelAccessException("the provider refused access to model "
-              + model.modelName() + " (HTTP " + http.statusCode() + "): check the API key");
+          throw new ModelAccessException(
+              "the provider refused access to model "
+                  + model.modelName()
+                  + " (HTTP "
+                  + http.statusCode()
+                  + "): check the API key");
         }
         Optional<Throwable> unreachable = ProviderErrors.unreachable(e);
-        boolean retriable = e instanceof RetriableException || ProviderErrors.isTimeout(e)
-            || unreachable.isPresent();
+        boolean retriable =
+            e instanceof RetriableException
+                || ProviderErrors.isTimeout(e)
+                || unreachable.isPresent();
         if (!retriable) {
-          throw new DesignerFailure("model " + model.modelName() + " failed: "
-              + redact(String.valueOf(e.getMessage())), exchanges);
+          throw new DesignerFailure(
+              "model " + model.modelName() + " failed: " + redact(String.valueOf(e.getMessage())),
+              exchanges);
         }
         if (retry >= maxProviderRetries && unreachable.isPresent()) {
           // Like refused credentials: every later request would fail the same way, so the search
           // stops without consuming the iteration, and the journal can be resumed.
           Throwable cause = unreachable.get();
-          throw new ModelAccessException("model endpoint " + redact(model.endpointText())
-              + " is unreachable after " + (retry + 1) + " tries: "
-              + redact(cause.getClass().getSimpleName() + ": " + cause.getMessage()));
+          throw new ModelAccessException(
+              "model endpoint "
+                  + redact(model.endpointText())
+                  + " is unreachable after "
+                  + (retry + 1)
+                  + " tries: "
+                  + redact(cause.getClass().getSimpleName() + ": " + cause.getMessage()));
         }
         if (retry >= maxProviderRetries) {
-          throw new DesignerFailure("model " + model.modelName() + " still failing after "
-              + (retry + 1) + " tries (" + e.getClass().getSimpleName() + "): "
-              + redact(String.valueOf(e.getMessage())), exchanges);
+          throw new DesignerFailure(
+              "model "
+                  + model.modelName()
+                  + " still failing after "
+                  + (retry + 1)
+                  + " tries ("
+                  + e.getClass().getSimpleName()
+                  + "): "
+                  + redact(String.valueOf(e.getMessage())),
+              exchanges);
         }
         long wait = Math.min(60_000, backoff.toMillis() << retry);
         sleeper.sleep(Duration.ofMillis(wait));
@@ -250,18 +297,18 @@ public final class LlmDesigner implements Designer {
     return text.length() <= 2000 ? text : text.substring(0, 2000) + "...";
   }
 
-
   /** Waits between retries; tests pass one that records instead of sleeping. */
   @FunctionalInterface
   public interface Sleeper {
-    Sleeper REAL = duration -> {
-      try {
-        Thread.sleep(duration.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new DesignerException("interrupted while waiting to retry the model");
-      }
-    };
+    Sleeper REAL =
+        duration -> {
+          try {
+            Thread.sleep(duration.toMillis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DesignerException("interrupted while waiting to retry the model");
+          }
+        };
 
     void sleep(Duration duration);
   }
@@ -298,16 +345,15 @@ public final class LlmDesigner implements Designer {
 
     /** Retries of one request on rate limits, timeouts and server errors; default 4. */
     public Builder maxProviderRetries(int value) {
-      Preconditions.checkArgument(value >= 0, "maxProviderRetries must be >= 0, but was %s",
-          value);
+      Preconditions.checkArgument(value >= 0, "maxProviderRetries must be >= 0, but was %s", value);
       this.maxProviderRetries = value;
       return this;
     }
 
     /** First backoff, doubled per retry and capped at 60 s; default 2 s. */
     public Builder backoff(Duration value) {
-      Preconditions.checkArgument(value != null && !value.isNegative(),
-          "backoff must be >= 0, but was %s", value);
+      Preconditions.checkArgument(
+          value != null && !value.isNegative(), "backoff must be >= 0, but was %s", value);
       this.backoff = value;
       return this;
     }

@@ -13,7 +13,8 @@ public record Priorities(String text) {
   }
 
   public static Priorities paper() {
-    return new Priorities("""
+    return new Priorities(
+        """
         1. Fairness: lower the unfairness (the mean gap between each group's accuracy and the \
         overall accuracy) and the EODD, EOPP1 and EOPP2 gaps, and lift the accuracy of the \
         worst-served group, without lowering the overall accuracy.

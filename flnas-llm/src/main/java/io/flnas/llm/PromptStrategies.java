@@ -1,8 +1,5 @@
 package io.flnas.llm;
 
-import io.flnas.search.design.Designer;
-import io.flnas.search.design.Islands;
-import io.flnas.search.design.PromptMessage;
 import io.flnas.search.design.PromptStrategy;
 
 /**
@@ -38,8 +35,9 @@ public final class PromptStrategies {
 
   /**
    * The model as the mutation and crossover operator of an evolving population: islands with
-   * periodic migration and a MAP-Elites archive ({@link io.flnas.search.design.Islands}), one parent and
-   * {@code inspirations} elites in each prompt; the paper's prompt until an island has a member.
+   * periodic migration and a MAP-Elites archive ({@link io.flnas.search.design.Islands}), one
+   * parent and {@code inspirations} elites in each prompt; the paper's prompt until an island has a
+   * member.
    *
    * <pre>{@code
    * Designer evolving = LlmDesigner.builder(model)
@@ -47,12 +45,15 @@ public final class PromptStrategies {
    *     .build();
    * }</pre>
    */
-  public static PromptStrategy evolution(io.flnas.search.design.Islands.Settings settings,
-      int inspirations) {
+  public static PromptStrategy evolution(
+      io.flnas.search.design.Islands.Settings settings, int inspirations) {
     return new EvolutionPromptStrategy(settings, inspirations, withHistory(3, 3));
   }
 
-  /** {@link #evolution(io.flnas.search.design.Islands.Settings, int)} with defaults and 3 inspirations. */
+  /**
+   * {@link #evolution(io.flnas.search.design.Islands.Settings, int)} with defaults and 3
+   * inspirations.
+   */
   public static PromptStrategy evolution() {
     return evolution(io.flnas.search.design.Islands.Settings.defaults(), 3);
   }

@@ -21,7 +21,8 @@ final class ProviderErrors {
       }
     }
     return e instanceof dev.langchain4j.exception.UnresolvedModelServerException
-        ? Optional.of(e) : Optional.empty();
+        ? Optional.of(e)
+        : Optional.empty();
   }
 
   static boolean isTimeout(Throwable e) {

@@ -9,10 +9,10 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
 import io.flnas.BudgetExhaustedException;
 import io.flnas.DesignerException;
-import io.flnas.search.design.Exchange;
-import io.flnas.search.journal.Journal;
-import io.flnas.search.design.PromptMessage;
 import io.flnas.search.Trial;
+import io.flnas.search.design.Exchange;
+import io.flnas.search.design.PromptMessage;
+import io.flnas.search.journal.Journal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,22 +66,33 @@ public final class ReplayChatModel implements ChatModel {
   @Override
   public synchronized ChatResponse doChat(ChatRequest request) {
     if (next >= recorded.size()) {
-      throw new BudgetExhaustedException("the replay journal " + source + " has no more recorded"
-          + " replies (" + recorded.size() + " served)");
+      throw new BudgetExhaustedException(
+          "the replay journal "
+              + source
+              + " has no more recorded"
+              + " replies ("
+              + recorded.size()
+              + " served)");
     }
     Exchange exchange = recorded.get(next);
     if (strict) {
       String sent = lastUserText(request.messages());
       String expected = lastUser(exchange.messages());
       if (!sent.equals(expected)) {
-        throw new DesignerException("replay diverged at recorded exchange " + (next + 1)
-            + " (attempt " + exchange.attempt() + "): the prompt differs from the recorded one");
+        throw new DesignerException(
+            "replay diverged at recorded exchange "
+                + (next + 1)
+                + " (attempt "
+                + exchange.attempt()
+                + "): the prompt differs from the recorded one");
       }
     }
     next++;
-    return ChatResponse.builder().aiMessage(AiMessage.from(exchange.reply()))
+    return ChatResponse.builder()
+        .aiMessage(AiMessage.from(exchange.reply()))
         .modelName(exchange.model())
-        .tokenUsage(new TokenUsage(exchange.inputTokens(), exchange.outputTokens())).build();
+        .tokenUsage(new TokenUsage(exchange.inputTokens(), exchange.outputTokens()))
+        .build();
   }
 
   private static String lastUserText(List<ChatMessage> messages) {

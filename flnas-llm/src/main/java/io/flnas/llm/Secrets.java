@@ -5,8 +5,7 @@ import java.util.regex.Pattern;
 
 /**
  * Keeps secrets out of text that may reach logs, journals, transcripts or exceptions: every
- * configured secret, and anything shaped like an OpenAI key or a bearer token, becomes
- * {@code ***}.
+ * configured secret, and anything shaped like an OpenAI key or a bearer token, becomes {@code ***}.
  */
 public final class Secrets {
   private static final Pattern KEY_LIKE =

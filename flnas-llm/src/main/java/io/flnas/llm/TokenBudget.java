@@ -1,10 +1,9 @@
 package io.flnas.llm;
 
-import io.flnas.search.Search;
 import com.google.common.base.Preconditions;
-import io.flnas.search.design.Exchange;
 import io.flnas.search.StopRule;
 import io.flnas.search.StopRules;
+import io.flnas.search.design.Exchange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,13 +20,16 @@ import java.util.Optional;
  *     .build();
  * }</pre>
  */
-public record TokenBudget(long maxTokens, double maxCostUsd, double inputPricePerMillion,
-    double outputPricePerMillion) {
+public record TokenBudget(
+    long maxTokens, double maxCostUsd, double inputPricePerMillion, double outputPricePerMillion) {
   public TokenBudget {
     Preconditions.checkArgument(maxTokens > 0, "maxTokens must be > 0, but was %s", maxTokens);
     Preconditions.checkArgument(maxCostUsd > 0, "maxCostUsd must be > 0, but was %s", maxCostUsd);
-    Preconditions.checkArgument(inputPricePerMillion >= 0 && outputPricePerMillion >= 0,
-        "prices must be >= 0, but were %s and %s", inputPricePerMillion, outputPricePerMillion);
+    Preconditions.checkArgument(
+        inputPricePerMillion >= 0 && outputPricePerMillion >= 0,
+        "prices must be >= 0, but were %s and %s",
+        inputPricePerMillion,
+        outputPricePerMillion);
   }
 
   /** No limit. */
@@ -41,10 +43,9 @@ public record TokenBudget(long maxTokens, double maxCostUsd, double inputPricePe
   }
 
   /** At most {@code maxCostUsd} at the given prices (USD per million tokens). */
-  public static TokenBudget cost(double maxCostUsd, double inputPricePerMillion,
-      double outputPricePerMillion) {
-    return new TokenBudget(Long.MAX_VALUE, maxCostUsd, inputPricePerMillion,
-        outputPricePerMillion);
+  public static TokenBudget cost(
+      double maxCostUsd, double inputPricePerMillion, double outputPricePerMillion) {
+    return new TokenBudget(Long.MAX_VALUE, maxCostUsd, inputPricePerMillion, outputPricePerMillion);
   }
 
   /**
@@ -59,13 +60,14 @@ public record TokenBudget(long maxTokens, double maxCostUsd, double inputPricePe
     if (maxCostUsd != Double.POSITIVE_INFINITY) {
       rules.add(StopRules.cost(maxCostUsd, inputPricePerMillion, outputPricePerMillion));
     }
-    return (ended, best) -> rules.stream().map(r -> r.check(ended, best))
-        .flatMap(Optional::stream).findFirst();
+    return (ended, best) ->
+        rules.stream().map(r -> r.check(ended, best)).flatMap(Optional::stream).findFirst();
   }
 
   /** Estimated cost of one exchange. */
   public double cost(Exchange exchange) {
     return (exchange.inputTokens() * inputPricePerMillion
-        + exchange.outputTokens() * outputPricePerMillion) / 1e6;
+            + exchange.outputTokens() * outputPricePerMillion)
+        / 1e6;
   }
 }

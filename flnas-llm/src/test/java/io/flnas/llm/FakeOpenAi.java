@@ -36,20 +36,25 @@ final class FakeOpenAi implements AutoCloseable {
 
   private static String completion(String content, int promptTokens, int completionTokens) {
     ObjectNode body = JSON.createObjectNode();
-    body.put("id", "chatcmpl-1").put("object", "chat.completion").put("created", 1700000000)
+    body.put("id", "chatcmpl-1")
+        .put("object", "chat.completion")
+        .put("created", 1700000000)
         .put("model", "gpt-4o-2024-08-06");
     ObjectNode choice = body.putArray("choices").addObject();
     choice.put("index", 0).put("finish_reason", "stop");
     choice.putObject("message").put("role", "assistant").put("content", content);
-    body.putObject("usage").put("prompt_tokens", promptTokens)
+    body.putObject("usage")
+        .put("prompt_tokens", promptTokens)
         .put("completion_tokens", completionTokens)
         .put("total_tokens", promptTokens + completionTokens);
     return body.toString();
   }
 
   private static MockResponse json(int status, String body) {
-    return new MockResponse().setResponseCode(status)
-        .addHeader("Content-Type", "application/json").setBody(body);
+    return new MockResponse()
+        .setResponseCode(status)
+        .addHeader("Content-Type", "application/json")
+        .setBody(body);
   }
 
   FakeOpenAi reply(String content) {
@@ -59,8 +64,12 @@ final class FakeOpenAi implements AutoCloseable {
   /** An Ollama /api/chat reply. */
   FakeOpenAi ollamaReply(String content) {
     ObjectNode body = JSON.createObjectNode();
-    body.put("model", "llama3.1").put("created_at", "2026-11-23T00:00:00Z").put("done", true)
-        .put("done_reason", "stop").put("prompt_eval_count", 80).put("eval_count", 40);
+    body.put("model", "llama3.1")
+        .put("created_at", "2026-11-23T00:00:00Z")
+        .put("done", true)
+        .put("done_reason", "stop")
+        .put("prompt_eval_count", 80)
+        .put("eval_count", 40);
     body.putObject("message").put("role", "assistant").put("content", content);
     server.enqueue(json(200, body.toString()));
     return this;
@@ -73,8 +82,8 @@ final class FakeOpenAi implements AutoCloseable {
 
   /** A reply whose headers come only after {@code millis}, to trip a client timeout. */
   FakeOpenAi slow(String content, long millis) {
-    server.enqueue(json(200, completion(content, 100, 50))
-        .setHeadersDelay(millis, TimeUnit.MILLISECONDS));
+    server.enqueue(
+        json(200, completion(content, 100, 50)).setHeadersDelay(millis, TimeUnit.MILLISECONDS));
     return this;
   }
 
@@ -83,8 +92,9 @@ final class FakeOpenAi implements AutoCloseable {
     List<Received> all = new ArrayList<>();
     RecordedRequest request;
     while ((request = server.takeRequest(10, TimeUnit.MILLISECONDS)) != null) {
-      all.add(new Received(request.getPath(), request.getHeader("Authorization"),
-          request.getBody().readUtf8()));
+      all.add(
+          new Received(
+              request.getPath(), request.getHeader("Authorization"), request.getBody().readUtf8()));
     }
     return all;
   }

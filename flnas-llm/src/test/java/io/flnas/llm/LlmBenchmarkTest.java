@@ -23,35 +23,59 @@ class LlmBenchmarkTest {
   void the_evolving_llm_designer_runs_on_nas_bench_201_and_its_tokens_are_reported_per_seed() {
     TabularBenchmark table = TabularBenchmarks.nb201Cifar10();
     AtomicInteger requests = new AtomicInteger();
-    ChatModel scripted = new ChatModel() {
-      @Override
-      public ChatResponse doChat(ChatRequest request) {
-        requests.incrementAndGet();
-        StringBuilder all = new StringBuilder();
-        for (ChatMessage m : request.messages()) {
-          all.append(m);
-        }
-        String cell = Templates.json().render(table.space().sample(
-            new Random(all.toString().hashCode()), table.problem().input(),
-            table.problem().numClasses()));
-        return ChatResponse.builder().aiMessage(AiMessage.from(cell))
-            .tokenUsage(new TokenUsage(1000, 100)).build();
-      }
-    };
+    ChatModel scripted =
+        new ChatModel() {
+          @Override
+          public ChatResponse doChat(ChatRequest request) {
+            requests.incrementAndGet();
+            StringBuilder all = new StringBuilder();
+            for (ChatMessage m : request.messages()) {
+              all.append(m);
+            }
+            String cell =
+                Templates.json()
+                    .render(
+                        table
+                            .space()
+                            .sample(
+                                new Random(all.toString().hashCode()),
+                                table.problem().input(),
+                                table.problem().numClasses()));
+            return ChatResponse.builder()
+                .aiMessage(AiMessage.from(cell))
+                .tokenUsage(new TokenUsage(1000, 100))
+                .build();
+          }
+        };
     ConfiguredModel model = ConfiguredModel.of(scripted, "scripted");
 
-    BenchmarkResult result = BenchmarkRun.builder(table).seeds(2).budgets(5, 10).threads(1)
-        .designer("llm-evolution", () -> LlmDesigner.builder(model)
-            .promptStrategy(PromptStrategies.evolution()).build())
-        .build().run();
+    BenchmarkResult result =
+        BenchmarkRun.builder(table)
+            .seeds(2)
+            .budgets(5, 10)
+            .threads(1)
+            .designer(
+                "llm-evolution",
+                () ->
+                    LlmDesigner.builder(model).promptStrategy(PromptStrategies.evolution()).build())
+            .build()
+            .run();
 
     BenchmarkResult.Curve curve = result.curves().get(0);
-    assertThat(curve.test()).hasSize(2).allSatisfy(seed -> assertThat(seed).allSatisfy(
-        accuracy -> assertThat(accuracy).isBetween(10.0, 95.0)));
+    assertThat(curve.test())
+        .hasSize(2)
+        .allSatisfy(
+            seed ->
+                assertThat(seed)
+                    .allSatisfy(accuracy -> assertThat(accuracy).isBetween(10.0, 95.0)));
     assertThat(requests.get()).isGreaterThanOrEqualTo(20);
     assertThat(curve.meanTokens(0)).isEqualTo(1000.0 * requests.get() / 2);
     assertThat(curve.meanTokens(1)).isEqualTo(100.0 * requests.get() / 2);
-    assertThat(result.lines()).anySatisfy(line -> assertThat(line).startsWith(
-        "bench: nb201-cifar10 llm-evolution tokens ").endsWith("per seed (mean of 2 seeds)"));
+    assertThat(result.lines())
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("bench: nb201-cifar10 llm-evolution tokens ")
+                    .endsWith("per seed (mean of 2 seeds)"));
   }
 }

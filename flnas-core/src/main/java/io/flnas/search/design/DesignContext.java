@@ -1,12 +1,12 @@
 package io.flnas.search.design;
 
-import io.flnas.search.Problem;
-import io.flnas.search.Trial;
-import io.flnas.search.rank.Objective;
 import io.flnas.arch.Architecture;
 import io.flnas.arch.Cost;
 import io.flnas.arch.Shapes;
 import io.flnas.arch.Violation;
+import io.flnas.search.Problem;
+import io.flnas.search.Trial;
+import io.flnas.search.rank.Objective;
 import io.flnas.space.DeploymentTarget;
 import io.flnas.space.SearchSpace;
 import io.flnas.space.Template;
@@ -48,10 +48,18 @@ public record DesignContext(
   }
 
   /** A context of round {@code iteration} with nothing running (the sequential loop). */
-  public DesignContext(int iteration, List<Trial> history, Optional<Trial> best, Problem problem,
-      SearchSpace space, Template template, DeploymentTarget target, Objective objective,
+  public DesignContext(
+      int iteration,
+      List<Trial> history,
+      Optional<Trial> best,
+      Problem problem,
+      SearchSpace space,
+      Template template,
+      DeploymentTarget target,
+      Objective objective,
       Random random) {
-    this(iteration, history, best, problem, space, template, target, objective, random, iteration,
+    this(
+        iteration, history, best, problem, space, template, target, objective, random, iteration,
         List.of());
   }
 
@@ -62,8 +70,8 @@ public record DesignContext(
 
   /** The last {@code k} trials that were rejected, failed or could not be designed, newest last. */
   public List<Trial> recentFailures(int k) {
-    List<Trial> failures = history.stream().filter(t -> !t.completed())
-        .collect(Collectors.toList());
+    List<Trial> failures =
+        history.stream().filter(t -> !t.completed()).collect(Collectors.toList());
     return failures.subList(Math.max(0, failures.size() - k), failures.size());
   }
 
@@ -79,11 +87,17 @@ public record DesignContext(
    * rules, the target's hard budgets, and whether it duplicates an evaluated or a running trial.
    */
   public Check check(Architecture candidate) {
-    return check(candidate, space, target, hash -> Stream.concat(history.stream(),
-        running.stream())
-        .filter(t -> (t.evaluation().isPresent() || t.status() == Trial.Status.RUNNING)
-            && t.hash().filter(hash::equals).isPresent())
-        .findFirst());
+    return check(
+        candidate,
+        space,
+        target,
+        hash ->
+            Stream.concat(history.stream(), running.stream())
+                .filter(
+                    t ->
+                        (t.evaluation().isPresent() || t.status() == Trial.Status.RUNNING)
+                            && t.hash().filter(hash::equals).isPresent())
+                .findFirst());
   }
 
   /**
@@ -91,14 +105,17 @@ public record DesignContext(
    * target, and the trial {@code twin} finds for the candidate's hash (an evaluated or a running
    * trial with the same architecture), if any.
    */
-  public static Check check(Architecture candidate, SearchSpace space, DeploymentTarget target,
+  public static Check check(
+      Architecture candidate,
+      SearchSpace space,
+      DeploymentTarget target,
       Function<String, Optional<Trial>> twin) {
     return new Check(violations(candidate, space, target), twin.apply(candidate.hash()));
   }
 
   /** The search-space and budget violations of a candidate; empty when it may be trained. */
-  public static List<Violation> violations(Architecture candidate, SearchSpace space,
-      DeploymentTarget target) {
+  public static List<Violation> violations(
+      Architecture candidate, SearchSpace space, DeploymentTarget target) {
     List<Violation> violations = new ArrayList<>(space.validate(candidate));
     if (violations.isEmpty() || Shapes.infer(candidate).valid()) {
       violations.addAll(target.check(Cost.of(candidate)));
@@ -127,9 +144,13 @@ public record DesignContext(
       if (!violations.isEmpty()) {
         return "invalid: " + Violation.join(violations);
       }
-      return duplicateOf.map(t -> t.status() == Trial.Status.RUNNING
-          ? "duplicate of running trial " + t.iteration()
-          : "duplicate of trial " + t.iteration()).orElse("accepted");
+      return duplicateOf
+          .map(
+              t ->
+                  t.status() == Trial.Status.RUNNING
+                      ? "duplicate of running trial " + t.iteration()
+                      : "duplicate of trial " + t.iteration())
+          .orElse("accepted");
     }
   }
 }

@@ -1,13 +1,13 @@
 package io.flnas.search.design;
 
-import io.flnas.search.StopRule;
 import io.flnas.DesignerException;
+import io.flnas.search.StopRule;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Proposes the next architecture ("LLMDesigner" in the paper). Implementations: the LLM designer
- * in flnas-llm, and {@link Designers#random()} and {@link Designers#evolution()} here.
+ * Proposes the next architecture ("LLMDesigner" in the paper). Implementations: the LLM designer in
+ * flnas-llm, and {@link Designers#random()} and {@link Designers#evolution()} here.
  *
  * <p>Throw {@link io.flnas.DesignerException} when no valid proposal could be made (the trial is
  * recorded as failed and the search goes on). Spending limits are {@link StopRule}s on the search,
@@ -23,8 +23,8 @@ public interface Designer {
    * Proposes one architecture per free slot of a round, each slot with its own trial number and
    * generator. A designer that can do better than one request per slot (an LLM asked for n
    * architectures at once) overrides this. The default calls {@link #propose(DesignContext)} for
-   * each slot in order, and a slot whose call throws a {@link DesignerException} becomes a
-   * {@link Proposal#failed failed} slot while the others stand.
+   * each slot in order, and a slot whose call throws a {@link DesignerException} becomes a {@link
+   * Proposal#failed failed} slot while the others stand.
    *
    * @return exactly one proposal (or failed slot) per context, in the same order
    */
@@ -34,8 +34,9 @@ public interface Designer {
       try {
         proposals.add(propose(slot));
       } catch (DesignerException e) {
-        proposals.add(Proposal.failed(Proposal.describe(e), e instanceof DesignerFailure f
-            ? f.exchanges() : List.of()));
+        proposals.add(
+            Proposal.failed(
+                Proposal.describe(e), e instanceof DesignerFailure f ? f.exchanges() : List.of()));
       }
     }
     return proposals;

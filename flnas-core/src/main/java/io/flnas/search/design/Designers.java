@@ -1,9 +1,9 @@
 package io.flnas.search.design;
 
-import io.flnas.search.Trial;
-import io.flnas.search.rank.Objectives;
 import com.google.common.base.Preconditions;
 import io.flnas.arch.Architecture;
+import io.flnas.search.Trial;
+import io.flnas.search.rank.Objectives;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,8 +18,11 @@ public final class Designers {
     return new Designer() {
       @Override
       public Proposal propose(DesignContext context) {
-        return Proposal.of(context.space().sample(context.random(),
-            context.problem().input(), context.problem().numClasses()));
+        return Proposal.of(
+            context
+                .space()
+                .sample(
+                    context.random(), context.problem().input(), context.problem().numClasses()));
       }
 
       @Override
@@ -36,30 +39,38 @@ public final class Designers {
 
   /**
    * Regularized (aging) evolution, Real et al. 2019: the population is the last {@code population}
-   * completed trials (the oldest die first, whatever their fitness); each iteration draws
-   * {@code sampleSize} of them at random, mutates the best by the search's objective, and proposes
-   * the child. Until the population is full, proposals are random samples.
+   * completed trials (the oldest die first, whatever their fitness); each iteration draws {@code
+   * sampleSize} of them at random, mutates the best by the search's objective, and proposes the
+   * child. Until the population is full, proposals are random samples.
    */
   public static Designer evolution(int population, int sampleSize) {
     Preconditions.checkArgument(population > 1, "population must be > 1, but was %s", population);
-    Preconditions.checkArgument(sampleSize > 0 && sampleSize <= population,
-        "sampleSize must be in [1, population=%s], but was %s", population, sampleSize);
+    Preconditions.checkArgument(
+        sampleSize > 0 && sampleSize <= population,
+        "sampleSize must be in [1, population=%s], but was %s",
+        population,
+        sampleSize);
     return new Designer() {
       @Override
       public Proposal propose(DesignContext context) {
         Random random = context.random();
         List<Trial> completed = Objectives.distinctCompleted(context.history());
         if (completed.size() < population) {
-          return Proposal.of(context.space().sample(random, context.problem().input(),
-              context.problem().numClasses()));
+          return Proposal.of(
+              context
+                  .space()
+                  .sample(random, context.problem().input(), context.problem().numClasses()));
         }
         List<Trial> alive = completed.subList(completed.size() - population, completed.size());
         List<Trial> tournament = new ArrayList<>();
         for (int i = 0; i < sampleSize; i++) {
           tournament.add(alive.get(random.nextInt(alive.size())));
         }
-        Trial parent = context.objective().best(tournament, context.target())
-            .orElse(tournament.stream().max(Comparator.comparingInt(Trial::iteration)).get());
+        Trial parent =
+            context
+                .objective()
+                .best(tournament, context.target())
+                .orElse(tournament.stream().max(Comparator.comparingInt(Trial::iteration)).get());
         Architecture child = context.space().mutate(parent.architecture().orElseThrow(), random);
         return Proposal.of(child);
       }

@@ -7,8 +7,15 @@ import java.util.List;
  * messages sent, the reply text, the model, token usage, latency, the attempt number within the
  * iteration, and the outcome ({@code "accepted"} or why the reply was refused). Never holds a key.
  */
-public record Exchange(int attempt, List<PromptMessage> messages, String reply, String model,
-    int inputTokens, int outputTokens, long latencyMillis, String outcome) {
+public record Exchange(
+    int attempt,
+    List<PromptMessage> messages,
+    String reply,
+    String model,
+    int inputTokens,
+    int outputTokens,
+    long latencyMillis,
+    String outcome) {
   public Exchange {
     messages = List.copyOf(messages);
     reply = reply == null ? "" : reply;

@@ -1,9 +1,9 @@
 package io.flnas.search.design;
 
+import com.google.common.base.Preconditions;
 import io.flnas.search.Trial;
 import io.flnas.search.rank.Metric;
 import io.flnas.search.rank.Objective;
-import com.google.common.base.Preconditions;
 import io.flnas.space.DeploymentTarget;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,16 +15,16 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * The population of an evolutionary designer, after FunSearch, OpenEvolve and ShinkaEvolve:
- * islands that evolve apart with periodic migration, and a MAP-Elites archive over two figures
- * that keeps the best trial of each cell of a grid, so that inspirations are diverse rather than
- * the same few leaders.
+ * The population of an evolutionary designer, after FunSearch, OpenEvolve and ShinkaEvolve: islands
+ * that evolve apart with periodic migration, and a MAP-Elites archive over two figures that keeps
+ * the best trial of each cell of a grid, so that inspirations are diverse rather than the same few
+ * leaders.
  *
  * <p>Everything is a function of the search's history and the settings: trial {@code n} was
  * designed on island {@code (n - 1) % islands}; after every {@code migrationInterval} trials
  * (counting ends, not completions), each island's best trial by then joins the next island (a
- * ring). So a resumed search, which replays its journal into the history, sees exactly the
- * islands and archive an uninterrupted one would, and nothing needs journaling beside the trials.
+ * ring). So a resumed search, which replays its journal into the history, sees exactly the islands
+ * and archive an uninterrupted one would, and nothing needs journaling beside the trials.
  *
  * <pre>{@code
  * Islands islands = Islands.of(context.history(), Islands.Settings.defaults(),
@@ -45,22 +45,28 @@ public final class Islands {
    * @param y the archive's second figure
    * @param yBins cells along it
    */
-  public record Settings(int islands, int migrationInterval, int tournament, Metric x, int xBins,
-      Metric y, int yBins) {
+  public record Settings(
+      int islands,
+      int migrationInterval,
+      int tournament,
+      Metric x,
+      int xBins,
+      Metric y,
+      int yBins) {
     public Settings {
       Preconditions.checkArgument(islands >= 1, "islands must be >= 1, but was %s", islands);
-      Preconditions.checkArgument(migrationInterval >= 1,
-          "migrationInterval must be >= 1, but was %s", migrationInterval);
-      Preconditions.checkArgument(tournament >= 1, "tournament must be >= 1, but was %s",
-          tournament);
+      Preconditions.checkArgument(
+          migrationInterval >= 1, "migrationInterval must be >= 1, but was %s", migrationInterval);
+      Preconditions.checkArgument(
+          tournament >= 1, "tournament must be >= 1, but was %s", tournament);
       Preconditions.checkArgument(x != null && y != null, "archive figures must not be null");
-      Preconditions.checkArgument(xBins >= 1 && yBins >= 1, "bins must be >= 1, but were %s, %s",
-          xBins, yBins);
+      Preconditions.checkArgument(
+          xBins >= 1 && yBins >= 1, "bins must be >= 1, but were %s, %s", xBins, yBins);
     }
 
     /**
-     * Three islands, migration every 12 trials, tournaments of 3, and an archive of parameters
-     * (log scale) by unfairness, 6 cells each.
+     * Three islands, migration every 12 trials, tournaments of 3, and an archive of parameters (log
+     * scale) by unfairness, 6 cells each.
      */
     public static Settings defaults() {
       return new Settings(3, 12, 3, Metric.PARAMETERS, 6, Metric.UNFAIRNESS, 6);
@@ -76,8 +82,12 @@ public final class Islands {
   private final List<List<Trial>> members;
   private final Map<Cell, Trial> elites;
 
-  private Islands(Settings settings, Objective objective, DeploymentTarget target,
-      List<List<Trial>> members, Map<Cell, Trial> elites) {
+  private Islands(
+      Settings settings,
+      Objective objective,
+      DeploymentTarget target,
+      List<List<Trial>> members,
+      Map<Cell, Trial> elites) {
     this.settings = settings;
     this.objective = objective;
     this.target = target;
@@ -86,8 +96,8 @@ public final class Islands {
   }
 
   /** The islands and the archive that {@code history} (every ended trial, in order) built. */
-  public static Islands of(List<Trial> history, Settings settings, Objective objective,
-      DeploymentTarget target) {
+  public static Islands of(
+      List<Trial> history, Settings settings, Objective objective, DeploymentTarget target) {
     List<List<Trial>> members = new ArrayList<>();
     for (int i = 0; i < settings.islands(); i++) {
       members.add(new ArrayList<>());
@@ -104,12 +114,12 @@ public final class Islands {
         members.get(islandOf(trial.iteration(), settings.islands())).add(trial);
       }
     }
-    return new Islands(settings, objective, target, members, archive(ordered, settings,
-        objective, target));
+    return new Islands(
+        settings, objective, target, members, archive(ordered, settings, objective, target));
   }
 
-  private static void migrate(List<List<Trial>> members, Objective objective,
-      DeploymentTarget target) {
+  private static void migrate(
+      List<List<Trial>> members, Objective objective, DeploymentTarget target) {
     List<Optional<Trial>> bests = new ArrayList<>();
     for (List<Trial> island : members) {
       bests.add(objective.best(island, target));
@@ -123,16 +133,21 @@ public final class Islands {
     }
   }
 
-  private static Map<Cell, Trial> archive(List<Trial> ordered, Settings settings,
-      Objective objective, DeploymentTarget target) {
-    List<Trial> completed = ordered.stream().filter(Trial::completed)
-        .filter(t -> t.architecture().isPresent()).toList();
+  private static Map<Cell, Trial> archive(
+      List<Trial> ordered, Settings settings, Objective objective, DeploymentTarget target) {
+    List<Trial> completed =
+        ordered.stream()
+            .filter(Trial::completed)
+            .filter(t -> t.architecture().isPresent())
+            .toList();
     double[] xs = range(completed, settings.x());
     double[] ys = range(completed, settings.y());
     Map<Cell, Trial> elites = new LinkedHashMap<>();
     for (Trial trial : completed) {
-      Cell cell = new Cell(bin(settings.x(), trial, xs, settings.xBins()),
-          bin(settings.y(), trial, ys, settings.yBins()));
+      Cell cell =
+          new Cell(
+              bin(settings.x(), trial, xs, settings.xBins()),
+              bin(settings.y(), trial, ys, settings.yBins()));
       Trial held = elites.get(cell);
       if (held == null || objective.best(List.of(held, trial), target).orElse(held) == trial) {
         elites.put(cell, trial);
@@ -144,8 +159,8 @@ public final class Islands {
   /** A figure as the archive places it: parameters, MACs and latency on a log scale. */
   private static double position(Metric metric, Trial trial) {
     double value = metric.value(trial.result());
-    boolean logScale = metric == Metric.PARAMETERS || metric == Metric.MACS
-        || metric == Metric.LATENCY;
+    boolean logScale =
+        metric == Metric.PARAMETERS || metric == Metric.MACS || metric == Metric.LATENCY;
     return logScale && value > 0 ? Math.log10(value) : value;
   }
 
@@ -191,8 +206,8 @@ public final class Islands {
   }
 
   /**
-   * The parent of the island's next child: the best of {@code tournament} members drawn at
-   * random; empty while the island has none.
+   * The parent of the island's next child: the best of {@code tournament} members drawn at random;
+   * empty while the island has none.
    */
   public Optional<Trial> parent(int island, Random random) {
     List<Trial> pool = members.get(island);

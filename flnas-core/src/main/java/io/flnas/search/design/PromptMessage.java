@@ -5,7 +5,11 @@ import com.google.common.base.Preconditions;
 /** One message of a design request, as plain text: core knows no chat-model types. */
 public record PromptMessage(Role role, String text) {
   /** Who speaks. */
-  public enum Role { SYSTEM, USER, ASSISTANT }
+  public enum Role {
+    SYSTEM,
+    USER,
+    ASSISTANT
+  }
 
   public PromptMessage {
     Preconditions.checkArgument(role != null, "role must not be null");

@@ -14,10 +14,9 @@ public interface PromptStrategy {
   List<PromptMessage> messages(DesignContext context);
 
   /**
-   * The messages of one request for {@code count} architectures at once (one round of a search
-   * with several free slots). The default adds to {@link #messages(DesignContext)} a last user
-   * message that asks for {@code count} different architectures in the template's format for
-   * several.
+   * The messages of one request for {@code count} architectures at once (one round of a search with
+   * several free slots). The default adds to {@link #messages(DesignContext)} a last user message
+   * that asks for {@code count} different architectures in the template's format for several.
    */
   default List<PromptMessage> messages(DesignContext context, int count) {
     Preconditions.checkArgument(count > 0, "count must be > 0, but was %s", count);
@@ -25,9 +24,16 @@ public interface PromptStrategy {
       return messages(context);
     }
     List<PromptMessage> messages = new ArrayList<>(messages(context));
-    messages.add(PromptMessage.user("Propose " + count + " different new architectures at once"
-        + " instead of one. " + context.template().formatInstructions(context.problem().input(),
-            context.problem().numClasses(), count)));
+    messages.add(
+        PromptMessage.user(
+            "Propose "
+                + count
+                + " different new architectures at once"
+                + " instead of one. "
+                + context
+                    .template()
+                    .formatInstructions(
+                        context.problem().input(), context.problem().numClasses(), count)));
     return List.copyOf(messages);
   }
 

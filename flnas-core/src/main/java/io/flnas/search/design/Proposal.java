@@ -55,8 +55,10 @@ public final class Proposal {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Proposal p && Objects.equals(architecture, p.architecture)
-        && exchanges.equals(p.exchanges) && Objects.equals(failure, p.failure);
+    return o instanceof Proposal p
+        && Objects.equals(architecture, p.architecture)
+        && exchanges.equals(p.exchanges)
+        && Objects.equals(failure, p.failure);
   }
 
   @Override
@@ -66,7 +68,8 @@ public final class Proposal {
 
   @Override
   public String toString() {
-    return failure == null ? "Proposal[" + architecture.summary() + "]"
+    return failure == null
+        ? "Proposal[" + architecture.summary() + "]"
         : "Proposal[failed: " + failure + "]";
   }
 

@@ -21,8 +21,8 @@ final class Ridge {
         }
         if (i == j) {
           if (sum <= 0) {
-            throw new IllegalArgumentException("matrix is not positive definite at row " + i
-                + " (pivot " + sum + ")");
+            throw new IllegalArgumentException(
+                "matrix is not positive definite at row " + i + " (pivot " + sum + ")");
           }
           l[i][i] = Math.sqrt(sum);
         } else {

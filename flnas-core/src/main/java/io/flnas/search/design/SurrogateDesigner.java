@@ -1,11 +1,11 @@
 package io.flnas.search.design;
 
-import io.flnas.search.Trial;
-import io.flnas.search.rank.Objectives;
 import com.google.common.collect.MapMaker;
 import io.flnas.arch.Architecture;
 import io.flnas.arch.Cost;
 import io.flnas.arch.Shape;
+import io.flnas.search.Trial;
+import io.flnas.search.rank.Objectives;
 import io.flnas.space.ChoiceSpace;
 import io.flnas.space.DeploymentTarget;
 import io.flnas.space.SearchSpace;
@@ -24,18 +24,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * before training (the analytic cost of a candidate) and the results of its trials.
  *
  * <ol>
- *   <li>The first proposal is the costliest valid architecture (most multiply-accumulates),
- *       found by steepest-ascent hill-climbing on the analytic cost among candidates that pass
- *       the space's and the target's checks: with nothing measured yet, capacity is the best bet.
- *   <li>After that, a ridge regression is fitted on every completed trial to predict its
- *       validation accuracy (standardized) from features of its architecture: a one-hot of each
- *       position's option, the standardized log of its MACs (whose weight is pulled towards a
- *       positive prior, 0.5, rather than towards 0), and per position the share of that
- *       position's cost range its option uses. The candidates are every single-position change of
- *       the three best trials by the search's objective that has not been evaluated; the one with
- *       the highest predicted accuracy is proposed, ties broken by a seeded shuffle (options of
- *       equal cost score alike until one is measured, and trying them in a fixed order would
- *       always test the same one first).
+ *   <li>The first proposal is the costliest valid architecture (most multiply-accumulates), found
+ *       by steepest-ascent hill-climbing on the analytic cost among candidates that pass the
+ *       space's and the target's checks: with nothing measured yet, capacity is the best bet.
+ *   <li>After that, a ridge regression is fitted on every completed trial to predict its validation
+ *       accuracy (standardized) from features of its architecture: a one-hot of each position's
+ *       option, the standardized log of its MACs (whose weight is pulled towards a positive prior,
+ *       0.5, rather than towards 0), and per position the share of that position's cost range its
+ *       option uses. The candidates are every single-position change of the three best trials by
+ *       the search's objective that has not been evaluated; the one with the highest predicted
+ *       accuracy is proposed, ties broken by a seeded shuffle (options of equal cost score alike
+ *       until one is measured, and trying them in a fixed order would always test the same one
+ *       first).
  * </ol>
  *
  * <p>Spaces that are a {@link ChoiceSpace} get the one-hot and per-position features; any other
@@ -56,15 +56,17 @@ final class SurrogateDesigner implements Designer {
   static final double COST_PRIOR = 0.5;
   static final double POSITION_COST_RIDGE = 0.3;
   static final double TIE = 1e-9;
+
   /** Neighbours and fresh samples per proposal in a space that is not a {@link ChoiceSpace}. */
   static final int GENERIC_NEIGHBOURS = 24;
+
   static final int GENERIC_SAMPLES = 8;
 
   private record Setting(SearchSpace space, Shape input, int numClasses, DeploymentTarget target) {}
 
   /** What depends only on the space, the task and the target: the start and the cost scales. */
-  private record Prior(Architecture start, double meanLogCost, double sdLogCost,
-      double[][] positionCost) {}
+  private record Prior(
+      Architecture start, double meanLogCost, double sdLogCost, double[][] positionCost) {}
 
   private final Map<Setting, Prior> priors = new ConcurrentHashMap<>();
   private final Map<Architecture, Double> logCosts = new MapMaker().weakKeys().makeMap();
@@ -73,18 +75,23 @@ final class SurrogateDesigner implements Designer {
 
   @Override
   public Proposal propose(DesignContext context) {
-    Setting setting = new Setting(context.space(), context.problem().input(),
-        context.problem().numClasses(), context.target());
+    Setting setting =
+        new Setting(
+            context.space(),
+            context.problem().input(),
+            context.problem().numClasses(),
+            context.target());
     Prior prior = priors.computeIfAbsent(setting, this::prior);
     List<Trial> completed = Objectives.distinctCompleted(context.history());
-    boolean started = java.util.stream.Stream.concat(context.history().stream(),
-        context.running().stream()).anyMatch(t -> t.architecture()
-        .filter(a -> a.sameStructure(prior.start())).isPresent());
+    boolean started =
+        java.util.stream.Stream.concat(context.history().stream(), context.running().stream())
+            .anyMatch(
+                t -> t.architecture().filter(a -> a.sameStructure(prior.start())).isPresent());
     if (completed.isEmpty() && !started) {
       return Proposal.of(prior.start());
     }
-    List<Trial> top = context.objective().rank(completed, context.target()).stream().limit(TOP)
-        .toList();
+    List<Trial> top =
+        context.objective().rank(completed, context.target()).stream().limit(TOP).toList();
     double[] w = fit(setting, prior, completed);
     if (context.space() instanceof ChoiceSpace space) {
       return proposeChoice(context, setting, prior, space, top, w);
@@ -96,13 +103,18 @@ final class SurrogateDesigner implements Designer {
     for (int i = 0; i < scores.length; i++) {
       scores[i] = dot(w, features(setting, prior, candidates.get(i)));
     }
-    return Proposal.of(best(context, scores, candidates::get).orElseGet(() -> fresh(context,
-        taken)));
+    return Proposal.of(
+        best(context, scores, candidates::get).orElseGet(() -> fresh(context, taken)));
   }
 
   /** The same search over choice vectors: no architecture is built until one is chosen. */
-  private Proposal proposeChoice(DesignContext context, Setting setting, Prior prior,
-      ChoiceSpace space, List<Trial> top, double[] w) {
+  private Proposal proposeChoice(
+      DesignContext context,
+      Setting setting,
+      Prior prior,
+      ChoiceSpace space,
+      List<Trial> top,
+      double[] w) {
     // Two choice vectors can build the same network (NAS-Bench-Macro's identity layers at two
     // places of a stage): a candidate counts as new only if the network it builds is, by the
     // space's own index of networks, or the search would stall on duplicates that cost a round
@@ -139,11 +151,16 @@ final class SurrogateDesigner implements Designer {
     for (int i = 0; i < scores.length; i++) {
       scores[i] = dot(w, choiceFeatures(setting, prior, space, candidates.get(i)));
     }
-    return Proposal.of(best(context, scores, i -> space.architecture(candidates.get(i),
-        setting.input(), setting.numClasses()), a -> {
-          int[] canonical = choicesOf(space, a);
-          return canonical == null || !built.contains(space.index(canonical));
-        }).orElseGet(() -> fresh(context, taken(context))));
+    return Proposal.of(
+        best(
+                context,
+                scores,
+                i -> space.architecture(candidates.get(i), setting.input(), setting.numClasses()),
+                a -> {
+                  int[] canonical = choicesOf(space, a);
+                  return canonical == null || !built.contains(space.index(canonical));
+                })
+            .orElseGet(() -> fresh(context, taken(context))));
   }
 
   /** The hashes of every proposed and running architecture. */
@@ -162,13 +179,17 @@ final class SurrogateDesigner implements Designer {
    * The first candidate, in the given (shuffled) order, whose score is within {@link #TIE} of the
    * best and that the space and the target accept; then the next best, and so on.
    */
-  private static Optional<Architecture> best(DesignContext context, double[] scores,
+  private static Optional<Architecture> best(
+      DesignContext context,
+      double[] scores,
       java.util.function.IntFunction<Architecture> candidate) {
     return best(context, scores, candidate, a -> true);
   }
 
   /** The best-scored candidate that is valid and that {@code fresh} accepts. */
-  private static Optional<Architecture> best(DesignContext context, double[] scores,
+  private static Optional<Architecture> best(
+      DesignContext context,
+      double[] scores,
       java.util.function.IntFunction<Architecture> candidate,
       java.util.function.Predicate<Architecture> fresh) {
     double best = Double.NEGATIVE_INFINITY;
@@ -195,8 +216,8 @@ final class SurrogateDesigner implements Designer {
   }
 
   /** Mutations of the best trials and fresh samples, not yet evaluated (any space). */
-  private static List<Architecture> candidates(DesignContext context, List<Trial> top,
-      Set<String> taken) {
+  private static List<Architecture> candidates(
+      DesignContext context, List<Trial> top, Set<String> taken) {
     List<Architecture> out = new ArrayList<>();
     Set<String> seen = new HashSet<>(taken);
     for (Trial t : top) {
@@ -217,8 +238,9 @@ final class SurrogateDesigner implements Designer {
   }
 
   private static Architecture sample(DesignContext context) {
-    return context.space().sample(context.random(), context.problem().input(),
-        context.problem().numClasses());
+    return context
+        .space()
+        .sample(context.random(), context.problem().input(), context.problem().numClasses());
   }
 
   /** A random architecture not evaluated yet (the last draw if every draw was). */
@@ -256,8 +278,10 @@ final class SurrogateDesigner implements Designer {
         for (int o = 0; o < costs.length; o++) {
           int[] changed = at.clone();
           changed[p] = o;
-          costs[o] = Math.exp(logCost(choiceSpace.architecture(changed, setting.input(),
-              setting.numClasses())));
+          costs[o] =
+              Math.exp(
+                  logCost(
+                      choiceSpace.architecture(changed, setting.input(), setting.numClasses())));
           lo = Math.min(lo, costs[o]);
           hi = Math.max(hi, costs[o]);
         }
@@ -407,14 +431,16 @@ final class SurrogateDesigner implements Designer {
 
   /** The log MACs of a choice vector, computed once per vector and setting. */
   private double choiceLogCost(Setting setting, ChoiceSpace space, int[] at) {
-    return choiceCosts.computeIfAbsent(setting, k -> new ConcurrentHashMap<>()).computeIfAbsent(
-        space.index(at), i -> logCost(space.architecture(at, setting.input(),
-            setting.numClasses())));
+    return choiceCosts
+        .computeIfAbsent(setting, k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(
+            space.index(at),
+            i -> logCost(space.architecture(at, setting.input(), setting.numClasses())));
   }
 
   private double logCost(Architecture architecture) {
-    return logCosts.computeIfAbsent(architecture,
-        a -> Math.log((double) Math.max(1, Cost.of(a).macs())));
+    return logCosts.computeIfAbsent(
+        architecture, a -> Math.log((double) Math.max(1, Cost.of(a).macs())));
   }
 
   private int[] choicesOf(ChoiceSpace space, Architecture architecture) {

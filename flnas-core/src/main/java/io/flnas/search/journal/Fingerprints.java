@@ -13,8 +13,8 @@ public final class Fingerprints {
    * The keys whose values differ, as {@code key: <a name> has 'x', <b name> has 'y'} joined by
    * {@code "; "}; empty when the two are equal.
    */
-  public static String differences(Map<String, String> a, String aName, Map<String, String> b,
-      String bName) {
+  public static String differences(
+      Map<String, String> a, String aName, Map<String, String> b, String bName) {
     List<String> parts = new ArrayList<>();
     TreeSet<String> keys = new TreeSet<>(a.keySet());
     keys.addAll(b.keySet());

@@ -17,9 +17,8 @@ import java.util.function.BiFunction;
 /**
  * Append-only JSON Lines files, the one rule for every record flnas keeps (the journal, the
  * baselines of a run): each record is one line, written with one write and a newline. Reading
- * ignores a torn last line, which is what a process killed mid-write leaves (no newline, not
- * JSON); a line before the last that is not JSON is corruption and an error naming the file and
- * the line.
+ * ignores a torn last line, which is what a process killed mid-write leaves (no newline, not JSON);
+ * a line before the last that is not JSON is corruption and an error naming the file and the line.
  */
 public final class JsonLines {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -35,8 +34,8 @@ public final class JsonLines {
    *
    * @param errors builds the exception for a corrupt line from its message and cause
    */
-  public static List<Line> read(Path path, boolean repair,
-      BiFunction<String, Throwable, RuntimeException> errors) {
+  public static List<Line> read(
+      Path path, boolean repair, BiFunction<String, Throwable, RuntimeException> errors) {
     String content;
     try {
       content = Files.readString(path, StandardCharsets.UTF_8);
@@ -76,8 +75,9 @@ public final class JsonLines {
 
   /** Appends one record as one line, in one write. */
   public static void append(Path path, String json) {
-    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+    try (FileChannel channel =
+        FileChannel.open(
+            path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       ByteBuffer buffer = ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8));
       while (buffer.hasRemaining()) {
         channel.write(buffer);
@@ -91,8 +91,8 @@ public final class JsonLines {
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
       channel.truncate(size);
     } catch (IOException e) {
-      throw new FlNasException("cannot cut the torn last line off " + path + ": "
-          + e.getMessage(), e);
+      throw new FlNasException(
+          "cannot cut the torn last line off " + path + ": " + e.getMessage(), e);
     }
   }
 }

@@ -15,16 +15,16 @@ import java.util.Optional;
  *
  * <p>Two schedules. {@link Mode#ASYNC} (the default of {@link #of}; ASHA, Li et al., MLSys 2020):
  * whenever a slot frees up, a trial in the top {@code 1/eta} of those that ended its rung so far
- * goes on, if there is one, else a new trial is designed; no slot waits for a rung to fill, and
- * the designer keeps designing while rungs run. {@link Mode#SYNC}: every trial is designed and
- * trained at rung 0 first, then rung by rung, each rung waiting for the one before to end.
+ * goes on, if there is one, else a new trial is designed; no slot waits for a rung to fill, and the
+ * designer keeps designing while rungs run. {@link Mode#SYNC}: every trial is designed and trained
+ * at rung 0 first, then rung by rung, each rung waiting for the one before to end.
  *
  * <p>A trial's evaluation is that of the last rung it reached, its {@link
  * io.flnas.metrics.Evaluation#epochs()} the epochs in all of that rung, so history and prompts say
- * how long each figure trained; the journal records each rung, and a resume in the middle of a
- * rung continues it from the weights of the rung before, kept in {@code checkpoints}. With a
- * {@linkplain io.flnas.search.rank.Objectives#pareto Pareto objective} a rung promotes by
- * non-dominated rank, then crowding distance. The evaluator must be a {@link RungEvaluator}.
+ * how long each figure trained; the journal records each rung, and a resume in the middle of a rung
+ * continues it from the weights of the rung before, kept in {@code checkpoints}. With a {@linkplain
+ * io.flnas.search.rank.Objectives#pareto Pareto objective} a rung promotes by non-dominated rank,
+ * then crowding distance. The evaluator must be a {@link RungEvaluator}.
  *
  * @param minEpochs epochs of rung 0
  * @param eta the promotion factor: the best {@code 1/eta} go on
@@ -33,8 +33,8 @@ import java.util.Optional;
  *     temporary one without a journal)
  * @param mode the schedule
  */
-public record Halving(int minEpochs, int eta, int maxEpochs, Optional<Path> checkpoints,
-    Mode mode) {
+public record Halving(
+    int minEpochs, int eta, int maxEpochs, Optional<Path> checkpoints, Mode mode) {
   /** The schedule of the rungs. */
   public enum Mode {
     /** Asynchronous successive halving: promote whenever a slot frees up and a trial qualifies. */
@@ -46,8 +46,11 @@ public record Halving(int minEpochs, int eta, int maxEpochs, Optional<Path> chec
   public Halving {
     Preconditions.checkArgument(minEpochs > 0, "minEpochs must be > 0, but was %s", minEpochs);
     Preconditions.checkArgument(eta >= 2, "eta must be >= 2, but was %s", eta);
-    Preconditions.checkArgument(maxEpochs > minEpochs,
-        "maxEpochs must be > minEpochs=%s, but was %s", minEpochs, maxEpochs);
+    Preconditions.checkArgument(
+        maxEpochs > minEpochs,
+        "maxEpochs must be > minEpochs=%s, but was %s",
+        minEpochs,
+        maxEpochs);
     Preconditions.checkArgument(checkpoints != null, "checkpoints must not be null");
     Preconditions.checkArgument(mode != null, "mode must not be null");
   }
@@ -96,7 +99,9 @@ public record Halving(int minEpochs, int eta, int maxEpochs, Optional<Path> chec
     }
   }
 
-  /** How many of {@code candidates} go on to the next rung: {@code candidates / eta}, at least 1. */
+  /**
+   * How many of {@code candidates} go on to the next rung: {@code candidates / eta}, at least 1.
+   */
   public int promoted(int candidates) {
     return Math.max(1, candidates / eta);
   }
@@ -107,7 +112,12 @@ public record Halving(int minEpochs, int eta, int maxEpochs, Optional<Path> chec
    */
   @Override
   public String toString() {
-    return (mode == Mode.SYNC ? "halving(" : "asha(") + minEpochs + ", eta=" + eta + ", "
-        + maxEpochs + ")";
+    return (mode == Mode.SYNC ? "halving(" : "asha(")
+        + minEpochs
+        + ", eta="
+        + eta
+        + ", "
+        + maxEpochs
+        + ")";
   }
 }

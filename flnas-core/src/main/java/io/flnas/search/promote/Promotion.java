@@ -9,36 +9,37 @@ import java.util.Optional;
 import java.util.function.IntFunction;
 
 /**
- * The promotion stage of a search's pipeline: which trials train on after their first training,
- * and for how long. {@link #NONE} (the default) trains every trial once, fully; {@link Halving}
- * makes the two schedules of successive halving, {@linkplain Halving.Mode#ASYNC asynchronous} and
+ * The promotion stage of a search's pipeline: which trials train on after their first training, and
+ * for how long. {@link #NONE} (the default) trains every trial once, fully; {@link Halving} makes
+ * the two schedules of successive halving, {@linkplain Halving.Mode#ASYNC asynchronous} and
  * {@linkplain Halving.Mode#SYNC synchronous}. The pipeline asks {@link #next} whenever a slot is
  * free, before it designs a new trial, and tells the promotion every rung that starts and ends.
  */
 public interface Promotion {
   /** Every trial trains once, fully; nothing is promoted. */
-  Promotion NONE = new Promotion() {
-    @Override
-    public Optional<RungEvaluator.Rung> first(int trial) {
-      return Optional.empty();
-    }
+  Promotion NONE =
+      new Promotion() {
+        @Override
+        public Optional<RungEvaluator.Rung> first(int trial) {
+          return Optional.empty();
+        }
 
-    @Override
-    public List<Step> next(int free, boolean designing, int running) {
-      return List.of();
-    }
+        @Override
+        public List<Step> next(int free, boolean designing, int running) {
+          return List.of();
+        }
 
-    @Override
-    public void started(Step step) {}
+        @Override
+        public void started(Step step) {}
 
-    @Override
-    public void ended(Trial trial, int rung) {}
+        @Override
+        public void ended(Trial trial, int rung) {}
 
-    @Override
-    public List<Step> restore(Journal journal, IntFunction<Trial> trials) {
-      return List.of();
-    }
-  };
+        @Override
+        public List<Step> restore(Journal journal, IntFunction<Trial> trials) {
+          return List.of();
+        }
+      };
 
   /** The first training of a trial: its first rung, or empty for a whole training. */
   Optional<RungEvaluator.Rung> first(int trial);
@@ -68,8 +69,8 @@ public interface Promotion {
   record Step(int trial, RungEvaluator.Rung rung) {}
 
   /**
-   * Ranks the trials that ended a rung by the search's objective on that rung's evaluations: what
-   * a promotion needs to know of the search.
+   * Ranks the trials that ended a rung by the search's objective on that rung's evaluations: what a
+   * promotion needs to know of the search.
    */
   record Ranking(Objective objective, DeploymentTarget target) {}
 }

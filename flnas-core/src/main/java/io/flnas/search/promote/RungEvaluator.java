@@ -1,13 +1,13 @@
 package io.flnas.search.promote;
 
-import io.flnas.search.Evaluator;
 import io.flnas.arch.Architecture;
+import io.flnas.search.Evaluator;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * An {@link Evaluator} that trains in rungs, for {@link Halving}: a number of epochs more,
- * starting from weights an earlier rung saved, and saving its own for the next.
+ * An {@link Evaluator} that trains in rungs, for {@link Halving}: a number of epochs more, starting
+ * from weights an earlier rung saved, and saving its own for the next.
  */
 public interface RungEvaluator extends Evaluator {
 
@@ -16,8 +16,7 @@ public interface RungEvaluator extends Evaluator {
    * fresh weights), evaluates as {@link #evaluate(Architecture)} does, and saves the weights the
    * evaluation is of to {@code rung.to()}. The evaluation's epoch count is the epochs of this call.
    */
-  io.flnas.metrics.Evaluation evaluate(Architecture architecture, Rung rung,
-      EpochListener epochs);
+  io.flnas.metrics.Evaluation evaluate(Architecture architecture, Rung rung, EpochListener epochs);
 
   /**
    * One rung of one trial.

@@ -36,10 +36,13 @@ final class Rungs implements Promotion {
   private final Ranking ranking;
   private final List<Integer> epochs;
   private final Path folder;
+
   /** Rung, then trial number, then the trial with that rung's evaluation. */
   private final Map<Integer, Map<Integer, Trial>> atRung = new TreeMap<>();
+
   /** The highest rung each trial started. */
   private final Map<Integer, Integer> started = new HashMap<>();
+
   /** Synchronous: the promotions decided at the last rung boundary, not started yet. */
   private final Deque<Step> batch = new ArrayDeque<>();
 
@@ -48,10 +51,12 @@ final class Rungs implements Promotion {
     this.ranking = ranking;
     this.epochs = halving.rungEpochs();
     try {
-      Path dir = halving.checkpoints().orElse(journal.map(j -> j.resolveSibling(
-          j.getFileName() + ".rungs")).orElse(null));
-      this.folder = dir != null ? Files.createDirectories(dir)
-          : Files.createTempDirectory("flnas-rungs");
+      Path dir =
+          halving
+              .checkpoints()
+              .orElse(journal.map(j -> j.resolveSibling(j.getFileName() + ".rungs")).orElse(null));
+      this.folder =
+          dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("flnas-rungs");
     } catch (IOException e) {
       throw new FlNasException("cannot create the folder for rung weights: " + e.getMessage(), e);
     }
@@ -64,8 +69,13 @@ final class Rungs implements Promotion {
 
   /** Rung {@code rung} of a trial, continuing from the weights of the rung before. */
   private Step step(int trial, int rung) {
-    return new Step(trial, new RungEvaluator.Rung(rung, epochs.get(rung) - epochs.get(rung - 1),
-        Optional.of(file(trial, rung - 1)), file(trial, rung)));
+    return new Step(
+        trial,
+        new RungEvaluator.Rung(
+            rung,
+            epochs.get(rung) - epochs.get(rung - 1),
+            Optional.of(file(trial, rung - 1)),
+            file(trial, rung)));
   }
 
   private Path file(int trial, int rung) {
@@ -140,10 +150,13 @@ final class Rungs implements Promotion {
     List<Step> unfinished = new ArrayList<>();
     for (Journal.RungRecord r : journal.rungs()) {
       past.add(r.trial());
-      r.evaluation().ifPresentOrElse(e -> ended(trials.apply(r.trial()).withEvaluation(e),
-          r.rung()), () -> unfinished.add(step(r.trial(), r.rung())));
+      r.evaluation()
+          .ifPresentOrElse(
+              e -> ended(trials.apply(r.trial()).withEvaluation(e), r.rung()),
+              () -> unfinished.add(step(r.trial(), r.rung())));
     }
-    journal.restored().stream().filter(t -> !past.contains(t.iteration()))
+    journal.restored().stream()
+        .filter(t -> !past.contains(t.iteration()))
         .forEach(t -> ended(t, 0));
     unfinished.forEach(this::started);
     return unfinished;

@@ -8,15 +8,15 @@ import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
 /**
- * A figure of a successful evaluation with its direction, for objectives, Pareto fronts, tables
- * and plots: a name, whether higher or lower is better, and how to read it from an {@link
- * Evaluation}. Fairness figures are on the validation split; NaN (not measured) ranks worst.
+ * A figure of a successful evaluation with its direction, for objectives, Pareto fronts, tables and
+ * plots: a name, whether higher or lower is better, and how to read it from an {@link Evaluation}.
+ * Fairness figures are on the validation split; NaN (not measured) ranks worst.
  *
  * <p>The built-in figures are constants. A figure of your own is either read by a function ({@link
  * #of}) or, when your evaluator adds it as a named value ({@link Evaluation#withExtra}), read from
- * there ({@link #extra}); nothing in the library needs to change. The direction of a named value
- * is known only through a {@code Metric}: objectives and Pareto fronts take the {@code Metric}
- * itself; reports (Table I, the plots) show every extra value present in the evaluations and learn
+ * there ({@link #extra}); nothing in the library needs to change. The direction of a named value is
+ * known only through a {@code Metric}: objectives and Pareto fronts take the {@code Metric} itself;
+ * reports (Table I, the plots) show every extra value present in the evaluations and learn
  * directions from the metrics they are given, showing a value whose direction they were not told
  * without marking which model is better. There is no global registry of metrics.
  *
@@ -28,26 +28,34 @@ import java.util.function.ToDoubleFunction;
 public interface Metric {
   /** Which way is better. */
   enum Direction {
-    HIGHER_IS_BETTER, LOWER_IS_BETTER
+    HIGHER_IS_BETTER,
+    LOWER_IS_BETTER
   }
 
   /** Validation accuracy. */
   Metric ACCURACY = of("accuracy", Direction.HIGHER_IS_BETTER, Evaluation::accuracy);
+
   /** Validation unfairness. */
   Metric UNFAIRNESS = of("unfairness", Direction.LOWER_IS_BETTER, Evaluation::unfairness);
+
   /** Validation equalized odds gap. */
   Metric EODD = of("eodd", Direction.LOWER_IS_BETTER, e -> e.validationFairness().eodd());
+
   /** Validation equal opportunity gap on positives. */
   Metric EOPP1 = of("eopp1", Direction.LOWER_IS_BETTER, e -> e.validationFairness().eopp1());
+
   /** Validation equal opportunity gap on negatives. */
   Metric EOPP2 = of("eopp2", Direction.LOWER_IS_BETTER, e -> e.validationFairness().eopp2());
+
   /** Trainable parameters. */
-  Metric PARAMETERS = of("parameters", Direction.LOWER_IS_BETTER,
-      e -> e.hardware().parameters());
+  Metric PARAMETERS = of("parameters", Direction.LOWER_IS_BETTER, e -> e.hardware().parameters());
+
   /** Analytic multiply-accumulates per image. */
   Metric MACS = of("macs", Direction.LOWER_IS_BETTER, e -> e.hardware().macs());
+
   /** Measured latency per image, ms. */
   Metric LATENCY = of("latency", Direction.LOWER_IS_BETTER, e -> e.hardware().latencyMs());
+
   /** Analytic inference memory, MB. */
   Metric MEMORY = of("memory", Direction.LOWER_IS_BETTER, e -> e.hardware().analyticMemoryMb());
 
@@ -84,8 +92,8 @@ public interface Metric {
   }
 
   /**
-   * A named value an evaluator added to its evaluations ({@link Evaluation#extras()}); NaN where
-   * an evaluation lacks it.
+   * A named value an evaluator added to its evaluations ({@link Evaluation#extras()}); NaN where an
+   * evaluation lacks it.
    */
   static Metric extra(String name, Direction direction) {
     return of(name, direction, e -> e.extra(name).orElse(Double.NaN));

@@ -12,10 +12,12 @@ final class NamedMetric implements Metric {
   private final ToDoubleFunction<Evaluation> reader;
 
   NamedMetric(String name, Direction direction, ToDoubleFunction<Evaluation> reader) {
-    Preconditions.checkArgument(name != null && name.matches(Evaluation.EXTRA_NAME),
-        "metric name must match %s, but was '%s'", Evaluation.EXTRA_NAME, name);
-    Preconditions.checkArgument(direction != null, "direction of metric %s must not be null",
+    Preconditions.checkArgument(
+        name != null && name.matches(Evaluation.EXTRA_NAME),
+        "metric name must match %s, but was '%s'",
+        Evaluation.EXTRA_NAME,
         name);
+    Preconditions.checkArgument(direction != null, "direction of metric %s must not be null", name);
     this.name = name;
     this.direction = direction;
     this.reader = reader;

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Ranks trials ("GetBestMetrics" in the paper). Only completed trials are ranked; the rest are
- * left out. Ready-made objectives live in {@link Objectives}.
+ * Ranks trials ("GetBestMetrics" in the paper). Only completed trials are ranked; the rest are left
+ * out. Ready-made objectives live in {@link Objectives}.
  */
 @FunctionalInterface
 public interface Objective {

@@ -1,14 +1,14 @@
 package io.flnas.search.rank;
 
-import io.flnas.search.Trial;
 import com.google.common.base.Preconditions;
 import io.flnas.metrics.Evaluation;
+import io.flnas.search.Trial;
 import io.flnas.space.DeploymentTarget;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,8 +31,10 @@ public final class Objectives {
    * over-budget ones by accuracy.
    */
   public static Objective flNas(double accuracyTolerance) {
-    Preconditions.checkArgument(accuracyTolerance >= 0 && accuracyTolerance < 1,
-        "accuracyTolerance must be in [0, 1), but was %s", accuracyTolerance);
+    Preconditions.checkArgument(
+        accuracyTolerance >= 0 && accuracyTolerance < 1,
+        "accuracyTolerance must be in [0, 1), but was %s",
+        accuracyTolerance);
     return new Objective() {
       @Override
       public List<Trial> rank(List<Trial> trials, DeploymentTarget target) {
@@ -41,16 +43,16 @@ public final class Objectives {
         for (Trial trial : distinctCompleted(trials)) {
           (meets(trial.result(), target) ? inBudget : overBudget).add(trial);
         }
-        double bestAccuracy = inBudget.stream().mapToDouble(t -> t.result().accuracy()).max()
-            .orElse(Double.NaN);
-        Comparator<Trial> fairest = Comparator
-            .<Trial>comparingDouble(t -> Metric.UNFAIRNESS.cost(t.result()))
-            .thenComparingDouble(t -> Metric.LATENCY.cost(t.result()))
-            .thenComparingDouble(t -> Metric.PARAMETERS.cost(t.result()))
-            .thenComparingInt(Trial::iteration);
-        Comparator<Trial> mostAccurate = Comparator
-            .<Trial>comparingDouble(t -> Metric.ACCURACY.cost(t.result()))
-            .thenComparing(fairest);
+        double bestAccuracy =
+            inBudget.stream().mapToDouble(t -> t.result().accuracy()).max().orElse(Double.NaN);
+        Comparator<Trial> fairest =
+            Comparator.<Trial>comparingDouble(t -> Metric.UNFAIRNESS.cost(t.result()))
+                .thenComparingDouble(t -> Metric.LATENCY.cost(t.result()))
+                .thenComparingDouble(t -> Metric.PARAMETERS.cost(t.result()))
+                .thenComparingInt(Trial::iteration);
+        Comparator<Trial> mostAccurate =
+            Comparator.<Trial>comparingDouble(t -> Metric.ACCURACY.cost(t.result()))
+                .thenComparing(fairest);
         List<Trial> admissible = new ArrayList<>();
         List<Trial> rest = new ArrayList<>();
         for (Trial trial : inBudget) {
@@ -85,10 +87,10 @@ public final class Objectives {
     return new Objective() {
       @Override
       public List<Trial> rank(List<Trial> trials, DeploymentTarget target) {
-        Comparator<Trial> order = Comparator
-            .<Trial, Boolean>comparing(t -> !meets(t.result(), target))
-            .thenComparingDouble(t -> -score(t.result()))
-            .thenComparingInt(Trial::iteration);
+        Comparator<Trial> order =
+            Comparator.<Trial, Boolean>comparing(t -> !meets(t.result(), target))
+                .thenComparingDouble(t -> -score(t.result()))
+                .thenComparingInt(Trial::iteration);
         return distinctCompleted(trials).stream().sorted(order).collect(Collectors.toList());
       }
 
@@ -106,9 +108,10 @@ public final class Objectives {
 
       @Override
       public String name() {
-        return "weighted" + copy.entrySet().stream()
-            .map(w -> label(w.getKey()) + "=" + w.getValue())
-            .collect(Collectors.joining(", ", "{", "}"));
+        return "weighted"
+            + copy.entrySet().stream()
+                .map(w -> label(w.getKey()) + "=" + w.getValue())
+                .collect(Collectors.joining(", ", "{", "}"));
       }
     };
   }
@@ -130,8 +133,8 @@ public final class Objectives {
 
       @Override
       public String name() {
-        return "lexicographic" + metrics.stream().map(Objectives::label)
-            .collect(Collectors.joining(", ", "[", "]"));
+        return "lexicographic"
+            + metrics.stream().map(Objectives::label).collect(Collectors.joining(", ", "[", "]"));
       }
     };
   }
@@ -141,9 +144,9 @@ public final class Objectives {
    * metrics (the Pareto front first, then the front of the rest, and so on), within a rank by
    * crowding distance, largest first (a front's extremes first, then the trials with the emptiest
    * neighbourhood, so that a cut keeps the front spread out), ties by trial number; over-budget
-   * trials after all that meet the target. Its best trial is a front member with an extreme
-   * figure. This is the objective with which {@link io.flnas.search.promote.Halving} promotes
-   * for accuracy, unfairness and latency at once, not for one scalar.
+   * trials after all that meet the target. Its best trial is a front member with an extreme figure.
+   * This is the objective with which {@link io.flnas.search.promote.Halving} promotes for accuracy,
+   * unfairness and latency at once, not for one scalar.
    */
   public static Objective pareto(Metric... metrics) {
     Preconditions.checkArgument(metrics.length > 0, "pareto needs at least one metric");
@@ -153,17 +156,27 @@ public final class Objectives {
       public List<Trial> rank(List<Trial> trials, DeploymentTarget target) {
         List<Trial> candidates = distinctCompleted(trials);
         List<Trial> ranked = new ArrayList<>();
-        ranked.addAll(nondominatedSort(candidates.stream().filter(t -> meets(t.result(), target))
-            .collect(Collectors.toList()), copy));
-        ranked.addAll(nondominatedSort(candidates.stream().filter(t -> !meets(t.result(), target))
-            .collect(Collectors.toList()), copy));
+        ranked.addAll(
+            nondominatedSort(
+                candidates.stream()
+                    .filter(t -> meets(t.result(), target))
+                    .collect(Collectors.toList()),
+                copy));
+        ranked.addAll(
+            nondominatedSort(
+                candidates.stream()
+                    .filter(t -> !meets(t.result(), target))
+                    .collect(Collectors.toList()),
+                copy));
         return ranked;
       }
 
       @Override
       public String name() {
-        return "pareto" + Arrays.stream(copy).map(Objectives::label)
-            .collect(Collectors.joining(", ", "[", "]"));
+        return "pareto"
+            + Arrays.stream(copy)
+                .map(Objectives::label)
+                .collect(Collectors.joining(", ", "[", "]"));
       }
     };
   }
@@ -181,8 +194,9 @@ public final class Objectives {
       }
       rest.removeAll(front);
       Map<Trial, Double> crowding = crowding(front, metrics);
-      front.sort(Comparator.comparingDouble((Trial t) -> -crowding.get(t))
-          .thenComparingInt(Trial::iteration));
+      front.sort(
+          Comparator.comparingDouble((Trial t) -> -crowding.get(t))
+              .thenComparingInt(Trial::iteration));
       sorted.addAll(front);
     }
     return sorted;
@@ -197,8 +211,9 @@ public final class Objectives {
     front.forEach(t -> distance.put(t, 0.0));
     for (Metric metric : metrics) {
       List<Trial> byMetric = new ArrayList<>(front);
-      byMetric.sort(Comparator.comparingDouble((Trial t) -> metric.cost(t.result()))
-          .thenComparingInt(Trial::iteration));
+      byMetric.sort(
+          Comparator.comparingDouble((Trial t) -> metric.cost(t.result()))
+              .thenComparingInt(Trial::iteration));
       double low = metric.cost(byMetric.get(0).result());
       double high = metric.cost(byMetric.get(byMetric.size() - 1).result());
       distance.put(byMetric.get(0), Double.POSITIVE_INFINITY);
@@ -208,8 +223,8 @@ public final class Objectives {
         continue;
       }
       for (int i = 1; i + 1 < byMetric.size(); i++) {
-        double gap = metric.cost(byMetric.get(i + 1).result())
-            - metric.cost(byMetric.get(i - 1).result());
+        double gap =
+            metric.cost(byMetric.get(i + 1).result()) - metric.cost(byMetric.get(i - 1).result());
         distance.merge(byMetric.get(i), gap / range, Double::sum);
       }
     }
@@ -255,8 +270,8 @@ public final class Objectives {
 
   /** Whether measured figures fit the target: parameters, memory and latency budgets. */
   public static boolean meets(Evaluation e, DeploymentTarget target) {
-    return target.meets(e.hardware().parameters(), e.hardware().analyticMemoryMb(),
-        e.hardware().latencyMs());
+    return target.meets(
+        e.hardware().parameters(), e.hardware().analyticMemoryMb(), e.hardware().latencyMs());
   }
 
   /**
@@ -272,7 +287,9 @@ public final class Objectives {
    * given: what every ranking, front, table and plot compares. The one place this rule lives.
    */
   public static List<Trial> distinctCompleted(List<Trial> trials) {
-    return trials.stream().filter(Trial::completed).filter(t -> t.duplicateOf().isEmpty())
+    return trials.stream()
+        .filter(Trial::completed)
+        .filter(t -> t.duplicateOf().isEmpty())
         .collect(Collectors.toList());
   }
 }

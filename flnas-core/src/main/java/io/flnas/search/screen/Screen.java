@@ -16,22 +16,23 @@ import java.util.OptionalDouble;
  */
 public interface Screen {
   /** One candidate per slot, kept as proposed. */
-  Screen NONE = new Screen() {
-    @Override
-    public List<DesignContext> expand(List<DesignContext> slots, long seed) {
-      return slots;
-    }
+  Screen NONE =
+      new Screen() {
+        @Override
+        public List<DesignContext> expand(List<DesignContext> slots, long seed) {
+          return slots;
+        }
 
-    @Override
-    public List<Kept> select(List<Proposal> proposals, int free) {
-      return proposals.stream().map(p -> new Kept(p, OptionalDouble.empty())).toList();
-    }
+        @Override
+        public List<Kept> select(List<Proposal> proposals, int free) {
+          return proposals.stream().map(p -> new Kept(p, OptionalDouble.empty())).toList();
+        }
 
-    @Override
-    public String describe() {
-      return "";
-    }
-  };
+        @Override
+        public String describe() {
+          return "";
+        }
+      };
 
   /** The contexts to ask the designer with, for the free slots' own contexts. */
   List<DesignContext> expand(List<DesignContext> slots, long seed);

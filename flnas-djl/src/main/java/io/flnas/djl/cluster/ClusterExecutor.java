@@ -38,38 +38,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs trials on a Hazelcast cluster of workers: the coordinator's {@link TrialExecutor}. It
- * joins the cluster as a lite member (it holds no data and runs no trial), sends each trial to a
- * free worker as signed architecture JSON plus the {@link WorkSpec} and the coordinator's
- * fingerprint, and reads the signed evaluation JSON that comes back.
+ * Runs trials on a Hazelcast cluster of workers: the coordinator's {@link TrialExecutor}. It joins
+ * the cluster as a lite member (it holds no data and runs no trial), sends each trial to a free
+ * worker as signed architecture JSON plus the {@link WorkSpec} and the coordinator's fingerprint,
+ * and reads the signed evaluation JSON that comes back.
  *
  * <p>A worker lost mid-trial (killed, out of memory, a native crash) makes the trial run again on
  * another worker, up to {@code maxAttempts} attempts, each recorded in the trial; a trial that
- * loses that many workers fails with that reason and the search goes on. A worker whose reply
- * says it is recycling gets nothing more; its supervisor starts a fresh process that joins again.
- * A worker that refuses a trial (another secret, other data) is set aside with its reason.
+ * loses that many workers fails with that reason and the search goes on. A worker whose reply says
+ * it is recycling gets nothing more; its supervisor starts a fresh process that joins again. A
+ * worker that refuses a trial (another secret, other data) is set aside with its reason.
  *
- * <p>Anyone who reaches a member's port can join the cluster and call itself a worker, so a
- * member counts as one only after it passes a challenge: a signed request naming its UUID and
- * carrying a random nonce, which it must answer with a reply signed with the cluster secret that
- * echoes the nonce and names its own UUID (an HMAC over challenge and UUID, in effect). The
- * challenge also checks its data and settings (the fingerprint). A member that fails it (no
- * secret, a relayed answer, no answer within {@value #CHALLENGE_MINUTES} minutes) is skipped
- * with one line in the log naming its address, and never gets a trial; challenges run
- * asynchronously, so a stranger can neither stop nor hold up a search. Every trial request names
- * its worker's UUID, a time and a nonce, and a reply counts only if it is signed, echoes the
- * nonce and names the member the request went to. If the coordinator's own Hazelcast member
- * shuts down without being asked (a stranger can do that), the trials in flight fail with that
- * reason instead of waiting forever.
+ * <p>Anyone who reaches a member's port can join the cluster and call itself a worker, so a member
+ * counts as one only after it passes a challenge: a signed request naming its UUID and carrying a
+ * random nonce, which it must answer with a reply signed with the cluster secret that echoes the
+ * nonce and names its own UUID (an HMAC over challenge and UUID, in effect). The challenge also
+ * checks its data and settings (the fingerprint). A member that fails it (no secret, a relayed
+ * answer, no answer within {@value #CHALLENGE_MINUTES} minutes) is skipped with one line in the log
+ * naming its address, and never gets a trial; challenges run asynchronously, so a stranger can
+ * neither stop nor hold up a search. Every trial request names its worker's UUID, a time and a
+ * nonce, and a reply counts only if it is signed, echoes the nonce and names the member the request
+ * went to. If the coordinator's own Hazelcast member shuts down without being asked (a stranger can
+ * do that), the trials in flight fail with that reason instead of waiting forever.
  */
 public final class ClusterExecutor implements TrialExecutor {
   /**
-   * How long a member has to answer its challenge: the challenge makes it build its dataset,
-   * which for ISIC images can take minutes.
+   * How long a member has to answer its challenge: the challenge makes it build its dataset, which
+   * for ISIC images can take minutes.
    */
   static final int CHALLENGE_MINUTES = 5;
+
   /** Challenges answered for an earlier coordinator on this address, before giving up. */
   private static final int STALE_TRIES = 5;
+
   private static final Logger LOG = LoggerFactory.getLogger(ClusterExecutor.class);
 
   private final HazelcastInstance member;
@@ -84,47 +85,63 @@ public final class ClusterExecutor implements TrialExecutor {
   private final Map<UUID, Job> busy = new HashMap<>();
   private final Set<UUID> retired = new HashSet<>();
   private final Map<UUID, String> refused = new HashMap<>();
+
   /** The worker that trained each trial's last rung: its next rung goes there when it is free. */
   private final Map<Integer, UUID> trainedOn = new HashMap<>();
+
   private final Set<UUID> challenged = new HashSet<>();
   private final Set<UUID> verified = new HashSet<>();
   private final Map<UUID, String> skipped = new LinkedHashMap<>();
   private String endedBecause;
 
-  private ClusterExecutor(ClusterSettings settings, ClusterSecret secret, WorkSpec spec,
-      Map<String, String> fingerprint, int maxAttempts) {
+  private ClusterExecutor(
+      ClusterSettings settings,
+      ClusterSecret secret,
+      WorkSpec spec,
+      Map<String, String> fingerprint,
+      int maxAttempts) {
     this.secret = secret;
     this.spec = spec;
     this.fingerprint = Map.copyOf(fingerprint);
     this.maxAttempts = maxAttempts;
-    this.member = Hazelcast.newHazelcastInstance(settings.config("coordinator", "coordinator",
-        clock));
+    this.member =
+        Hazelcast.newHazelcastInstance(settings.config("coordinator", "coordinator", clock));
     this.trials = member.getExecutorService(ClusterSettings.TRIALS);
-    member.getLifecycleService().addLifecycleListener(event -> {
-      if (event.getState() == LifecycleState.SHUTTING_DOWN) {
-        end("the coordinator's Hazelcast member shut down without being asked (a member of the"
-            + " cluster can do that)");
-      }
-    });
-    member.getCluster().addMembershipListener(new MembershipListener() {
-      @Override
-      public void memberAdded(MembershipEvent event) {
-        LOG.info("{} joined", Protocol.describeStranger(event.getMember()));
-        challenge(event.getMember(), 1);
-      }
+    member
+        .getLifecycleService()
+        .addLifecycleListener(
+            event -> {
+              if (event.getState() == LifecycleState.SHUTTING_DOWN) {
+                end(
+                    "the coordinator's Hazelcast member shut down without being asked (a member of the"
+                        + " cluster can do that)");
+              }
+            });
+    member
+        .getCluster()
+        .addMembershipListener(
+            new MembershipListener() {
+              @Override
+              public void memberAdded(MembershipEvent event) {
+                LOG.info("{} joined", Protocol.describeStranger(event.getMember()));
+                challenge(event.getMember(), 1);
+              }
 
-      @Override
-      public void memberRemoved(MembershipEvent event) {
-        UUID id = event.getMember().getUuid();
-        boolean worker;
-        synchronized (lock) {
-          worker = verified.remove(id);
-          challenged.remove(id);
-        }
-        LOG.info("{} left", worker ? Protocol.describe(event.getMember())
-            : Protocol.describeStranger(event.getMember()));
-      }
-    });
+              @Override
+              public void memberRemoved(MembershipEvent event) {
+                UUID id = event.getMember().getUuid();
+                boolean worker;
+                synchronized (lock) {
+                  worker = verified.remove(id);
+                  challenged.remove(id);
+                }
+                LOG.info(
+                    "{} left",
+                    worker
+                        ? Protocol.describe(event.getMember())
+                        : Protocol.describeStranger(event.getMember()));
+              }
+            });
     member.getCluster().getMembers().forEach(m -> challenge(m, 1));
   }
 
@@ -134,13 +151,17 @@ public final class ClusterExecutor implements TrialExecutor {
    * @param fingerprint what every worker's evaluator must match; must hold {@code evaluator}
    * @param maxAttempts attempts per trial before it fails for lost workers; the issue's 3
    */
-  public static ClusterExecutor start(ClusterSettings settings, ClusterSecret secret, WorkSpec spec,
-      Map<String, String> fingerprint, int maxAttempts) {
+  public static ClusterExecutor start(
+      ClusterSettings settings,
+      ClusterSecret secret,
+      WorkSpec spec,
+      Map<String, String> fingerprint,
+      int maxAttempts) {
     Preconditions.checkArgument(secret != null, "secret must not be null");
-    Preconditions.checkArgument(fingerprint.containsKey("evaluator"),
-        "the fingerprint must name the evaluator");
-    Preconditions.checkArgument(maxAttempts > 0, "maxAttempts must be > 0, but was %s",
-        maxAttempts);
+    Preconditions.checkArgument(
+        fingerprint.containsKey("evaluator"), "the fingerprint must name the evaluator");
+    Preconditions.checkArgument(
+        maxAttempts > 0, "maxAttempts must be > 0, but was %s", maxAttempts);
     settings.checkBindable();
     return new ClusterExecutor(settings, secret, spec, fingerprint, maxAttempts);
   }
@@ -170,8 +191,8 @@ public final class ClusterExecutor implements TrialExecutor {
   }
 
   /**
-   * Workers in the cluster now: the members that passed the challenge (recycling and refusing
-   * ones included).
+   * Workers in the cluster now: the members that passed the challenge (recycling and refusing ones
+   * included).
    */
   public List<String> workers() {
     return workerMembers().stream().map(Protocol::describe).toList();
@@ -187,8 +208,8 @@ public final class ClusterExecutor implements TrialExecutor {
   /**
    * Waits until {@code count} members have passed the challenge (signature and fingerprint).
    * Members that fail it are skipped and do not count; throws when a worker refuses this search
-   * (other data or settings), naming every one that refused and why, or when too few passed
-   * within {@code timeout}, naming those skipped.
+   * (other data or settings), naming every one that refused and why, or when too few passed within
+   * {@code timeout}, naming those skipped.
    */
   public void awaitWorkers(int count, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -197,12 +218,15 @@ public final class ClusterExecutor implements TrialExecutor {
       synchronized (lock) {
         Set<UUID> present = new HashSet<>();
         member.getCluster().getMembers().forEach(m -> present.add(m.getUuid()));
-        refusals = refused.entrySet().stream().filter(e -> present.contains(e.getKey()))
-            .map(Map.Entry::getValue).toList();
+        refusals =
+            refused.entrySet().stream()
+                .filter(e -> present.contains(e.getKey()))
+                .map(Map.Entry::getValue)
+                .toList();
       }
       if (!refusals.isEmpty()) {
-        throw new ClusterException("the cluster cannot run this search: " + String.join("; ",
-            refusals));
+        throw new ClusterException(
+            "the cluster cannot run this search: " + String.join("; ", refusals));
       }
       int ready = workerMembers().size();
       if (ready >= count) {
@@ -210,10 +234,19 @@ public final class ClusterExecutor implements TrialExecutor {
       }
       if (System.nanoTime() > deadline) {
         List<String> skippedNow = skipped();
-        throw new ClusterException("only " + ready + " of " + count + " workers joined the"
-            + " cluster at " + address() + " and passed its challenge within "
-            + timeout.toSeconds() + " s; found " + workers() + (skippedNow.isEmpty() ? ""
-            : "; skipped: " + String.join("; ", skippedNow)));
+        throw new ClusterException(
+            "only "
+                + ready
+                + " of "
+                + count
+                + " workers joined the"
+                + " cluster at "
+                + address()
+                + " and passed its challenge within "
+                + timeout.toSeconds()
+                + " s; found "
+                + workers()
+                + (skippedNow.isEmpty() ? "" : "; skipped: " + String.join("; ", skippedNow)));
       }
       sleep(100);
     }
@@ -289,13 +322,14 @@ public final class ClusterExecutor implements TrialExecutor {
     }
     synchronized (lock) {
       return member.getCluster().getMembers().stream()
-          .filter(m -> verified.contains(m.getUuid())).toList();
+          .filter(m -> verified.contains(m.getUuid()))
+          .toList();
     }
   }
 
   /**
-   * Sends a member that calls itself a worker its challenge, unless it had one; the answer is
-   * read asynchronously by {@link #challenged}.
+   * Sends a member that calls itself a worker its challenge, unless it had one; the answer is read
+   * asynchronously by {@link #challenged}.
    */
   private void challenge(Member candidate, int attempt) {
     UUID id = candidate.getUuid();
@@ -308,12 +342,14 @@ public final class ClusterExecutor implements TrialExecutor {
         return;
       }
     }
-    Protocol.Envelope envelope = Protocol.Envelope.fresh(candidate,
-        member.getCluster().getLocalMember().getUuid(), clock);
+    Protocol.Envelope envelope =
+        Protocol.Envelope.fresh(candidate, member.getCluster().getLocalMember().getUuid(), clock);
     ObjectNode request = Protocol.request("check", envelope, spec, fingerprint);
     CompletableFuture<String> answer = new CompletableFuture<>();
     try {
-      trials.submitToMember(new TrialCall(Signed.by(secret, request.toString())), candidate,
+      trials.submitToMember(
+          new TrialCall(Signed.by(secret, request.toString())),
+          candidate,
           new ExecutionCallback<String>() {
             @Override
             public void onResponse(String reply) {
@@ -328,24 +364,29 @@ public final class ClusterExecutor implements TrialExecutor {
     } catch (RuntimeException e) {
       answer.completeExceptionally(e);
     }
-    answer.orTimeout(CHALLENGE_MINUTES, TimeUnit.MINUTES).whenComplete((reply, error) ->
-        challenged(candidate, envelope, reply, error, attempt));
+    answer
+        .orTimeout(CHALLENGE_MINUTES, TimeUnit.MINUTES)
+        .whenComplete((reply, error) -> challenged(candidate, envelope, reply, error, attempt));
   }
 
   /** Reads a challenge's answer: the member is then a worker, refused, or skipped. */
-  private void challenged(Member candidate, Protocol.Envelope envelope, String reply,
-      Throwable error, int attempt) {
+  private void challenged(
+      Member candidate, Protocol.Envelope envelope, String reply, Throwable error, int attempt) {
     if (error != null) {
       if (!Protocol.isLost(error)) {
-        skip(candidate, error instanceof TimeoutException ? "no answer within "
-            + CHALLENGE_MINUTES + " minutes" : Protocol.rootMessage(error));
+        skip(
+            candidate,
+            error instanceof TimeoutException
+                ? "no answer within " + CHALLENGE_MINUTES + " minutes"
+                : Protocol.rootMessage(error));
       }
       return;
     }
     JsonNode node;
     try {
-      node = Protocol.readReply(TrialCall.parseReply(reply), envelope, secret,
-          Protocol.describeStranger(candidate));
+      node =
+          Protocol.readReply(
+              TrialCall.parseReply(reply), envelope, secret, Protocol.describeStranger(candidate));
     } catch (StaleReplyException e) {
       if (attempt < STALE_TRIES) {
         challenge(candidate, attempt + 1);
@@ -378,8 +419,10 @@ public final class ClusterExecutor implements TrialExecutor {
 
   /** One line, with the member's address, never a signature or the secret. */
   private void skip(Member candidate, String reason) {
-    String line = Protocol.describeStranger(candidate) + " failed the challenge: "
-        + Protocol.printable(reason.replaceAll("\\s+", " "), 400);
+    String line =
+        Protocol.describeStranger(candidate)
+            + " failed the challenge: "
+            + Protocol.printable(reason.replaceAll("\\s+", " "), 400);
     synchronized (lock) {
       skipped.put(candidate.getUuid(), line);
     }
@@ -410,8 +453,11 @@ public final class ClusterExecutor implements TrialExecutor {
         // process has just held those weights); otherwise to the first free worker, with the
         // weights the coordinator kept.
         UUID preferred = job.task.rung().isPresent() ? trainedOn.get(job.task.trial()) : null;
-        Member worker = free.stream().filter(m -> m.getUuid().equals(preferred)).findFirst()
-            .orElse(free.get(0));
+        Member worker =
+            free.stream()
+                .filter(m -> m.getUuid().equals(preferred))
+                .findFirst()
+                .orElse(free.get(0));
         free.remove(worker);
         busy.put(worker.getUuid(), job);
         sends.add(() -> send(job, worker));
@@ -421,8 +467,8 @@ public final class ClusterExecutor implements TrialExecutor {
   }
 
   private void send(Job job, Member worker) {
-    Protocol.Envelope envelope = Protocol.Envelope.fresh(worker,
-        member.getCluster().getLocalMember().getUuid(), clock);
+    Protocol.Envelope envelope =
+        Protocol.Envelope.fresh(worker, member.getCluster().getLocalMember().getUuid(), clock);
     ObjectNode request = Protocol.request("trial", envelope, spec, fingerprint);
     request.put("trial", job.task.trial());
     request.set("architecture", ArchitectureJson.toNode(job.task.architecture(), true));
@@ -430,8 +476,13 @@ public final class ClusterExecutor implements TrialExecutor {
       try {
         request.set("rung", RungWire.request(job.task.rung().get()));
       } catch (IOException e) {
-        job.result.completeExceptionally(new FlNasException("trial " + job.task.trial()
-            + ": cannot read the weights of its rung before: " + e.getMessage(), e));
+        job.result.completeExceptionally(
+            new FlNasException(
+                "trial "
+                    + job.task.trial()
+                    + ": cannot read the weights of its rung before: "
+                    + e.getMessage(),
+                e));
         release(worker, false);
         return;
       }
@@ -440,7 +491,9 @@ public final class ClusterExecutor implements TrialExecutor {
     String where = Protocol.describe(worker);
     job.task.events().placed(where);
     try {
-      trials.submitToMember(new TrialCall(Signed.by(secret, request.toString())), worker,
+      trials.submitToMember(
+          new TrialCall(Signed.by(secret, request.toString())),
+          worker,
           new ExecutionCallback<String>() {
             @Override
             public void onResponse(String reply) {
@@ -457,8 +510,8 @@ public final class ClusterExecutor implements TrialExecutor {
     }
   }
 
-  private void answered(Job job, Member worker, Protocol.Envelope envelope, String reply,
-      double seconds) {
+  private void answered(
+      Job job, Member worker, Protocol.Envelope envelope, String reply, double seconds) {
     String where = Protocol.describe(worker);
     JsonNode node;
     try {
@@ -491,8 +544,15 @@ public final class ClusterExecutor implements TrialExecutor {
       try {
         RungWire.keep(node, job.task.rung().get());
       } catch (IOException | IllegalArgumentException e) {
-        evaluation = Evaluation.failed("the weights of rung " + job.task.rung().get().index()
-            + " from " + where + " could not be kept: " + e.getMessage(), evaluation.hardware());
+        evaluation =
+            Evaluation.failed(
+                "the weights of rung "
+                    + job.task.rung().get().index()
+                    + " from "
+                    + where
+                    + " could not be kept: "
+                    + e.getMessage(),
+                evaluation.hardware());
       }
     }
     job.attempts.add(new Attempt(where, evaluation.succeeded() ? "completed" : "failed", seconds));
@@ -511,22 +571,36 @@ public final class ClusterExecutor implements TrialExecutor {
     release(worker, false);
     if (!lost) {
       job.attempts.add(new Attempt(where, "failed: " + Protocol.rootMessage(error), seconds));
-      job.result.completeExceptionally(new FlNasException("trial " + job.task.trial() + " on "
-          + where + " failed: " + Protocol.rootMessage(error), error));
+      job.result.completeExceptionally(
+          new FlNasException(
+              "trial "
+                  + job.task.trial()
+                  + " on "
+                  + where
+                  + " failed: "
+                  + Protocol.rootMessage(error),
+              error));
       return;
     }
     job.lost++;
     job.attempts.add(new Attempt(where, "worker lost: " + Protocol.rootMessage(error), seconds));
-    LOG.warn("{} was lost while evaluating trial {} (attempt {} of {})", where, job.task.trial(),
-        job.attempts.size(), maxAttempts);
+    LOG.warn(
+        "{} was lost while evaluating trial {} (attempt {} of {})",
+        where,
+        job.task.trial(),
+        job.attempts.size(),
+        maxAttempts);
     retryOrFail(job, "lost " + job.lost + " workers while evaluating it, the last: " + where);
   }
 
   private void retryOrFail(Job job, String reason) {
     if (job.attempts.size() >= maxAttempts) {
-      job.result.complete(new Execution(Evaluation.failed("gave up after " + job.attempts.size()
-          + " attempts: " + reason, HardwareReport.analytic(Cost.of(job.task.architecture()))),
-          job.attempts));
+      job.result.complete(
+          new Execution(
+              Evaluation.failed(
+                  "gave up after " + job.attempts.size() + " attempts: " + reason,
+                  HardwareReport.analytic(Cost.of(job.task.architecture()))),
+              job.attempts));
       return;
     }
     String ended;

@@ -19,28 +19,34 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The shared secret of a cluster, and the HMAC-SHA256 signatures made with it. Hazelcast's
- * open-source edition has neither TLS nor member authentication, so every trial a coordinator
- * sends and every result a worker returns is signed, and the receiver checks the signature before
- * it reads anything.
+ * open-source edition has neither TLS nor member authentication, so every trial a coordinator sends
+ * and every result a worker returns is signed, and the receiver checks the signature before it
+ * reads anything.
  *
- * <p>It comes from the environment variable {@value #ENV} (the secret itself) or {@value
- * #FILE_ENV} (a file holding it); local workers get a fresh random one through their environment.
- * It never appears in {@link #toString}, logs, journals or command lines.
+ * <p>It comes from the environment variable {@value #ENV} (the secret itself) or {@value #FILE_ENV}
+ * (a file holding it); local workers get a fresh random one through their environment. It never
+ * appears in {@link #toString}, logs, journals or command lines.
  */
 public final class ClusterSecret {
   /** Environment variable holding the secret. */
   public static final String ENV = "FLNAS_CLUSTER_SECRET";
+
   /** Environment variable naming a file that holds the secret. */
   public static final String FILE_ENV = "FLNAS_CLUSTER_SECRET_FILE";
+
   private static final int MIN_BYTES = 16;
+
   /** A user's secret needs some variety: 16 equal bytes pass a length check and nothing else. */
   private static final int MIN_DISTINCT = 8;
 
   private final byte[] key;
 
   private ClusterSecret(byte[] key) {
-    Preconditions.checkArgument(key.length >= MIN_BYTES,
-        "a cluster secret needs at least %s bytes, but had %s", MIN_BYTES, key.length);
+    Preconditions.checkArgument(
+        key.length >= MIN_BYTES,
+        "a cluster secret needs at least %s bytes, but had %s",
+        MIN_BYTES,
+        key.length);
     this.key = key.clone();
   }
 
@@ -65,11 +71,19 @@ public final class ClusterSecret {
     String file = environment.get(FILE_ENV);
     if (file != null && !file.isBlank()) {
       try {
-        return Optional.of(checked(Files.readString(Path.of(file), StandardCharsets.UTF_8),
-            FILE_ENV + " file " + file));
+        return Optional.of(
+            checked(
+                Files.readString(Path.of(file), StandardCharsets.UTF_8),
+                FILE_ENV + " file " + file));
       } catch (IOException e) {
-        throw new FlNasException("cannot read the cluster secret file " + file + " named by "
-            + FILE_ENV + ": " + e.getMessage(), e);
+        throw new FlNasException(
+            "cannot read the cluster secret file "
+                + file
+                + " named by "
+                + FILE_ENV
+                + ": "
+                + e.getMessage(),
+            e);
       }
     }
     return Optional.empty();
@@ -77,14 +91,25 @@ public final class ClusterSecret {
 
   private static ClusterSecret checked(String text, String source) {
     if (text.strip().getBytes(StandardCharsets.UTF_8).length < MIN_BYTES) {
-      throw new FlNasException("the cluster secret from " + source + " is too short: it needs at"
-          + " least " + MIN_BYTES + " bytes");
+      throw new FlNasException(
+          "the cluster secret from "
+              + source
+              + " is too short: it needs at"
+              + " least "
+              + MIN_BYTES
+              + " bytes");
     }
     long distinct = text.strip().chars().distinct().count();
     if (distinct < MIN_DISTINCT) {
-      throw new FlNasException("the cluster secret from " + source + " has only " + distinct
-          + " distinct characters: it needs at least " + MIN_DISTINCT + " (use random text,"
-          + " e.g. openssl rand -hex 32)");
+      throw new FlNasException(
+          "the cluster secret from "
+              + source
+              + " has only "
+              + distinct
+              + " distinct characters: it needs at least "
+              + MIN_DISTINCT
+              + " (use random text,"
+              + " e.g. openssl rand -hex 32)");
     }
     return of(text);
   }
@@ -110,7 +135,8 @@ public final class ClusterSecret {
     if (signature == null || signature.isEmpty()) {
       return false;
     }
-    return MessageDigest.isEqual(sign(message).getBytes(StandardCharsets.US_ASCII),
+    return MessageDigest.isEqual(
+        sign(message).getBytes(StandardCharsets.US_ASCII),
         signature.getBytes(StandardCharsets.US_ASCII));
   }
 

@@ -30,8 +30,10 @@ import java.util.List;
 public record ClusterSettings(String bind, int port, List<String> members, String name) {
   /** The cluster name of {@code flnas worker} and {@code --members} unless told otherwise. */
   public static final String DEFAULT_NAME = "flnas";
+
   /** The executor service trials run on; one thread per worker (one trial at a time). */
   static final String TRIALS = "flnas-trials";
+
   static final String ROLE = "flnas.role";
   static final String NAME = "flnas.name";
 
@@ -41,15 +43,19 @@ public record ClusterSettings(String bind, int port, List<String> members, Strin
   }
 
   public ClusterSettings {
-    Preconditions.checkArgument(name != null && name.matches("[A-Za-z0-9._-]+"),
-        "a cluster name is letters, digits, '.', '_' or '-', but was '%s'", name);
+    Preconditions.checkArgument(
+        name != null && name.matches("[A-Za-z0-9._-]+"),
+        "a cluster name is letters, digits, '.', '_' or '-', but was '%s'",
+        name);
     Preconditions.checkArgument(bind != null && !bind.isBlank(), "bind must not be blank");
-    Preconditions.checkArgument(port > 0 && port < 65536, "port must be in 1..65535, but was %s",
-        port);
+    Preconditions.checkArgument(
+        port > 0 && port < 65536, "port must be in 1..65535, but was %s", port);
     members = List.copyOf(members);
     for (String member : members) {
-      Preconditions.checkArgument(member.matches("[^:\\s]+(:\\d{1,5})?"),
-          "a member must be HOST or HOST:PORT, but was '%s'", member);
+      Preconditions.checkArgument(
+          member.matches("[^:\\s]+(:\\d{1,5})?"),
+          "a member must be HOST or HOST:PORT, but was '%s'",
+          member);
     }
   }
 
@@ -64,9 +70,9 @@ public record ClusterSettings(String bind, int port, List<String> members, Strin
   }
 
   /**
-   * Checks that this machine has an interface with the bind address, so a member that cannot
-   * bind fails with one clear line before Hazelcast starts (Hazelcast would log its own error
-   * twice, with a stack trace). A pattern such as {@code 10.0.*.*} is left to Hazelcast.
+   * Checks that this machine has an interface with the bind address, so a member that cannot bind
+   * fails with one clear line before Hazelcast starts (Hazelcast would log its own error twice,
+   * with a stack trace). A pattern such as {@code 10.0.*.*} is left to Hazelcast.
    *
    * @throws ClusterException naming the address when no interface has it
    */
@@ -77,15 +83,23 @@ public record ClusterSettings(String bind, int port, List<String> members, Strin
     try {
       InetAddress address = InetAddress.getByName(bind);
       if (address.isAnyLocalAddress() || NetworkInterface.getByInetAddress(address) == null) {
-        throw new ClusterException("no network interface of this machine has the address "
-            + bind + (address.isAnyLocalAddress() ? " (a wildcard address: bind to one"
-            + " interface's address)" : "") + "; cannot bind a cluster member to it");
+        throw new ClusterException(
+            "no network interface of this machine has the address "
+                + bind
+                + (address.isAnyLocalAddress()
+                    ? " (a wildcard address: bind to one" + " interface's address)"
+                    : "")
+                + "; cannot bind a cluster member to it");
       }
     } catch (UnknownHostException e) {
       throw new ClusterException("cannot resolve the bind address " + bind);
     } catch (SocketException e) {
-      throw new ClusterException("cannot list this machine's network interfaces to check the"
-          + " bind address " + bind + ": " + e.getMessage());
+      throw new ClusterException(
+          "cannot list this machine's network interfaces to check the"
+              + " bind address "
+              + bind
+              + ": "
+              + e.getMessage());
     }
   }
 
@@ -99,15 +113,15 @@ public record ClusterSettings(String bind, int port, List<String> members, Strin
    *
    * <ul>
    *   <li>Only the member protocol listens: the advanced network configuration has a member
-   *       endpoint and nothing else, so Hazelcast clients (which need only the cluster name),
-   *       REST and memcache find no endpoint to talk to.
+   *       endpoint and nothing else, so Hazelcast clients (which need only the cluster name), REST
+   *       and memcache find no endpoint to talk to.
    *   <li>Every flnas member is a lite member: it owns no partition, so no member of the cluster
    *       stores distributed data on it and a stranger's maps, queues or topics cannot fill its
    *       heap (they fail for want of a data member, or land on the stranger's own). flnas uses
    *       only the executor service, which runs on lite members.
    *   <li>Java deserialization admits only {@link DeserializationAllowList}; executors run only
-   *       flnas's own requests ({@link TaskGuard}), stamped with their sender and arrival by
-   *       {@code clock}.
+   *       flnas's own requests ({@link TaskGuard}), stamped with their sender and arrival by {@code
+   *       clock}.
    *   <li>No telemetry (nothing may leave the machine), no Jet, no metrics, no shutdown hook of
    *       Hazelcast's (the worker leaves on its own), logging through slf4j.
    * </ul>
@@ -139,13 +153,18 @@ public record ClusterSettings(String bind, int port, List<String> members, Strin
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(members.isEmpty() ? List.of(bind)
-        : members).setConnectionTimeoutSeconds(1);
+    join.getTcpIpConfig()
+        .setEnabled(true)
+        .setMembers(members.isEmpty() ? List.of(bind) : members)
+        .setConnectionTimeoutSeconds(1);
     config.getExecutorConfig(TRIALS).setPoolSize(1);
-    config.getSerializationConfig().addDataSerializableFactory(TrialCall.FACTORY_ID,
-        id -> id == TrialCall.CLASS_ID ? new TrialCall() : null);
-    config.getSerializationConfig().setJavaSerializationFilterConfig(
-        DeserializationAllowList.filter());
+    config
+        .getSerializationConfig()
+        .addDataSerializableFactory(
+            TrialCall.FACTORY_ID, id -> id == TrialCall.CLASS_ID ? new TrialCall() : null);
+    config
+        .getSerializationConfig()
+        .setJavaSerializationFilterConfig(DeserializationAllowList.filter());
     config.setManagedContext(new TaskGuard(clock));
     return config;
   }

@@ -2,9 +2,9 @@ package io.flnas.djl.cluster;
 
 import io.flnas.djl.data.ImageDataset;
 import io.flnas.djl.data.Split;
-import io.flnas.metrics.GroupColumn;
 import io.flnas.djl.train.DjlEvaluator;
 import io.flnas.djl.train.Precision;
+import io.flnas.metrics.GroupColumn;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,17 +18,21 @@ public final class DjlWorkerEvaluators implements WorkerEvaluators {
   @Override
   public Prepared prepare(WorkSpec spec, int threads) {
     ImageDataset dataset = spec.loadDataset();
-    DjlEvaluator evaluator = DjlEvaluator.builder(dataset).maxEpochs(spec.maxEpochs())
-        .patience(spec.patience()).seed(spec.seed()).threads(threads)
-        .precision(spec.precision().equals("bf16") ? Precision.BF16 : Precision.FP32)
-        .build();
+    DjlEvaluator evaluator =
+        DjlEvaluator.builder(dataset)
+            .maxEpochs(spec.maxEpochs())
+            .patience(spec.patience())
+            .seed(spec.seed())
+            .threads(threads)
+            .precision(spec.precision().equals("bf16") ? Precision.BF16 : Precision.FP32)
+            .build();
     return new Prepared(evaluator, fingerprint(evaluator), evaluator);
   }
 
   /**
-   * What a worker's DJL evaluation must agree on with the coordinator's: the evaluator's name
-   * (data name, size, input shape, hyperparameters) and a SHA-256 of every split's pixels,
-   * labels and groups. Threads and device are the worker's own business and are not in it.
+   * What a worker's DJL evaluation must agree on with the coordinator's: the evaluator's name (data
+   * name, size, input shape, hyperparameters) and a SHA-256 of every split's pixels, labels and
+   * groups. Threads and device are the worker's own business and are not in it.
    */
   public static Map<String, String> fingerprint(DjlEvaluator evaluator) {
     Map<String, String> fingerprint = new LinkedHashMap<>();
@@ -44,8 +48,11 @@ public final class DjlWorkerEvaluators implements WorkerEvaluators {
         ByteBuffer pixels = ByteBuffer.allocate(split.pixels().length * 4);
         pixels.asFloatBuffer().put(split.pixels());
         digest.update(pixels);
-        for (int[] column : java.util.stream.Stream.concat(java.util.stream.Stream.of(
-            split.labels()), split.groups().stream().map(GroupColumn::membership)).toList()) {
+        for (int[] column :
+            java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of(split.labels()),
+                    split.groups().stream().map(GroupColumn::membership))
+                .toList()) {
           ByteBuffer ints = ByteBuffer.allocate(column.length * 4);
           ints.asIntBuffer().put(column);
           digest.update(ints);

@@ -27,24 +27,33 @@ import org.slf4j.LoggerFactory;
 /**
  * Worker processes on this machine, each a separate JVM running {@link WorkerMain}, supervised: a
  * worker that ends for a fresh process ({@link WorkerNode#RECYCLE_EXIT}) or dies is started again
- * (a dead one at most {@value #MAX_RESTARTS} times; one whose Hazelcast member shut down counts
- * as dead). A worker that could not start its member at all ({@link
- * WorkerNode#START_FAILED_EXIT}, e.g. nothing matches its bind address) is not started again,
- * since a fresh process would fail the same way. When it gives up on a worker it says so in the
- * log, with the worker's last line, and {@link #gaveUp} completes with that line. {@link #close}
- * stops every process it started, by its handle: SIGTERM first, then SIGKILL after 10 seconds.
- * Each worker's output goes to {@code <name>.log} in the log folder.
+ * (a dead one at most {@value #MAX_RESTARTS} times; one whose Hazelcast member shut down counts as
+ * dead). A worker that could not start its member at all ({@link WorkerNode#START_FAILED_EXIT},
+ * e.g. nothing matches its bind address) is not started again, since a fresh process would fail the
+ * same way. When it gives up on a worker it says so in the log, with the worker's last line, and
+ * {@link #gaveUp} completes with that line. {@link #close} stops every process it started, by its
+ * handle: SIGTERM first, then SIGKILL after 10 seconds. Each worker's output goes to {@code
+ * <name>.log} in the log folder.
  */
 public final class LocalWorkers implements AutoCloseable {
   static final int MAX_RESTARTS = 5;
   private static final Logger LOG = LoggerFactory.getLogger(LocalWorkers.class);
+
   /** What Hazelcast asks of Java 17 to run without a warning; see its documentation. */
-  static final List<String> HAZELCAST_JVM_OPTIONS = List.of("--add-modules", "java.se",
-      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+  static final List<String> HAZELCAST_JVM_OPTIONS =
+      List.of(
+          "--add-modules",
+          "java.se",
+          "--add-exports",
+          "java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.lang=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens",
+          "java.management/sun.management=ALL-UNNAMED",
+          "--add-opens",
+          "jdk.management/com.sun.management.internal=ALL-UNNAMED");
 
   /**
    * How to start the workers.
@@ -70,8 +79,11 @@ public final class LocalWorkers implements AutoCloseable {
    * Starts one process per worker; each joins the cluster at {@code settings.members()} and binds
    * to {@code settings.bind()} from {@code settings.port()} on.
    */
-  public static LocalWorkers start(List<WorkerNode.Options> options, ClusterSettings settings,
-      ClusterSecret secret, Launch launch) {
+  public static LocalWorkers start(
+      List<WorkerNode.Options> options,
+      ClusterSettings settings,
+      ClusterSecret secret,
+      Launch launch) {
     LocalWorkers local = new LocalWorkers();
     try {
       Files.createDirectories(launch.logDirectory());
@@ -83,8 +95,9 @@ public final class LocalWorkers implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       local.close();
-      throw e instanceof FlNasException f ? f : new FlNasException("cannot start local workers: "
-          + e.getMessage(), e);
+      throw e instanceof FlNasException f
+          ? f
+          : new FlNasException("cannot start local workers: " + e.getMessage(), e);
     }
     return local;
   }
@@ -92,12 +105,13 @@ public final class LocalWorkers implements AutoCloseable {
   /** The live process of each worker by name, for people and for tests that kill one. */
   public Map<String, ProcessHandle> processes() {
     Map<String, ProcessHandle> live = new LinkedHashMap<>();
-    workers.forEach((name, w) -> {
-      Process p = w.process;
-      if (p != null && p.isAlive()) {
-        live.put(name, p.toHandle());
-      }
-    });
+    workers.forEach(
+        (name, w) -> {
+          Process p = w.process;
+          if (p != null && p.isAlive()) {
+            live.put(name, p.toHandle());
+          }
+        });
     return live;
   }
 
@@ -109,8 +123,8 @@ public final class LocalWorkers implements AutoCloseable {
   }
 
   /**
-   * Completes, with one line saying which worker and why, when this gives up on a worker: it
-   * could not start, or died too often. Never completes otherwise.
+   * Completes, with one line saying which worker and why, when this gives up on a worker: it could
+   * not start, or died too often. Never completes otherwise.
    */
   public CompletableFuture<String> gaveUp() {
     return gaveUp;
@@ -164,8 +178,8 @@ public final class LocalWorkers implements AutoCloseable {
     Thread watcher;
     int deaths;
 
-    Supervised(WorkerNode.Options options, ClusterSettings settings, ClusterSecret secret,
-        Launch launch) {
+    Supervised(
+        WorkerNode.Options options, ClusterSettings settings, ClusterSecret secret, Launch launch) {
       this.options = options;
       this.settings = settings;
       this.secret = secret;
@@ -185,16 +199,20 @@ public final class LocalWorkers implements AutoCloseable {
       command.add("-Dorg.slf4j.simpleLogger.log.com.hazelcast.instance.AddressPicker=off");
       // A reply its member could not send any more (it shut down) is logged whole, signature
       // and all; the worker logs the loss itself.
-      command.add("-Dorg.slf4j.simpleLogger.log.com.hazelcast.spi.impl.operationservice.impl"
-          + ".OutboundResponseHandler=error");
+      command.add(
+          "-Dorg.slf4j.simpleLogger.log.com.hazelcast.spi.impl.operationservice.impl"
+              + ".OutboundResponseHandler=error");
       launch.systemProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
       command.add("-cp");
       command.add(classPath());
       command.add(WorkerMain.class.getName());
       command.add(WorkerMain.argument(options, settings, ProcessHandle.current().pid()));
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(
-              launch.logDirectory().resolve(options.name() + ".log").toFile()));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(
+                      launch.logDirectory().resolve(options.name() + ".log").toFile()));
       builder.environment().putAll(secret.environment());
       synchronized (this) {
         if (closing) {
@@ -207,43 +225,55 @@ public final class LocalWorkers implements AutoCloseable {
     }
 
     void watch() {
-      watcher = new Thread(() -> {
-        while (!closing) {
-          Process current = process;
-          int status;
-          try {
-            status = current.waitFor();
-          } catch (InterruptedException e) {
-            return;
-          }
-          if (closing) {
-            return;
-          }
-          if (status == WorkerNode.START_FAILED_EXIT) {
-            giveUp("could not start (status " + status + ")");
-            return;
-          }
-          if (status != WorkerNode.RECYCLE_EXIT && ++deaths > MAX_RESTARTS) {
-            giveUp("died " + deaths + " times (last status " + status + ")");
-            return;
-          }
-          LOG.info("{} ended with status {}; starting a fresh process", options.name(), status);
-          try {
-            launch();
-          } catch (IOException e) {
-            giveUp("cannot be started again: " + e.getMessage());
-            return;
-          }
-        }
-      }, "flnas-supervise-" + options.name());
+      watcher =
+          new Thread(
+              () -> {
+                while (!closing) {
+                  Process current = process;
+                  int status;
+                  try {
+                    status = current.waitFor();
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  if (closing) {
+                    return;
+                  }
+                  if (status == WorkerNode.START_FAILED_EXIT) {
+                    giveUp("could not start (status " + status + ")");
+                    return;
+                  }
+                  if (status != WorkerNode.RECYCLE_EXIT && ++deaths > MAX_RESTARTS) {
+                    giveUp("died " + deaths + " times (last status " + status + ")");
+                    return;
+                  }
+                  LOG.info(
+                      "{} ended with status {}; starting a fresh process", options.name(), status);
+                  try {
+                    launch();
+                  } catch (IOException e) {
+                    giveUp("cannot be started again: " + e.getMessage());
+                    return;
+                  }
+                }
+              },
+              "flnas-supervise-" + options.name());
       watcher.setDaemon(true);
       watcher.start();
     }
 
     private void giveUp(String why) {
       Path log = launch.logDirectory().resolve(options.name() + ".log");
-      String line = "gave up on " + options.name() + ": it " + why + "; not starting it again"
-          + lastLine(log).map(l -> "; its last words: " + l).orElse("") + " (see " + log + ")";
+      String line =
+          "gave up on "
+              + options.name()
+              + ": it "
+              + why
+              + "; not starting it again"
+              + lastLine(log).map(l -> "; its last words: " + l).orElse("")
+              + " (see "
+              + log
+              + ")";
       LOG.warn(line);
       gaveUp.complete(line);
     }
@@ -279,7 +309,8 @@ public final class LocalWorkers implements AutoCloseable {
    */
   static String classPath() {
     Set<String> entries = new LinkedHashSet<>();
-    for (ClassLoader loader = Thread.currentThread().getContextClassLoader(); loader != null;
+    for (ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        loader != null;
         loader = loader.getParent()) {
       if (loader instanceof URLClassLoader urls) {
         for (URL url : urls.getURLs()) {
@@ -297,7 +328,8 @@ public final class LocalWorkers implements AutoCloseable {
 
   private static Optional<String> toPath(URL url) {
     try {
-      return url.getProtocol().equals("file") ? Optional.of(Paths.get(url.toURI()).toString())
+      return url.getProtocol().equals("file")
+          ? Optional.of(Paths.get(url.toURI()).toString())
           : Optional.empty();
     } catch (URISyntaxException e) {
       return Optional.empty();

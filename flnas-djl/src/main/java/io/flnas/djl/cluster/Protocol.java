@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The coordinator's side of the wire protocol: requests as JSON in a signed envelope bound to
- * their target and time, replies read only after their signature, their nonce and the member
- * they name check out, and what a failure means (a lost worker or not). {@link RequestGate} is
- * the worker's side of the envelope.
+ * The coordinator's side of the wire protocol: requests as JSON in a signed envelope bound to their
+ * target and time, replies read only after their signature, their nonce and the member they name
+ * check out, and what a failure means (a lost worker or not). {@link RequestGate} is the worker's
+ * side of the envelope.
  */
 final class Protocol {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,10 +30,10 @@ final class Protocol {
 
   /**
    * What binds a request to one member and one moment, so that a copy of it is worth nothing
-   * anywhere else: a worker refuses it when it names another member, when its time is outside
-   * the worker's window, or when its nonce was seen before. The nonce is also the challenge a
-   * member must answer to count as a worker: its signed reply echoes the nonce and names its own
-   * UUID, which without the secret it cannot produce.
+   * anywhere else: a worker refuses it when it names another member, when its time is outside the
+   * worker's window, or when its nonce was seen before. The nonce is also the challenge a member
+   * must answer to count as a worker: its signed reply echoes the nonce and names its own UUID,
+   * which without the secret it cannot produce.
    *
    * @param nonce 32 random bytes, hex
    * @param to the UUID of the member the request is for
@@ -44,14 +44,13 @@ final class Protocol {
     static Envelope fresh(Member target, UUID from, Clock clock) {
       byte[] bytes = new byte[32];
       RANDOM.nextBytes(bytes);
-      return new Envelope(HexFormat.of().formatHex(bytes), target.getUuid(), from,
-          clock.instant());
+      return new Envelope(HexFormat.of().formatHex(bytes), target.getUuid(), from, clock.instant());
     }
   }
 
   /** A request of {@code kind} ({@code check} or {@code trial}) with the spec and fingerprint. */
-  static ObjectNode request(String kind, Envelope envelope, WorkSpec spec,
-      Map<String, String> fingerprint) {
+  static ObjectNode request(
+      String kind, Envelope envelope, WorkSpec spec, Map<String, String> fingerprint) {
     ObjectNode request = JSON.createObjectNode();
     request.put("kind", kind);
     request.put("nonce", envelope.nonce());
@@ -69,14 +68,17 @@ final class Protocol {
   }
 
   /**
-   * Reads a worker's reply after checking its signature, that it answers this request (its
-   * nonce) and that it comes from the member the request went to (the member it names), so a
-   * forged, replayed or relayed result is rejected.
+   * Reads a worker's reply after checking its signature, that it answers this request (its nonce)
+   * and that it comes from the member the request went to (the member it names), so a forged,
+   * replayed or relayed result is rejected.
    */
   static JsonNode readReply(Signed reply, Envelope envelope, ClusterSecret secret, String where) {
     if (!reply.verifiedBy(secret)) {
-      throw new FlNasException("the reply of " + where + " has a missing or wrong HMAC signature;"
-          + " it was rejected (is the worker using another cluster secret?)");
+      throw new FlNasException(
+          "the reply of "
+              + where
+              + " has a missing or wrong HMAC signature;"
+              + " it was rejected (is the worker using another cluster secret?)");
     }
     JsonNode node;
     try {
@@ -85,19 +87,24 @@ final class Protocol {
       throw new FlNasException("the reply of " + where + " is not JSON: " + e.getMessage(), e);
     }
     if (!envelope.nonce().equals(node.path("nonce").asText())) {
-      throw new StaleReplyException("the reply of " + where + " answers another request;"
-          + " rejected");
+      throw new StaleReplyException(
+          "the reply of " + where + " answers another request;" + " rejected");
     }
     if (!envelope.to().toString().equals(node.path("member").asText())) {
-      throw new FlNasException("the reply of " + where + " names another member ("
-          + node.path("member").asText() + "); rejected");
+      throw new FlNasException(
+          "the reply of "
+              + where
+              + " names another member ("
+              + node.path("member").asText()
+              + "); rejected");
     }
     return node;
   }
 
   static boolean isLost(Throwable error) {
     for (Throwable e = error; e != null; e = e.getCause()) {
-      if (e instanceof MemberLeftException || e instanceof TargetNotMemberException
+      if (e instanceof MemberLeftException
+          || e instanceof TargetNotMemberException
           || e instanceof HazelcastInstanceNotActiveException) {
         return true;
       }
@@ -112,13 +119,14 @@ final class Protocol {
   }
 
   /**
-   * A member that has not proven anything: its address first, its claimed name as a claim,
-   * since any member may call itself anything.
+   * A member that has not proven anything: its address first, its claimed name as a claim, since
+   * any member may call itself anything.
    */
   static String describeStranger(Member member) {
     String name = member.getAttribute(ClusterSettings.NAME);
-    return "member at " + address(member) + (name == null ? "" : " calling itself '"
-        + printable(name) + "'");
+    return "member at "
+        + address(member)
+        + (name == null ? "" : " calling itself '" + printable(name) + "'");
   }
 
   static String address(Member member) {

@@ -13,10 +13,10 @@ import java.util.Optional;
 
 /**
  * A rung of successive halving on the wire. The coordinator keeps every rung's weights: a rung's
- * request carries the weights of the rung before (Base64, inside the signed request), and its
- * reply the weights it saved, which the coordinator writes where the rung asked. So the next rung
- * runs on any worker and is still an exact continuation (the checkpoint holds Adam's state and
- * the training's progress), and a worker lost mid-rung loses that rung's attempt only.
+ * request carries the weights of the rung before (Base64, inside the signed request), and its reply
+ * the weights it saved, which the coordinator writes where the rung asked. So the next rung runs on
+ * any worker and is still an exact continuation (the checkpoint holds Adam's state and the
+ * training's progress), and a worker lost mid-rung loses that rung's attempt only.
  */
 final class RungWire {
   private RungWire() {}
@@ -39,8 +39,8 @@ final class RungWire {
     byte[] weights = Base64.getDecoder().decode(reply.get("weights").asText());
     Path aside = rung.to().resolveSibling(rung.to().getFileName() + ".part");
     Files.write(aside, weights);
-    Files.move(aside, rung.to(), StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        aside, rung.to(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** The worker's side: the rung with its weights in temporary files. */
@@ -48,17 +48,24 @@ final class RungWire {
     Path folder = Files.createTempDirectory("flnas-rung");
     Optional<Path> from = Optional.empty();
     if (node.hasNonNull("from")) {
-      from = Optional.of(Files.write(folder.resolve("from.params"),
-          Base64.getDecoder().decode(node.get("from").asText())));
+      from =
+          Optional.of(
+              Files.write(
+                  folder.resolve("from.params"),
+                  Base64.getDecoder().decode(node.get("from").asText())));
     }
     int index = node.path("index").asInt(-1);
     int epochs = node.path("epochs").asInt(-1);
     if (index < 0 || epochs < 1 || (index > 0) != from.isPresent()) {
-      throw new IllegalArgumentException("a malformed rung: index " + index + ", epochs "
-          + epochs + (from.isPresent() ? ", with weights" : ", without weights"));
+      throw new IllegalArgumentException(
+          "a malformed rung: index "
+              + index
+              + ", epochs "
+              + epochs
+              + (from.isPresent() ? ", with weights" : ", without weights"));
     }
-    return new Worker(folder, new RungEvaluator.Rung(index, epochs, from,
-        folder.resolve("to.params")));
+    return new Worker(
+        folder, new RungEvaluator.Rung(index, epochs, from, folder.resolve("to.params")));
   }
 
   /** A rung on a worker, its weights in {@code folder}. */

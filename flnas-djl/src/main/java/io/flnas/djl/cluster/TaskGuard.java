@@ -10,21 +10,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a flnas member lets its executors run: a {@link TrialCall}, and nothing else. Any member
- * of a Hazelcast cluster may submit a task to another's executor service (the open-source
- * edition has no member authentication), and any {@code Callable} or {@code Runnable} that can be
- * deserialized there would run: Hazelcast's own ({@code com.hazelcast.console.Echo}), or a class
- * of some library on the class path built through reflection. Hazelcast hands every object it
- * deserializes to its {@link ManagedContext} before use, and the executor does so again right
- * before it runs a task, so refusing there refuses every foreign task before it runs.
+ * What a flnas member lets its executors run: a {@link TrialCall}, and nothing else. Any member of
+ * a Hazelcast cluster may submit a task to another's executor service (the open-source edition has
+ * no member authentication), and any {@code Callable} or {@code Runnable} that can be deserialized
+ * there would run: Hazelcast's own ({@code com.hazelcast.console.Echo}), or a class of some library
+ * on the class path built through reflection. Hazelcast hands every object it deserializes to its
+ * {@link ManagedContext} before use, and the executor does so again right before it runs a task, so
+ * refusing there refuses every foreign task before it runs.
  *
  * <p>It also stamps each {@link TrialCall} with its arrival: when it arrived (a request queued
- * behind a long trial is judged by when it came, not when its turn comes) and which member sent
- * it, for the worker's log. The sender is read from the Hazelcast operation that carries the
- * task: the executor deserializes tasks on the operation's own thread, and the operation knows
- * its caller's address. No public API exposes it, so it is read through one reflective field of
- * Hazelcast's internals; if a later Hazelcast moves it, a refusal says "an unknown address"
- * instead, and nothing else changes.
+ * behind a long trial is judged by when it came, not when its turn comes) and which member sent it,
+ * for the worker's log. The sender is read from the Hazelcast operation that carries the task: the
+ * executor deserializes tasks on the operation's own thread, and the operation knows its caller's
+ * address. No public API exposes it, so it is read through one reflective field of Hazelcast's
+ * internals; if a later Hazelcast moves it, a refusal says "an unknown address" instead, and
+ * nothing else changes.
  */
 final class TaskGuard implements ManagedContext {
   static final String UNKNOWN = "an unknown address";
@@ -45,23 +45,29 @@ final class TaskGuard implements ManagedContext {
     }
     if (object instanceof Callable<?> || object instanceof Runnable) {
       String name = object.getClass().getName();
-      LOG.warn("refused a task of class {} from {}: a flnas member runs flnas trial requests"
-          + " only", name, sender());
-      throw new SecurityException("refused a task of class " + name + ": a flnas member runs"
-          + " flnas trial requests only");
+      LOG.warn(
+          "refused a task of class {} from {}: a flnas member runs flnas trial requests" + " only",
+          name,
+          sender());
+      throw new SecurityException(
+          "refused a task of class "
+              + name
+              + ": a flnas member runs"
+              + " flnas trial requests only");
     }
     return object;
   }
 
   /** The address of the member whose operation this thread is running, if it can be told. */
   static String sender() {
-    if (CURRENT_RUNNER == null || !CURRENT_RUNNER.getDeclaringClass().isInstance(
-        Thread.currentThread())) {
+    if (CURRENT_RUNNER == null
+        || !CURRENT_RUNNER.getDeclaringClass().isInstance(Thread.currentThread())) {
       return UNKNOWN;
     }
     try {
       Object runner = CURRENT_RUNNER.get(Thread.currentThread());
-      if (runner instanceof OperationRunner r && r.currentTask() instanceof Operation op
+      if (runner instanceof OperationRunner r
+          && r.currentTask() instanceof Operation op
           && op.getCallerAddress() != null) {
         return op.getCallerAddress().getHost() + ":" + op.getCallerAddress().getPort();
       }
@@ -74,14 +80,14 @@ final class TaskGuard implements ManagedContext {
 
   private static Field currentRunnerField() {
     try {
-      Field field = Class.forName(
-          "com.hazelcast.spi.impl.operationexecutor.impl.OperationThread")
-          .getDeclaredField("currentRunner");
+      Field field =
+          Class.forName("com.hazelcast.spi.impl.operationexecutor.impl.OperationThread")
+              .getDeclaredField("currentRunner");
       field.setAccessible(true);
       return field;
     } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.debug("the sender of a request cannot be told in this Hazelcast version: {}",
-          e.toString());
+      LOG.debug(
+          "the sender of a request cannot be told in this Hazelcast version: {}", e.toString());
       return null;
     }
   }

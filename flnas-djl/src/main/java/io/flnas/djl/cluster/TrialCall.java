@@ -12,13 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The task a coordinator sends a worker: a signed JSON request, answered with a signed JSON
- * reply. It travels as two strings through Hazelcast's own serialization (no Java serialization of
- * our classes), and the worker checks the signature before it parses anything. {@link TaskGuard}
- * stamps it on arrival with the time and the sending member's address.
+ * The task a coordinator sends a worker: a signed JSON request, answered with a signed JSON reply.
+ * It travels as two strings through Hazelcast's own serialization (no Java serialization of our
+ * classes), and the worker checks the signature before it parses anything. {@link TaskGuard} stamps
+ * it on arrival with the time and the sending member's address.
  */
-final class TrialCall implements Callable<String>, IdentifiedDataSerializable,
-    HazelcastInstanceAware {
+final class TrialCall
+    implements Callable<String>, IdentifiedDataSerializable, HazelcastInstanceAware {
   static final int FACTORY_ID = 0x464C;
   static final int CLASS_ID = 1;
   private static final Logger LOG = LoggerFactory.getLogger(TrialCall.class);
@@ -63,8 +63,12 @@ final class TrialCall implements Callable<String>, IdentifiedDataSerializable,
       LOG.warn("refused a trial request from {}: this member is not a flnas worker", from);
       throw new IllegalStateException("member " + instance.getName() + " is not a flnas worker");
     }
-    Signed reply = worker.serve(new Signed(message, signature),
-        instance.getCluster().getLocalMember().getUuid(), time, from);
+    Signed reply =
+        worker.serve(
+            new Signed(message, signature),
+            instance.getCluster().getLocalMember().getUuid(),
+            time,
+            from);
     return reply.signature() + "\n" + reply.message();
   }
 

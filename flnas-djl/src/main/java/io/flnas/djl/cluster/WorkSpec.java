@@ -26,13 +26,23 @@ import java.nio.file.Path;
  * @param precision {@code fp32} or {@code bf16}; a worker whose CPU lacks bfloat16 units refuses
  *     bf16 with the reason, as the coordinator does
  */
-public record WorkSpec(String data, int samples, int imageSize, long seed, int maxEpochs,
-    int patience, String factory, String factoryArgument, String precision) {
+public record WorkSpec(
+    String data,
+    int samples,
+    int imageSize,
+    long seed,
+    int maxEpochs,
+    int patience,
+    String factory,
+    String factoryArgument,
+    String precision) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public WorkSpec {
-    Preconditions.checkArgument(data != null && (data.equals("synthetic")
-        || data.startsWith("isic:")), "data must be synthetic or isic:<folder>, but was '%s'", data);
+    Preconditions.checkArgument(
+        data != null && (data.equals("synthetic") || data.startsWith("isic:")),
+        "data must be synthetic or isic:<folder>, but was '%s'",
+        data);
     Preconditions.checkArgument(samples > 0, "samples must be > 0, but was %s", samples);
     Preconditions.checkArgument(imageSize > 0, "imageSize must be > 0, but was %s", imageSize);
     Preconditions.checkArgument(maxEpochs > 0, "maxEpochs must be > 0, but was %s", maxEpochs);
@@ -40,33 +50,49 @@ public record WorkSpec(String data, int samples, int imageSize, long seed, int m
     Preconditions.checkArgument(factory != null && !factory.isBlank(), "factory must be set");
     factoryArgument = factoryArgument == null ? "" : factoryArgument;
     precision = precision == null ? "fp32" : precision;
-    Preconditions.checkArgument(precision.equals("fp32") || precision.equals("bf16"),
-        "precision must be fp32 or bf16, but was '%s'", precision);
+    Preconditions.checkArgument(
+        precision.equals("fp32") || precision.equals("bf16"),
+        "precision must be fp32 or bf16, but was '%s'",
+        precision);
   }
 
   /** A spec in fp32. */
-  public WorkSpec(String data, int samples, int imageSize, long seed, int maxEpochs,
-      int patience, String factory, String factoryArgument) {
+  public WorkSpec(
+      String data,
+      int samples,
+      int imageSize,
+      long seed,
+      int maxEpochs,
+      int patience,
+      String factory,
+      String factoryArgument) {
     this(data, samples, imageSize, seed, maxEpochs, patience, factory, factoryArgument, "fp32");
   }
 
   /** DJL training on the given data, as the command-line program trains. */
-  public static WorkSpec djl(String data, int samples, int imageSize, long seed, int maxEpochs,
-      int patience) {
-    return new WorkSpec(data, samples, imageSize, seed, maxEpochs, patience,
-        DjlWorkerEvaluators.class.getName(), "");
+  public static WorkSpec djl(
+      String data, int samples, int imageSize, long seed, int maxEpochs, int patience) {
+    return new WorkSpec(
+        data,
+        samples,
+        imageSize,
+        seed,
+        maxEpochs,
+        patience,
+        DjlWorkerEvaluators.class.getName(),
+        "");
   }
 
   /** The same spec with the data at another place, e.g. the ISIC folder on a worker's machine. */
   public WorkSpec withData(String value) {
-    return new WorkSpec(value, samples, imageSize, seed, maxEpochs, patience, factory,
-        factoryArgument, precision);
+    return new WorkSpec(
+        value, samples, imageSize, seed, maxEpochs, patience, factory, factoryArgument, precision);
   }
 
   /** The same spec in another number format, {@code fp32} or {@code bf16}. */
   public WorkSpec withPrecision(String value) {
-    return new WorkSpec(data, samples, imageSize, seed, maxEpochs, patience, factory,
-        factoryArgument, value);
+    return new WorkSpec(
+        data, samples, imageSize, seed, maxEpochs, patience, factory, factoryArgument, value);
   }
 
   /** Builds the dataset this spec names. */
@@ -78,8 +104,12 @@ public record WorkSpec(String data, int samples, int imageSize, long seed, int m
     if (!Files.isDirectory(folder)) {
       throw new DataException("ISIC folder " + folder + " does not exist");
     }
-    return Isic2019.builder(folder).subsetSize(samples).imageSize(imageSize).seed(seed)
-        .badImages(Isic2019.BadImages.SKIP).load();
+    return Isic2019.builder(folder)
+        .subsetSize(samples)
+        .imageSize(imageSize)
+        .seed(seed)
+        .badImages(Isic2019.BadImages.SKIP)
+        .load();
   }
 
   String toJson() {

@@ -15,8 +15,8 @@ public interface WorkerEvaluators {
   Prepared prepare(WorkSpec spec, int threads);
 
   /**
-   * A worker's evaluator and its fingerprint: what the coordinator compares with its own before
-   * any trial runs (the evaluator's name, a checksum of the data), so a worker with other data or
+   * A worker's evaluator and its fingerprint: what the coordinator compares with its own before any
+   * trial runs (the evaluator's name, a checksum of the data), so a worker with other data or
    * settings is refused with the differences named.
    *
    * @param resources closed when the worker leaves or the spec changes

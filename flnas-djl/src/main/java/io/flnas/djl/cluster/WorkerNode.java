@@ -14,11 +14,11 @@ import io.flnas.arch.ArchitectureJson;
 import io.flnas.arch.Cost;
 import io.flnas.djl.train.ResidentSampler;
 import io.flnas.metrics.Evaluation;
-import io.flnas.search.Evaluator;
-import io.flnas.search.promote.RungEvaluator;
 import io.flnas.metrics.EvaluationJson;
 import io.flnas.metrics.HardwareReport;
+import io.flnas.search.Evaluator;
 import io.flnas.search.journal.Fingerprints;
+import io.flnas.search.promote.RungEvaluator;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,34 +37,38 @@ import org.slf4j.LoggerFactory;
  * spec, refuses a request whose signature does not verify with its secret, and refuses a trial
  * whose coordinator fingerprint differs from its own, saying what differs.
  *
- * <p>Anyone who reaches its port can join the cluster, so a worker believes a request only when
- * its signature verifies, it names this member, it is fresh and its nonce is new (see {@link
- * RequestGate}); anything else is refused with one line in the log naming the sender's address,
- * and the sender gets an error that says why, never a signed reply. Its replies name this member
- * and echo the request's nonce, which is how it passes the coordinator's challenge. It logs the
- * members that join and leave, with their addresses.
+ * <p>Anyone who reaches its port can join the cluster, so a worker believes a request only when its
+ * signature verifies, it names this member, it is fresh and its nonce is new (see {@link
+ * RequestGate}); anything else is refused with one line in the log naming the sender's address, and
+ * the sender gets an error that says why, never a signed reply. Its replies name this member and
+ * echo the request's nonce, which is how it passes the coordinator's challenge. It logs the members
+ * that join and leave, with their addresses.
  *
  * <p>A worker whose Hazelcast member shuts down without it asking (a stranger in the cluster,
- * Hazelcast's reaction to running out of memory) is no use with its port closed, so it leaves
- * with {@link #MEMBER_LOST_EXIT} and its supervisor starts a fresh process.
+ * Hazelcast's reaction to running out of memory) is no use with its port closed, so it leaves with
+ * {@link #MEMBER_LOST_EXIT} and its supervisor starts a fresh process.
  *
  * <p>Native memory grows over many trainings, so after {@code maxTrials} trials, or when its
- * resident memory passes {@code maxResidentMb}, a worker finishes the trial at hand, says so in
- * its reply (the coordinator sends it nothing more), leaves the cluster and ends with {@link
+ * resident memory passes {@code maxResidentMb}, a worker finishes the trial at hand, says so in its
+ * reply (the coordinator sends it nothing more), leaves the cluster and ends with {@link
  * #RECYCLE_EXIT}, for its supervisor to start a fresh process.
  */
 public final class WorkerNode implements AutoCloseable {
   /** Exit status of a worker that asks its supervisor for a fresh process. */
   public static final int RECYCLE_EXIT = 75;
+
   /** Exit status of a worker whose evaluator hit an error the process cannot go on from. */
   public static final int FATAL_EXIT = 70;
+
   /** Exit status of a worker whose Hazelcast member shut down without it asking. */
   public static final int MEMBER_LOST_EXIT = 69;
+
   /**
-   * Exit status of a worker that could not start its member at all (e.g. no interface matches
-   * its bind address): starting it again cannot help.
+   * Exit status of a worker that could not start its member at all (e.g. no interface matches its
+   * bind address): starting it again cannot help.
    */
   public static final int START_FAILED_EXIT = 78;
+
   static final String CONTEXT_KEY = "flnas.worker";
   private static final Logger LOG = LoggerFactory.getLogger(WorkerNode.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -80,15 +84,17 @@ public final class WorkerNode implements AutoCloseable {
    * @param maxResidentMb resident memory in MB above which it asks for a fresh process; 0 for no
    *     limit
    */
-  public record Options(String name, int threads, Optional<String> data, int maxTrials,
-      int maxResidentMb) {
+  public record Options(
+      String name, int threads, Optional<String> data, int maxTrials, int maxResidentMb) {
     public Options {
-      Preconditions.checkArgument(name != null && name.matches("[A-Za-z0-9._-]+"),
-          "a worker name is letters, digits, '.', '_' or '-', but was '%s'", name);
+      Preconditions.checkArgument(
+          name != null && name.matches("[A-Za-z0-9._-]+"),
+          "a worker name is letters, digits, '.', '_' or '-', but was '%s'",
+          name);
       Preconditions.checkArgument(threads >= 0, "threads must be >= 0, but was %s", threads);
       Preconditions.checkArgument(maxTrials >= 0, "maxTrials must be >= 0, but was %s", maxTrials);
-      Preconditions.checkArgument(maxResidentMb >= 0, "maxResidentMb must be >= 0, but was %s",
-          maxResidentMb);
+      Preconditions.checkArgument(
+          maxResidentMb >= 0, "maxResidentMb must be >= 0, but was %s", maxResidentMb);
     }
   }
 
@@ -105,7 +111,11 @@ public final class WorkerNode implements AutoCloseable {
   private int served;
   private boolean recycling;
 
-  private WorkerNode(Options options, ClusterSecret secret, ClusterSettings settings, Clock clock,
+  private WorkerNode(
+      Options options,
+      ClusterSecret secret,
+      ClusterSettings settings,
+      Clock clock,
       Duration window) {
     this.options = options;
     this.secret = secret;
@@ -114,24 +124,34 @@ public final class WorkerNode implements AutoCloseable {
     var config = settings.config("worker", options.name(), clock);
     config.getUserContext().put(CONTEXT_KEY, this);
     this.member = Hazelcast.newHazelcastInstance(config);
-    member.getLifecycleService().addLifecycleListener(event -> {
-      if (event.getState() == LifecycleState.SHUTDOWN && !leaving) {
-        LOG.warn("{}: its Hazelcast member shut down without it asking; leaving for a fresh"
-            + " process", options.name());
-        lost();
-      }
-    });
-    member.getCluster().addMembershipListener(new MembershipListener() {
-      @Override
-      public void memberAdded(MembershipEvent event) {
-        LOG.info("{}: {} joined", options.name(), Protocol.describeStranger(event.getMember()));
-      }
+    member
+        .getLifecycleService()
+        .addLifecycleListener(
+            event -> {
+              if (event.getState() == LifecycleState.SHUTDOWN && !leaving) {
+                LOG.warn(
+                    "{}: its Hazelcast member shut down without it asking; leaving for a fresh"
+                        + " process",
+                    options.name());
+                lost();
+              }
+            });
+    member
+        .getCluster()
+        .addMembershipListener(
+            new MembershipListener() {
+              @Override
+              public void memberAdded(MembershipEvent event) {
+                LOG.info(
+                    "{}: {} joined", options.name(), Protocol.describeStranger(event.getMember()));
+              }
 
-      @Override
-      public void memberRemoved(MembershipEvent event) {
-        LOG.info("{}: {} left", options.name(), Protocol.describeStranger(event.getMember()));
-      }
-    });
+              @Override
+              public void memberRemoved(MembershipEvent event) {
+                LOG.info(
+                    "{}: {} left", options.name(), Protocol.describeStranger(event.getMember()));
+              }
+            });
   }
 
   /** Starts a worker and joins the cluster. */
@@ -140,15 +160,21 @@ public final class WorkerNode implements AutoCloseable {
   }
 
   /**
-   * Starts a worker that judges a request's time by {@code clock} and admits requests sent
-   * within {@code window} of their arrival; for tests.
+   * Starts a worker that judges a request's time by {@code clock} and admits requests sent within
+   * {@code window} of their arrival; for tests.
    */
-  static WorkerNode start(Options options, ClusterSecret secret, ClusterSettings settings,
-      Clock clock, Duration window) {
+  static WorkerNode start(
+      Options options,
+      ClusterSecret secret,
+      ClusterSettings settings,
+      Clock clock,
+      Duration window) {
     Preconditions.checkArgument(secret != null, "secret must not be null");
     settings.checkBindable();
     WorkerNode node = new WorkerNode(options, secret, settings, clock, window);
-    LOG.info("{} joined the cluster at {}", options.name(),
+    LOG.info(
+        "{} joined the cluster at {}",
+        options.name(),
         node.member.getCluster().getLocalMember().getAddress());
     return node;
   }
@@ -193,8 +219,10 @@ public final class WorkerNode implements AutoCloseable {
    */
   synchronized Signed serve(Signed request, UUID self, Instant arrival, String sender) {
     if (!request.verifiedBy(secret)) {
-      throw refusal(sender, "a missing or wrong HMAC signature: the coordinator and this worker"
-          + " do not share the cluster secret");
+      throw refusal(
+          sender,
+          "a missing or wrong HMAC signature: the coordinator and this worker"
+              + " do not share the cluster secret");
     }
     JsonNode node;
     try {
@@ -224,8 +252,10 @@ public final class WorkerNode implements AutoCloseable {
     try {
       if (node.hasNonNull("rung")) {
         if (!(prepared.evaluator() instanceof RungEvaluator rungs)) {
-          throw new IllegalStateException(options.name() + "'s evaluator cannot continue a trial"
-              + " from its weights, so it cannot train a rung of successive halving");
+          throw new IllegalStateException(
+              options.name()
+                  + "'s evaluator cannot continue a trial"
+                  + " from its weights, so it cannot train a rung of successive halving");
         }
         rung = RungWire.unpack(node.get("rung"));
         evaluation = rungs.evaluate(architecture, rung.rung(), Evaluator.EpochListener.NONE);
@@ -237,9 +267,13 @@ public final class WorkerNode implements AutoCloseable {
       }
     } catch (RuntimeException | IOException e) {
       LOG.warn("{}: evaluation of trial {} failed", options.name(), node.path("trial"), e);
-      evaluation = Evaluation.failed("evaluation failed on " + options.name() + ": "
-          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
-          HardwareReport.analytic(Cost.of(architecture)));
+      evaluation =
+          Evaluation.failed(
+              "evaluation failed on "
+                  + options.name()
+                  + ": "
+                  + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+              HardwareReport.analytic(Cost.of(architecture)));
     } catch (Error e) {
       // Out of memory or a broken engine: this process is not fit to go on. Dying makes the
       // coordinator run the trial again on another worker.
@@ -252,8 +286,10 @@ public final class WorkerNode implements AutoCloseable {
     }
     served++;
     reply.set("evaluation", EvaluationJson.toNode(evaluation));
-    recycling = (options.maxTrials() > 0 && served >= options.maxTrials())
-        || (options.maxResidentMb() > 0 && ResidentSampler.residentMb() > options.maxResidentMb());
+    recycling =
+        (options.maxTrials() > 0 && served >= options.maxTrials())
+            || (options.maxResidentMb() > 0
+                && ResidentSampler.residentMb() > options.maxResidentMb());
     reply.put("recycling", recycling);
     if (recycling) {
       leaveSoon();
@@ -296,31 +332,37 @@ public final class WorkerNode implements AutoCloseable {
       }
     }
     Map<String, String> expected = new LinkedHashMap<>();
-    request.path("fingerprint").fields().forEachRemaining(e -> expected.put(e.getKey(),
-        e.getValue().asText()));
-    String differences = Fingerprints.differences(expected, "coordinator",
-        prepared.fingerprint(), options.name());
-    return differences.isEmpty() ? Optional.empty()
+    request
+        .path("fingerprint")
+        .fields()
+        .forEachRemaining(e -> expected.put(e.getKey(), e.getValue().asText()));
+    String differences =
+        Fingerprints.differences(expected, "coordinator", prepared.fingerprint(), options.name());
+    return differences.isEmpty()
+        ? Optional.empty()
         : Optional.of("its data or settings differ from the coordinator's: " + differences);
   }
 
   private void leaveSoon() {
-    Thread recycler = new Thread(() -> {
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      LOG.info("{} served {} trials; leaving for a fresh process", options.name(), served);
-      leave(RECYCLE_EXIT);
-    }, "flnas-worker-recycle");
+    Thread recycler =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(500);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              LOG.info("{} served {} trials; leaving for a fresh process", options.name(), served);
+              leave(RECYCLE_EXIT);
+            },
+            "flnas-worker-recycle");
     recycler.setDaemon(true);
     recycler.start();
   }
 
   /**
-   * Leaves the cluster gracefully and frees the evaluator; does nothing once it has left (e.g.
-   * its member was lost), so an exiting process never waits for a training to free it.
+   * Leaves the cluster gracefully and frees the evaluator; does nothing once it has left (e.g. its
+   * member was lost), so an exiting process never waits for a training to free it.
    */
   public void leave(int status) {
     if (left.getCount() == 0) {
@@ -338,17 +380,20 @@ public final class WorkerNode implements AutoCloseable {
   }
 
   /**
-   * Its member is gone: {@link #awaitLeave} returns at once, and the evaluator is freed on
-   * another thread once the trial at hand (if any) lets go of it, so Hazelcast's shutdown never
-   * waits for a training.
+   * Its member is gone: {@link #awaitLeave} returns at once, and the evaluator is freed on another
+   * thread once the trial at hand (if any) lets go of it, so Hazelcast's shutdown never waits for a
+   * training.
    */
   private void lost() {
     ended(MEMBER_LOST_EXIT);
-    Thread release = new Thread(() -> {
-      synchronized (this) {
-        closePrepared();
-      }
-    }, "flnas-worker-release");
+    Thread release =
+        new Thread(
+            () -> {
+              synchronized (this) {
+                closePrepared();
+              }
+            },
+            "flnas-worker-release");
     release.setDaemon(true);
     release.start();
   }

@@ -27,16 +27,18 @@ final class BalancedSubset {
   /**
    * Each class gets an equal share of {@code n} (classes with fewer items give all they have and
    * the rest goes to the others); within a class, items are drawn round-robin over its groups, a
-   * group being one combination of the attributes' values (unknown included), so groups are as
-   * even as the data allows. Each class's chosen list is in random order, ready to split.
+   * group being one combination of the attributes' values (unknown included), so groups are as even
+   * as the data allows. Each class's chosen list is in random order, ready to split.
    */
-  static <E> Map<Integer, List<E>> choose(List<E> items, ToIntFunction<E> label,
-      Function<E, int[]> groups, int n, long seed) {
+  static <E> Map<Integer, List<E>> choose(
+      List<E> items, ToIntFunction<E> label, Function<E, int[]> groups, int n, long seed) {
     Random random = new Random(seed);
     Map<Integer, Map<int[], List<E>>> byGroup = new TreeMap<>();
     for (E item : items) {
-      byGroup.computeIfAbsent(label.applyAsInt(item), k -> new TreeMap<>(BY_GROUPS))
-          .computeIfAbsent(groups.apply(item), k -> new ArrayList<>()).add(item);
+      byGroup
+          .computeIfAbsent(label.applyAsInt(item), k -> new TreeMap<>(BY_GROUPS))
+          .computeIfAbsent(groups.apply(item), k -> new ArrayList<>())
+          .add(item);
     }
     Map<Integer, List<E>> roundRobin = new TreeMap<>();
     for (var perClass : byGroup.entrySet()) {
@@ -86,8 +88,8 @@ final class BalancedSubset {
   }
 
   /**
-   * Splits each class 70/20/10 into train, validation and test (in that order), a class with a
-   * few items still putting one in validation and one in test.
+   * Splits each class 70/20/10 into train, validation and test (in that order), a class with a few
+   * items still putting one in validation and one in test.
    */
   static <E> List<List<E>> split(Map<Integer, List<E>> chosen) {
     List<E> train = new ArrayList<>();

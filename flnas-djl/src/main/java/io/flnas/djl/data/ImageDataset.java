@@ -14,13 +14,22 @@ import java.util.List;
  * @param classes class names in label order
  * @param skipped samples skipped while loading (undecodable images under the skip policy)
  */
-public record ImageDataset(String name, String description, List<String> classes, Split train,
-    Split validation, Split test, int skipped) {
+public record ImageDataset(
+    String name,
+    String description,
+    List<String> classes,
+    Split train,
+    Split validation,
+    Split test,
+    int skipped) {
   public ImageDataset {
     classes = List.copyOf(classes);
     Preconditions.checkArgument(classes.size() > 1, "a dataset needs at least 2 classes");
-    Preconditions.checkArgument(train.count() > 0 && validation.count() > 0 && test.count() > 0,
-        "every split needs samples, but had %s/%s/%s", train.count(), validation.count(),
+    Preconditions.checkArgument(
+        train.count() > 0 && validation.count() > 0 && test.count() > 0,
+        "every split needs samples, but had %s/%s/%s",
+        train.count(),
+        validation.count(),
         test.count());
   }
 
@@ -43,6 +52,7 @@ public record ImageDataset(String name, String description, List<String> classes
 
   /** ImageNet channel means, used to normalize RGB pixels in [0, 1]. */
   static final float[] MEAN = {0.485f, 0.456f, 0.406f};
+
   /** ImageNet channel standard deviations. */
   static final float[] STD = {0.229f, 0.224f, 0.225f};
 }

@@ -15,9 +15,9 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
- * Decodes image files into normalized CHW pixels, centre-cropped to a square and resized
- * bilinearly to {@code size}, on the executor it is given (the caller owns it). Each image lands at
- * its own index, so the result does not depend on the order the threads finish in.
+ * Decodes image files into normalized CHW pixels, centre-cropped to a square and resized bilinearly
+ * to {@code size}, on the executor it is given (the caller owns it). Each image lands at its own
+ * index, so the result does not depend on the order the threads finish in.
  */
 final class ImageDecoder {
   private final int size;
@@ -29,27 +29,30 @@ final class ImageDecoder {
   }
 
   /**
-   * Decodes the file of each item; an absent or undecodable image is {@code null} in the result
-   * and its error goes to {@code problems} (sorted), each followed by {@code where} of its item.
+   * Decodes the file of each item; an absent or undecodable image is {@code null} in the result and
+   * its error goes to {@code problems} (sorted), each followed by {@code where} of its item.
    */
-  <E> List<float[]> decode(List<E> items, Function<E, Path> file, Function<E, String> where,
-      List<String> problems) {
+  <E> List<float[]> decode(
+      List<E> items, Function<E, Path> file, Function<E, String> where, List<String> problems) {
     List<float[]> images = new ArrayList<>(Collections.nCopies(items.size(), null));
     List<String> found = Collections.synchronizedList(new ArrayList<>());
     List<CompletableFuture<Void>> tasks = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
       int index = i;
       E item = items.get(i);
-      tasks.add(CompletableFuture.runAsync(() -> {
-        try {
-          float[] pixels = pixels(file.apply(item));
-          synchronized (images) {
-            images.set(index, pixels);
-          }
-        } catch (DataException e) {
-          found.add(e.getMessage() + where.apply(item));
-        }
-      }, executor));
+      tasks.add(
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  float[] pixels = pixels(file.apply(item));
+                  synchronized (images) {
+                    images.set(index, pixels);
+                  }
+                } catch (DataException e) {
+                  found.add(e.getMessage() + where.apply(item));
+                }
+              },
+              executor));
     }
     try {
       CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new)).join();
@@ -83,7 +86,8 @@ final class ImageDecoder {
     int y0 = (source.getHeight() - side) / 2;
     BufferedImage resized = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = resized.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.drawImage(source, 0, 0, size, size, x0, y0, x0 + side, y0 + side, null);
     g.dispose();
     float[] out = new float[3 * size * size];

@@ -14,15 +14,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Loads ISIC 2019 in its published layout: {@code ISIC_2019_Training_GroundTruth.csv} (one-hot
- * {@code MEL,NV,BCC,AK,BKL,DF,VASC,SCC,UNK}), {@code ISIC_2019_Training_Metadata.csv}
- * ({@code age_approx}, {@code sex}; empty cells are unknown) and the images
- * {@code ISIC_2019_Training_Input/<image>.jpg}. It draws the paper's class- and group-balanced
- * subset deterministically from the seed, splits it 70/20/10 within each class, centre-crops and
- * resizes each image once and normalizes it with ImageNet statistics. The jobs live apart: the CSV
- * files are read and checked by {@code IsicCsv}, the subset and split are {@code BalancedSubset}'s
+ * {@code MEL,NV,BCC,AK,BKL,DF,VASC,SCC,UNK}), {@code ISIC_2019_Training_Metadata.csv} ({@code
+ * age_approx}, {@code sex}; empty cells are unknown) and the images {@code
+ * ISIC_2019_Training_Input/<image>.jpg}. It draws the paper's class- and group-balanced subset
+ * deterministically from the seed, splits it 70/20/10 within each class, centre-crops and resizes
+ * each image once and normalizes it with ImageNet statistics. The jobs live apart: the CSV files
+ * are read and checked by {@code IsicCsv}, the subset and split are {@code BalancedSubset}'s
  * (generic over the group columns), decoding is {@code ImageDecoder}'s. Decoding runs on a pool of
- * {@link Builder#decodeThreads} threads that lives only as long as {@link #load}, or on the
- * {@link Builder#executor} the host gives; never on the common fork-join pool.
+ * {@link Builder#decodeThreads} threads that lives only as long as {@link #load}, or on the {@link
+ * Builder#executor} the host gives; never on the common fork-join pool.
  *
  * <p>Bad input gets an error naming the file, the row and the field or value: a missing CSV, a
  * header without the expected columns, a label row that is not one-hot, an unreadable age or sex,
@@ -37,12 +37,16 @@ public final class Isic2019 {
   public static final String GROUND_TRUTH = "ISIC_2019_Training_GroundTruth.csv";
   public static final String METADATA = "ISIC_2019_Training_Metadata.csv";
   public static final String IMAGES = "ISIC_2019_Training_Input";
+
   /** The 8 training classes in label order (UNK is empty in the training set). */
   public static final List<String> CLASSES =
       List.of("MEL", "NV", "BCC", "AK", "BKL", "DF", "VASC", "SCC");
 
   /** What to do with an image that is listed but absent or undecodable. */
-  public enum BadImages { FAIL, SKIP }
+  public enum BadImages {
+    FAIL,
+    SKIP
+  }
 
   private final Path directory;
   private final int subsetSize;
@@ -69,20 +73,25 @@ public final class Isic2019 {
   /** Reads, subsets, splits and decodes. */
   public ImageDataset load() {
     if (!Files.isDirectory(directory)) {
-      throw new DataException("ISIC 2019 folder " + directory + " does not exist or is not a"
-          + " folder");
+      throw new DataException(
+          "ISIC 2019 folder " + directory + " does not exist or is not a" + " folder");
     }
     List<IsicCsv.Entry> entries = IsicCsv.readEntries(directory);
-    List<List<IsicCsv.Entry>> splits = BalancedSubset.split(BalancedSubset.choose(entries,
-        IsicCsv.Entry::label, IsicCsv.Entry::groups, subsetSize, seed));
+    List<List<IsicCsv.Entry>> splits =
+        BalancedSubset.split(
+            BalancedSubset.choose(
+                entries, IsicCsv.Entry::label, IsicCsv.Entry::groups, subsetSize, seed));
     if (executor != null) {
       return decode(splits, executor);
     }
-    ExecutorService pool = Executors.newFixedThreadPool(decodeThreads, runnable -> {
-      Thread thread = new Thread(runnable, "isic2019-decode");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            decodeThreads,
+            runnable -> {
+              Thread thread = new Thread(runnable, "isic2019-decode");
+              thread.setDaemon(true);
+              return thread;
+            });
     try {
       return decode(splits, pool);
     } finally {
@@ -101,15 +110,22 @@ public final class Isic2019 {
     List<String> problems = new ArrayList<>();
     List<List<float[]>> images = new ArrayList<>();
     for (List<IsicCsv.Entry> split : splits) {
-      images.add(decoder.decode(split,
-          e -> directory.resolve(IMAGES).resolve(e.image() + ".jpg"),
-          e -> " (listed in " + GROUND_TRUTH + " line " + e.row() + ")", problems));
+      images.add(
+          decoder.decode(
+              split,
+              e -> directory.resolve(IMAGES).resolve(e.image() + ".jpg"),
+              e -> " (listed in " + GROUND_TRUTH + " line " + e.row() + ")",
+              problems));
     }
     if (badImages == BadImages.FAIL && !problems.isEmpty()) {
       Collections.sort(problems);
-      throw new DataException(problems.get(0) + (problems.size() > 1
-          ? " and " + (problems.size() - 1) + " more bad image(s); use BadImages.SKIP to skip them"
-          : "; use BadImages.SKIP to skip such images"));
+      throw new DataException(
+          problems.get(0)
+              + (problems.size() > 1
+                  ? " and "
+                      + (problems.size() - 1)
+                      + " more bad image(s); use BadImages.SKIP to skip them"
+                  : "; use BadImages.SKIP to skip such images"));
     }
     Split[] decoded = new Split[3];
     int skipped = 0;
@@ -125,14 +141,30 @@ public final class Isic2019 {
           rows.add(i);
         }
       }
-      decoded[s] = Split.of(3, imageSize, kept,
-          rows.stream().mapToInt(i -> entries.get(i).label()).toArray(), groups(entries, rows));
+      decoded[s] =
+          Split.of(
+              3,
+              imageSize,
+              kept,
+              rows.stream().mapToInt(i -> entries.get(i).label()).toArray(),
+              groups(entries, rows));
     }
-    return new ImageDataset("isic2019",
-        "ISIC 2019 dermoscopic skin-lesion images (" + imageSize + "x" + imageSize + " RGB),"
-            + " classified into 8 diagnostic classes " + CLASSES + "; "
+    return new ImageDataset(
+        "isic2019",
+        "ISIC 2019 dermoscopic skin-lesion images ("
+            + imageSize
+            + "x"
+            + imageSize
+            + " RGB),"
+            + " classified into 8 diagnostic classes "
+            + CLASSES
+            + "; "
             + PaperAttributes.DESCRIPTION,
-        CLASSES, decoded[0], decoded[1], decoded[2], skipped);
+        CLASSES,
+        decoded[0],
+        decoded[1],
+        decoded[2],
+        skipped);
   }
 
   /** The group columns of the kept entries, one per attribute of {@link IsicCsv#ATTRIBUTES}. */
@@ -140,8 +172,7 @@ public final class Isic2019 {
     List<GroupColumn> columns = new ArrayList<>();
     for (int a = 0; a < IsicCsv.ATTRIBUTES.size(); a++) {
       int attribute = a;
-      int[] membership = rows.stream().mapToInt(i -> entries.get(i).groups()[attribute])
-          .toArray();
+      int[] membership = rows.stream().mapToInt(i -> entries.get(i).groups()[attribute]).toArray();
       columns.add(new GroupColumn(IsicCsv.ATTRIBUTES.get(a), IsicCsv.GROUPS.get(a), membership));
     }
     return columns;

@@ -23,6 +23,7 @@ import org.apache.commons.csv.CSVRecord;
 final class IsicCsv {
   /** The sensitive attributes an entry carries, in the order of {@link Entry#groups()}. */
   static final List<String> ATTRIBUTES = List.of(PaperAttributes.SEX, PaperAttributes.AGE);
+
   /** The group names of each of {@link #ATTRIBUTES}. */
   static final List<List<String>> GROUPS =
       List.of(PaperAttributes.SEX_GROUPS, PaperAttributes.AGE_GROUPS);
@@ -67,13 +68,21 @@ final class IsicCsv {
             label = -2;
           }
         }
-        if (record.isMapped("UNK") && record.isSet("UNK")
+        if (record.isMapped("UNK")
+            && record.isSet("UNK")
             && number(truthFile, line, "UNK", record.get("UNK").trim()) != 0.0) {
           label = -2;
         }
         if (label < 0) {
-          throw new DataException(truthFile + " line " + line + " (image " + image + "): the"
-              + " label is not one-hot over the 8 classes: " + values);
+          throw new DataException(
+              truthFile
+                  + " line "
+                  + line
+                  + " (image "
+                  + image
+                  + "): the"
+                  + " label is not one-hot over the 8 classes: "
+                  + values);
         }
         entries.add(new Entry(image, label, attributes.getOrDefault(image, unknown), line));
       }
@@ -94,8 +103,10 @@ final class IsicCsv {
       for (CSVRecord record : parser) {
         long line = record.getRecordNumber() + 1;
         String ageCell = record.get("age_approx").trim();
-        int age = ageCell.isEmpty() ? GroupColumn.UNKNOWN
-            : PaperAttributes.ageGroup(age(file, line, ageCell));
+        int age =
+            ageCell.isEmpty()
+                ? GroupColumn.UNKNOWN
+                : PaperAttributes.ageGroup(age(file, line, ageCell));
         String sexCell = record.get("sex").trim().toLowerCase(Locale.ROOT);
         int sex;
         if (sexCell.isEmpty()) {
@@ -103,8 +114,14 @@ final class IsicCsv {
         } else if (PaperAttributes.SEX_GROUPS.contains(sexCell)) {
           sex = PaperAttributes.SEX_GROUPS.indexOf(sexCell);
         } else {
-          throw new DataException(file + " line " + line + ": field sex must be male, female or"
-              + " empty, but was '" + record.get("sex") + "'");
+          throw new DataException(
+              file
+                  + " line "
+                  + line
+                  + ": field sex must be male, female or"
+                  + " empty, but was '"
+                  + record.get("sex")
+                  + "'");
         }
         attributes.put(record.get("image").trim(), new int[] {sex, age});
       }
@@ -119,8 +136,14 @@ final class IsicCsv {
       throw new DataException("missing ISIC 2019 file " + file);
     }
     Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-    return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
-        .setIgnoreEmptyLines(true).setTrim(true).get().parse(reader);
+    return CSVFormat.DEFAULT
+        .builder()
+        .setHeader()
+        .setSkipHeaderRecord(true)
+        .setIgnoreEmptyLines(true)
+        .setTrim(true)
+        .get()
+        .parse(reader);
   }
 
   private static void requireColumns(Path file, CSVParser parser, String key, List<String> more) {
@@ -134,16 +157,27 @@ final class IsicCsv {
       }
     }
     if (!missing.isEmpty()) {
-      throw new DataException(file + " line 1: the header lacks the column(s) " + missing
-          + "; it has " + parser.getHeaderNames());
+      throw new DataException(
+          file
+              + " line 1: the header lacks the column(s) "
+              + missing
+              + "; it has "
+              + parser.getHeaderNames());
     }
   }
 
   private static double age(Path file, long line, String cell) {
     double age = number(file, line, "age_approx", cell);
     if (!(age >= 0 && age <= MAX_AGE)) {
-      throw new DataException(file + " line " + line + ": field age_approx must be in [0, "
-          + MAX_AGE + "], but was '" + cell + "'");
+      throw new DataException(
+          file
+              + " line "
+              + line
+              + ": field age_approx must be in [0, "
+              + MAX_AGE
+              + "], but was '"
+              + cell
+              + "'");
     }
     return age;
   }
@@ -152,8 +186,9 @@ final class IsicCsv {
     try {
       return Double.parseDouble(cell);
     } catch (NumberFormatException e) {
-      throw new DataException(file + " line " + line + ": field " + field
-          + " must be a number, but was '" + cell + "'", e);
+      throw new DataException(
+          file + " line " + line + ": field " + field + " must be a number, but was '" + cell + "'",
+          e);
     }
   }
 }

@@ -12,12 +12,16 @@ import java.util.List;
 public final class PaperAttributes {
   /** Name of the sex attribute. */
   public static final String SEX = "sex";
+
   /** Groups of the sex attribute: male (0), female (1). */
   public static final List<String> SEX_GROUPS = List.of("male", "female");
+
   /** Name of the age attribute. */
   public static final String AGE = "age";
+
   /** Groups of the age attribute: young (0), middle (1), old (2). */
   public static final List<String> AGE_GROUPS = List.of("young", "middle", "old");
+
   /** The two attributes as a prompt describes them. */
   static final String DESCRIPTION =
       "sensitive attributes sex (male, female) and age (young < 30, middle 30-65, old > 65)";

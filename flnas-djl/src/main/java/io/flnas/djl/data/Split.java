@@ -9,28 +9,44 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One split of labelled images with sensitive attributes, on the host: pixels in
- * {@code N x C x H x W} order, already normalized; labels; and the sensitive attributes as group
- * columns (name, group names, per-sample group index or {@link GroupColumn#UNKNOWN}), however
- * many the dataset has. Arrays are owned by the split: do not modify them.
+ * One split of labelled images with sensitive attributes, on the host: pixels in {@code N x C x H x
+ * W} order, already normalized; labels; and the sensitive attributes as group columns (name, group
+ * names, per-sample group index or {@link GroupColumn#UNKNOWN}), however many the dataset has.
+ * Arrays are owned by the split: do not modify them.
  *
  * @param groups the sensitive attributes, each with one entry per sample, names distinct
  */
-public record Split(int count, int channels, int height, int width, float[] pixels, int[] labels,
+public record Split(
+    int count,
+    int channels,
+    int height,
+    int width,
+    float[] pixels,
+    int[] labels,
     List<GroupColumn> groups) {
   public Split {
-    Preconditions.checkArgument(pixels.length == (long) count * channels * height * width,
-        "pixels has %s values, expected %s x %s x %s x %s", pixels.length, count, channels, height,
+    Preconditions.checkArgument(
+        pixels.length == (long) count * channels * height * width,
+        "pixels has %s values, expected %s x %s x %s x %s",
+        pixels.length,
+        count,
+        channels,
+        height,
         width);
-    Preconditions.checkArgument(labels.length == count, "labels must have %s entries, but had %s",
-        count, labels.length);
+    Preconditions.checkArgument(
+        labels.length == count, "labels must have %s entries, but had %s", count, labels.length);
     groups = List.copyOf(groups);
     Set<String> names = new HashSet<>();
     for (GroupColumn column : groups) {
-      Preconditions.checkArgument(names.add(column.attribute()),
-          "attribute %s appears twice in a split", column.attribute());
-      Preconditions.checkArgument(column.membership().length == count,
-          "attribute %s must have %s entries, but had %s", column.attribute(), count,
+      Preconditions.checkArgument(
+          names.add(column.attribute()),
+          "attribute %s appears twice in a split",
+          column.attribute());
+      Preconditions.checkArgument(
+          column.membership().length == count,
+          "attribute %s must have %s entries, but had %s",
+          column.attribute(),
+          count,
           column.membership().length);
     }
   }
@@ -53,8 +69,8 @@ public record Split(int count, int channels, int height, int width, float[] pixe
   }
 
   /** Builds a split from per-sample images, labels and group columns. */
-  static Split of(int channels, int size, List<float[]> images, int[] labels,
-      List<GroupColumn> groups) {
+  static Split of(
+      int channels, int size, List<float[]> images, int[] labels, List<GroupColumn> groups) {
     int n = images.size();
     int per = channels * size * size;
     float[] pixels = new float[n * per];

@@ -12,9 +12,8 @@ import java.util.Random;
  * irregular blob with satellite spots). Groups differ in size (fewer women, fewer old people) and,
  * scaled by {@code bias}, in appearance and class mix: for female and old subjects the lesion is
  * fainter, the skin darker and the sensor noise stronger, and old subjects see more of the first
- * four classes. A plain CNN is therefore measurably less accurate on those groups. With
- * {@code bias(0)} images and class mix do not depend on the group at all, so any gap is sampling
- * noise.
+ * four classes. A plain CNN is therefore measurably less accurate on those groups. With {@code
+ * bias(0)} images and class mix do not depend on the group at all, so any gap is sampling noise.
  *
  * <pre>{@code
  * ImageDataset data = SyntheticLesions.builder().size(2000).imageSize(32).seed(7).generate();
@@ -22,11 +21,20 @@ import java.util.Random;
  */
 public final class SyntheticLesions {
   /** The class names: colour x shape. */
-  public static final List<String> CLASSES = List.of("brown-round", "red-round", "blue-round",
-      "pink-round", "brown-irregular", "red-irregular", "blue-irregular", "pink-irregular");
+  public static final List<String> CLASSES =
+      List.of(
+          "brown-round",
+          "red-round",
+          "blue-round",
+          "pink-round",
+          "brown-irregular",
+          "red-irregular",
+          "blue-irregular",
+          "pink-irregular");
 
   private static final float[][] HUES = {
-      {0.35f, 0.20f, 0.12f}, {0.62f, 0.18f, 0.18f}, {0.30f, 0.32f, 0.45f}, {0.75f, 0.45f, 0.50f}};
+    {0.35f, 0.20f, 0.12f}, {0.62f, 0.18f, 0.18f}, {0.30f, 0.32f, 0.45f}, {0.75f, 0.45f, 0.50f}
+  };
 
   private final int size;
   private final int imageSize;
@@ -53,8 +61,8 @@ public final class SyntheticLesions {
     int[] sex = new int[n];
     int[] age = new int[n];
     for (int i = 0; i < n; i++) {
-      sex[i] = random.nextDouble() < 0.03 ? GroupColumn.UNKNOWN
-          : random.nextDouble() < 0.58 ? 0 : 1;
+      sex[i] =
+          random.nextDouble() < 0.03 ? GroupColumn.UNKNOWN : random.nextDouble() < 0.58 ? 0 : 1;
       double a = random.nextDouble();
       age[i] = random.nextDouble() < 0.03 ? GroupColumn.UNKNOWN : a < 0.3 ? 0 : a < 0.78 ? 1 : 2;
       boolean old = age[i] == 2;
@@ -67,18 +75,25 @@ public final class SyntheticLesions {
     int[] order = Permutations.random(n, random);
     int trainEnd = (int) Math.round(n * 0.7);
     int validationEnd = (int) Math.round(n * 0.9);
-    return new ImageDataset("synthetic",
-        "synthetic dermoscopy-like skin-lesion images (" + imageSize + "x" + imageSize
-            + " RGB), classified into 8 lesion classes " + CLASSES
-            + "; " + PaperAttributes.DESCRIPTION,
+    return new ImageDataset(
+        "synthetic",
+        "synthetic dermoscopy-like skin-lesion images ("
+            + imageSize
+            + "x"
+            + imageSize
+            + " RGB), classified into 8 lesion classes "
+            + CLASSES
+            + "; "
+            + PaperAttributes.DESCRIPTION,
         CLASSES,
         select(order, 0, trainEnd, images, labels, groups),
         select(order, trainEnd, validationEnd, images, labels, groups),
-        select(order, validationEnd, n, images, labels, groups), 0);
+        select(order, validationEnd, n, images, labels, groups),
+        0);
   }
 
-  private Split select(int[] order, int from, int to, List<float[]> images, int[] labels,
-      List<GroupColumn> groups) {
+  private Split select(
+      int[] order, int from, int to, List<float[]> images, int[] labels, List<GroupColumn> groups) {
     int[] rows = java.util.Arrays.copyOfRange(order, from, to);
     List<float[]> chosen = new ArrayList<>();
     int[] l = new int[rows.length];
@@ -112,8 +127,12 @@ public final class SyntheticLesions {
     for (int k = 0; k < spots; k++) {
       double angle = random.nextDouble() * 2 * Math.PI;
       double distance = radius * (1.3 + 0.4 * random.nextDouble());
-      spot[k] = new double[] {cx + Math.cos(angle) * distance, cy + Math.sin(angle) * distance,
-          s * 0.05 + s * 0.03 * random.nextDouble()};
+      spot[k] =
+          new double[] {
+            cx + Math.cos(angle) * distance,
+            cy + Math.sin(angle) * distance,
+            s * 0.05 + s * 0.03 * random.nextDouble()
+          };
     }
     for (int y = 0; y < s; y++) {
       for (int x = 0; x < s; x++) {
@@ -169,8 +188,8 @@ public final class SyntheticLesions {
 
     /** Strength of the group differences in [0, 1]; default 1; 0 gives no gap by construction. */
     public Builder bias(double value) {
-      Preconditions.checkArgument(value >= 0 && value <= 1, "bias must be in [0, 1], but was %s",
-          value);
+      Preconditions.checkArgument(
+          value >= 0 && value <= 1, "bias must be in [0, 1], but was %s", value);
       this.bias = value;
       return this;
     }

@@ -47,19 +47,19 @@ public final class ArchitectureBlocks {
   }
 
   /**
-   * The block of {@code architecture} computing in {@code precision}: with {@link
-   * Precision#BF16} every convolution computes in bfloat16 with fp32 parameters ({@link
-   * Bf16Conv2d}; check {@link Bfloat16#unavailableBecause()} first; CPU only: on a GPU its
-   * forward pass throws, see {@link Bfloat16}); everything else, and all of {@link
-   * Precision#FP32}, in fp32. Parameters are the same either way.
+   * The block of {@code architecture} computing in {@code precision}: with {@link Precision#BF16}
+   * every convolution computes in bfloat16 with fp32 parameters ({@link Bf16Conv2d}; check {@link
+   * Bfloat16#unavailableBecause()} first; CPU only: on a GPU its forward pass throws, see {@link
+   * Bfloat16}); everything else, and all of {@link Precision#FP32}, in fp32. Parameters are the
+   * same either way.
    */
   public static Block toBlock(Architecture architecture, Precision precision) {
     Shapes.Report report = Shapes.infer(architecture);
     if (!report.valid()) {
       throw new InvalidArchitectureException(report.violations());
     }
-    return new ArchitectureBlocks(precision).sequential(architecture.layers(), "layers",
-        report.inputs());
+    return new ArchitectureBlocks(precision)
+        .sequential(architecture.layers(), "layers", report.inputs());
   }
 
   /** Trainable parameters of an initialized block (running statistics excluded). */
@@ -74,8 +74,8 @@ public final class ArchitectureBlocks {
     return count;
   }
 
-  private SequentialBlock sequential(List<Layer> layers, String path,
-      Map<String, io.flnas.arch.Shape> inputs) {
+  private SequentialBlock sequential(
+      List<Layer> layers, String path, Map<String, io.flnas.arch.Shape> inputs) {
     SequentialBlock block = new ReleasingSequentialBlock();
     for (int i = 0; i < layers.size(); i++) {
       String here = path + "[" + i + "]";
@@ -84,17 +84,20 @@ public final class ArchitectureBlocks {
     return block;
   }
 
-  private Block layer(Layer layer, io.flnas.arch.Shape in, String path,
-      Map<String, io.flnas.arch.Shape> inputs) {
+  private Block layer(
+      Layer layer, io.flnas.arch.Shape in, String path, Map<String, io.flnas.arch.Shape> inputs) {
     if (layer instanceof Layer.Conv2d c) {
       if (c.kernel() == 1 && c.stride() > 1) {
         return strided1x1(c.filters(), c.stride(), c.padding(), c.groups(), c.bias());
       }
-      return conv().setFilters(c.filters())
+      return conv()
+          .setFilters(c.filters())
           .setKernelShape(new ai.djl.ndarray.types.Shape(c.kernel(), c.kernel()))
           .optStride(new ai.djl.ndarray.types.Shape(c.stride(), c.stride()))
           .optPadding(new ai.djl.ndarray.types.Shape(c.padding(), c.padding()))
-          .optGroups(c.groups()).optBias(c.bias()).build();
+          .optGroups(c.groups())
+          .optBias(c.bias())
+          .build();
     } else if (layer instanceof Layer.Norm n) {
       return norm(n.kind(), n.groups(), in.channels());
     } else if (layer instanceof Layer.Activation a) {
@@ -116,10 +119,12 @@ public final class ArchitectureBlocks {
       var kernel = new ai.djl.ndarray.types.Shape(p.kernel(), p.kernel());
       var stride = new ai.djl.ndarray.types.Shape(p.stride(), p.stride());
       var padding = new ai.djl.ndarray.types.Shape(p.padding(), p.padding());
-      return p.kind() == PoolKind.MAX ? Pool.maxPool2dBlock(kernel, stride, padding, false)
+      return p.kind() == PoolKind.MAX
+          ? Pool.maxPool2dBlock(kernel, stride, padding, false)
           : Pool.avgPool2dBlock(kernel, stride, padding, false, true);
     } else if (layer instanceof Layer.GlobalAvgPool) {
-      return new ReleasingSequentialBlock().add(Pool.globalAvgPool2dBlock())
+      return new ReleasingSequentialBlock()
+          .add(Pool.globalAvgPool2dBlock())
           .add(Blocks.batchFlattenBlock());
     } else if (layer instanceof Layer.Flatten) {
       return Blocks.batchFlattenBlock();
@@ -135,32 +140,42 @@ public final class ArchitectureBlocks {
       } else {
         int stride = Shapes.projectionStride(r);
         int outChannels = outputChannels(r.body(), in.channels());
-        SequentialBlock projection = new ReleasingSequentialBlock().add(stride > 1
-            ? strided1x1(outChannels, stride, 0, 1, false)
-            : conv().setFilters(outChannels)
-                .setKernelShape(new ai.djl.ndarray.types.Shape(1, 1)).optBias(false).build());
+        SequentialBlock projection =
+            new ReleasingSequentialBlock()
+                .add(
+                    stride > 1
+                        ? strided1x1(outChannels, stride, 0, 1, false)
+                        : conv()
+                            .setFilters(outChannels)
+                            .setKernelShape(new ai.djl.ndarray.types.Shape(1, 1))
+                            .optBias(false)
+                            .build());
         if (r.projectionNorm() != NormKind.NONE) {
           projection.add(norm(r.projectionNorm(), 1, outChannels));
         }
         shortcut = projection;
       }
       boolean projected = r.shortcut() != Shortcut.IDENTITY;
-      return new ParallelBlock(outputs -> {
-        NDArray sum = outputs.get(0).singletonOrThrow().add(outputs.get(1).singletonOrThrow());
-        // The body's output and a projection's are the block's own intermediates (see
-        // ReleasingSequentialBlock); an identity shortcut's is the block's input, kept.
-        ReleasingSequentialBlock.closeUnless(outputs.get(0), outputs.get(1));
-        if (projected) {
-          outputs.get(1).close();
-        }
-        return new NDList(sum);
-      }, List.of(body, shortcut));
+      return new ParallelBlock(
+          outputs -> {
+            NDArray sum = outputs.get(0).singletonOrThrow().add(outputs.get(1).singletonOrThrow());
+            // The body's output and a projection's are the block's own intermediates (see
+            // ReleasingSequentialBlock); an identity shortcut's is the block's input, kept.
+            ReleasingSequentialBlock.closeUnless(outputs.get(0), outputs.get(1));
+            if (projected) {
+              outputs.get(1).close();
+            }
+            return new NDList(sum);
+          },
+          List.of(body, shortcut));
     } else if (layer instanceof Layer.Cell cell) {
       List<Block> edges = new java.util.ArrayList<>();
       for (int e = 0; e < cell.edges().size(); e++) {
         Layer.Edge edge = cell.edges().get(e);
-        edges.add(edge.layers().isEmpty() ? null
-            : sequential(edge.layers(), path + ".edges[" + e + "].layers", inputs));
+        edges.add(
+            edge.layers().isEmpty()
+                ? null
+                : sequential(edge.layers(), path + ".edges[" + e + "].layers", inputs));
       }
       return new CellBlock(cell, edges);
     }
@@ -169,24 +184,28 @@ public final class ArchitectureBlocks {
 
   /**
    * A 1x1 convolution with a stride above 1, computed as what it is: the input subsampled (every
-   * {@code stride}-th row and column, after zero padding) and a 1x1 convolution of stride 1,
-   * with the same weights, outputs and gradients. Not handed to libtorch as one strided
-   * convolution, because oneDNN's AVX2 1x1 backward-weights kernel (libtorch 2.7.1) computes it
-   * through a "reduce to unit stride" workspace that it overruns when the input has fewer
-   * channels than its channel block: the weight gradients come out wrong, or a thread spins
-   * forever, or the JVM dies with SIGSEGV (oneDNN issue 6035, {@code
-   * mb32ic4ih32oc8oh16kh1sh2ph0}). Seen here as trials that hung in {@code
-   * jit_avx2_1x1_convolution_bwd_weights_t} on 3-channel stride-2 projections, in NCHW and, more
-   * often, in channels-last order. Stride 1 never takes that path.
+   * {@code stride}-th row and column, after zero padding) and a 1x1 convolution of stride 1, with
+   * the same weights, outputs and gradients. Not handed to libtorch as one strided convolution,
+   * because oneDNN's AVX2 1x1 backward-weights kernel (libtorch 2.7.1) computes it through a
+   * "reduce to unit stride" workspace that it overruns when the input has fewer channels than its
+   * channel block: the weight gradients come out wrong, or a thread spins forever, or the JVM dies
+   * with SIGSEGV (oneDNN issue 6035, {@code mb32ic4ih32oc8oh16kh1sh2ph0}). Seen here as trials that
+   * hung in {@code jit_avx2_1x1_convolution_bwd_weights_t} on 3-channel stride-2 projections, in
+   * NCHW and, more often, in channels-last order. Stride 1 never takes that path.
    */
-  private Block strided1x1(int filters, int stride, int padding, int groups,
-      boolean bias) {
+  private Block strided1x1(int filters, int stride, int padding, int groups, boolean bias) {
     return new ReleasingSequentialBlock()
-        .add(new LambdaBlock(inputs -> new NDList(
-            subsample(inputs.singletonOrThrow(), stride, padding)), "subsample"))
-        .add(conv().setFilters(filters)
-            .setKernelShape(new ai.djl.ndarray.types.Shape(1, 1))
-            .optGroups(groups).optBias(bias).build());
+        .add(
+            new LambdaBlock(
+                inputs -> new NDList(subsample(inputs.singletonOrThrow(), stride, padding)),
+                "subsample"))
+        .add(
+            conv()
+                .setFilters(filters)
+                .setKernelShape(new ai.djl.ndarray.types.Shape(1, 1))
+                .optGroups(groups)
+                .optBias(bias)
+                .build());
   }
 
   /** A convolution builder of this precision. */
@@ -196,11 +215,17 @@ public final class ArchitectureBlocks {
 
   /** Every {@code stride}-th row and column of {@code (N, C, H, W)} maps, after zero padding. */
   static NDArray subsample(NDArray maps, int stride, int padding) {
-    NDArray padded = padding == 0 ? maps : maps.pad(
-        new ai.djl.ndarray.types.Shape(padding, padding, padding, padding), 0);
+    NDArray padded =
+        padding == 0
+            ? maps
+            : maps.pad(new ai.djl.ndarray.types.Shape(padding, padding, padding, padding), 0);
     ai.djl.ndarray.types.Shape s = padded.getShape();
-    return padded.get(new NDIndex().addAllDim().addAllDim()
-        .addSliceDim(0, s.get(2), stride).addSliceDim(0, s.get(3), stride));
+    return padded.get(
+        new NDIndex()
+            .addAllDim()
+            .addAllDim()
+            .addSliceDim(0, s.get(2), stride)
+            .addSliceDim(0, s.get(3), stride));
   }
 
   private static int outputChannels(List<Layer> body, int channels) {

@@ -14,15 +14,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@link Layer.Cell} in DJL: node 0 is the input, each later node the sum of its incoming
- * edges' outputs (an edge without layers passes its source node on), a node without incoming
- * edges zeros of the input's shape, the last node the output. Each edge with layers is a child
- * block, so the cell's parameters are exactly its edges' parameters.
+ * A {@link Layer.Cell} in DJL: node 0 is the input, each later node the sum of its incoming edges'
+ * outputs (an edge without layers passes its source node on), a node without incoming edges zeros
+ * of the input's shape, the last node the output. Each edge with layers is a child block, so the
+ * cell's parameters are exactly its edges' parameters.
  */
 final class CellBlock extends AbstractBlock {
   private final List<Layer.Edge> edges;
+
   /** The child block of each edge, in {@link #edges}' order; null for an identity edge. */
   private final List<Block> blocks;
+
   private final int nodes;
 
   CellBlock(Layer.Cell cell, List<Block> edgeBlocks) {
@@ -37,7 +39,10 @@ final class CellBlock extends AbstractBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
+  protected NDList forwardInternal(
+      ParameterStore parameterStore,
+      NDList inputs,
+      boolean training,
       PairList<String, Object> params) {
     NDArray[] node = new NDArray[nodes];
     node[0] = inputs.singletonOrThrow();
@@ -48,9 +53,13 @@ final class CellBlock extends AbstractBlock {
         if (edge.to() != target) {
           continue;
         }
-        NDArray out = blocks.get(e) == null ? node[edge.from()]
-            : blocks.get(e).forward(parameterStore, new NDList(node[edge.from()]), training, params)
-                .singletonOrThrow();
+        NDArray out =
+            blocks.get(e) == null
+                ? node[edge.from()]
+                : blocks
+                    .get(e)
+                    .forward(parameterStore, new NDList(node[edge.from()]), training, params)
+                    .singletonOrThrow();
         if (sum == null) {
           sum = out;
         } else {
@@ -86,8 +95,10 @@ final class CellBlock extends AbstractBlock {
       for (int e = 0; e < edges.size(); e++) {
         Layer.Edge edge = edges.get(e);
         if (edge.to() == target && shapes[target] == null) {
-          shapes[target] = blocks.get(e) == null ? shapes[edge.from()]
-              : blocks.get(e).getOutputShapes(new Shape[] {shapes[edge.from()]})[0];
+          shapes[target] =
+              blocks.get(e) == null
+                  ? shapes[edge.from()]
+                  : blocks.get(e).getOutputShapes(new Shape[] {shapes[edge.from()]})[0];
         }
       }
       if (shapes[target] == null) {

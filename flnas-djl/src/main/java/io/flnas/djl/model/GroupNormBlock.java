@@ -11,8 +11,8 @@ import ai.djl.util.PairList;
 
 /**
  * Group normalization (Wu and He, 2018) with a learnable scale and shift per channel; DJL has no
- * built-in one. With one group it is the core's layer norm, with one group per channel its
- * instance norm. Works on feature maps {@code (N, C, H, W)} and vectors {@code (N, C)}.
+ * built-in one. With one group it is the core's layer norm, with one group per channel its instance
+ * norm. Works on feature maps {@code (N, C, H, W)} and vectors {@code (N, C)}.
  */
 public final class GroupNormBlock extends AbstractBlock {
   private static final float EPSILON = 1e-5f;
@@ -24,20 +24,30 @@ public final class GroupNormBlock extends AbstractBlock {
 
   public GroupNormBlock(int groups, int channels) {
     if (groups <= 0 || channels % groups != 0) {
-      throw new IllegalArgumentException("groups (" + groups + ") must divide channels ("
-          + channels + ")");
+      throw new IllegalArgumentException(
+          "groups (" + groups + ") must divide channels (" + channels + ")");
     }
     this.groups = groups;
     this.channels = channels;
-    gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA)
-        .optShape(new Shape(channels)).build());
-    beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA)
-        .optShape(new Shape(channels)).build());
+    gamma =
+        addParameter(
+            Parameter.builder()
+                .setName("gamma")
+                .setType(Parameter.Type.GAMMA)
+                .optShape(new Shape(channels))
+                .build());
+    beta =
+        addParameter(
+            Parameter.builder()
+                .setName("beta")
+                .setType(Parameter.Type.BETA)
+                .optShape(new Shape(channels))
+                .build());
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
-      PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
     Device device = x.getDevice();
     Shape shape = x.getShape();

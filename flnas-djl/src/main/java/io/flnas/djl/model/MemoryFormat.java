@@ -9,11 +9,11 @@ import ai.djl.ndarray.types.Shape;
  * follow the input's order from layer to layer.
  *
  * <p>Channels-last is the evaluator's default on the CPU because oneDNN's convolutions work in it
- * natively: in channels-first order every convolution reorders its input, output and gradients
- * into a blocked layout and back, and max pooling and batch norm run their slower channels-first
+ * natively: in channels-first order every convolution reorders its input, output and gradients into
+ * a blocked layout and back, and max pooling and batch norm run their slower channels-first
  * kernels. On the reference small CNN (64x64, batch 64, Adam, 2 threads) training is about 1.2
- * times faster channels-last ({@code CostBenchmark speed}); the numbers differ only by the order
- * of floating-point sums (see {@code MemoryFormatTest}).
+ * times faster channels-last ({@code CostBenchmark speed}); the numbers differ only by the order of
+ * floating-point sums (see {@code MemoryFormatTest}).
  */
 public enum MemoryFormat {
   /** NCHW strides, PyTorch's default: what the evaluator used before, and on GPUs. */
@@ -28,8 +28,8 @@ public enum MemoryFormat {
 
   /**
    * {@code x.contiguous(memory_format=torch.channels_last)} in DJL's operations, which have no
-   * memory-format argument: a permuted view to NHWC, a reshape that must copy into that order,
-   * and views back to the NCHW shape. Differentiable.
+   * memory-format argument: a permuted view to NHWC, a reshape that must copy into that order, and
+   * views back to the NCHW shape. Differentiable.
    */
   static NDArray channelsLast(NDArray images) {
     Shape s = images.getShape();
@@ -37,7 +37,10 @@ public enum MemoryFormat {
     long c = s.get(1);
     long h = s.get(2);
     long w = s.get(3);
-    return images.transpose(0, 2, 3, 1).reshape(n, h, w * c).reshape(n, h, w, c)
+    return images
+        .transpose(0, 2, 3, 1)
+        .reshape(n, h, w * c)
+        .reshape(n, h, w, c)
         .transpose(0, 3, 1, 2);
   }
 

@@ -15,18 +15,21 @@ import ai.djl.util.PairList;
  * for a training step or a scoring pass is the whole batch. A plain sequential block therefore
  * holds every layer's output of the batch at once, in inference as well as in training, where
  * PyTorch would free what no later operation and no backward pass needs. Measured on the
- * MobileNetV2 baseline at the default data (16x16 images): scoring 256 validation images held
- * 3 GB of outputs, and the process peaked at 6.1 GB. Closing an output here only drops this
- * Java handle's reference: what autograd saved for the backward pass it holds itself, so
- * gradients are unchanged, bit for bit. An output that the next layer passes through unchanged
- * (the same array, as an identity block does) is not closed; neither is the block's own input.
+ * MobileNetV2 baseline at the default data (16x16 images): scoring 256 validation images held 3 GB
+ * of outputs, and the process peaked at 6.1 GB. Closing an output here only drops this Java
+ * handle's reference: what autograd saved for the backward pass it holds itself, so gradients are
+ * unchanged, bit for bit. An output that the next layer passes through unchanged (the same array,
+ * as an identity block does) is not closed; neither is the block's own input.
  */
 final class ReleasingSequentialBlock extends SequentialBlock {
 
   @Override
   @SuppressWarnings("ReferenceEquality") // the block's own input object, not an equal list
-  protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs,
-      boolean training, PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore parameterStore,
+      NDList inputs,
+      boolean training,
+      PairList<String, Object> params) {
     NDList current = inputs;
     for (Block child : getChildren().values()) {
       NDList next = child.forward(parameterStore, current, training, params);

@@ -1,6 +1,5 @@
 package io.flnas.djl.proxy;
 
-import io.flnas.search.Search;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -32,8 +31,8 @@ import java.util.Random;
  * fan-in of each convolution or linear layer) by a generator seeded with {@code seed} too, not by
  * the engine's global generator; biases, norms and their statistics keep their fixed initial
  * values. The network runs in inference mode (dropout off, batch norm at its initial statistics).
- * Every native array lives in an {@link NDManager} closed before {@link #score} returns.
- * Immutable and thread-safe.
+ * Every native array lives in an {@link NDManager} closed before {@link #score} returns. Immutable
+ * and thread-safe.
  *
  * <pre>{@code
  * Search search = Search.builder(dataset.problem(), evaluator)
@@ -83,16 +82,18 @@ public final class NaswotScorer implements ProxyScorer {
       block.initialize(manager, DataType.FLOAT32, batchShape);
       NDArray input = manager.create(pixels, batchShape);
       NDArray[] kernel = {manager.zeros(new Shape(batchSize, batchSize))};
-      ActivationWalk.run(architecture, block, input, new ParameterStore(manager, false),
+      ActivationWalk.run(
+          architecture,
+          block,
+          input,
+          new ParameterStore(manager, false),
           activation -> {
-            NDArray codes = activation.reshape(batchSize, -1).gt(0).toType(DataType.FLOAT32,
-                false);
+            NDArray codes = activation.reshape(batchSize, -1).gt(0).toType(DataType.FLOAT32, false);
             NDArray off = codes.neg().add(1);
-            kernel[0] = kernel[0].add(codes.matMul(codes.transpose()))
-                .add(off.matMul(off.transpose()));
+            kernel[0] =
+                kernel[0].add(codes.matMul(codes.transpose())).add(off.matMul(off.transpose()));
           });
-      return logDeterminant(kernel[0].toType(DataType.FLOAT64, false).toDoubleArray(),
-          batchSize);
+      return logDeterminant(kernel[0].toType(DataType.FLOAT64, false).toDoubleArray(), batchSize);
     }
   }
 

@@ -12,9 +12,9 @@ import java.util.stream.Collectors;
 
 /**
  * Whether a CPU has bfloat16 units: Intel AMX ({@code amx_bf16}, Sapphire Rapids and later) or
- * AVX-512 BF16 ({@code avx512_bf16}, Cooper Lake, Zen 4 and later), read from the flags of
- * {@code /proc/cpuinfo}. Without either, PyTorch still runs bfloat16 convolutions but emulates them
- * in fp32 with conversions around, which is slower than fp32, so bf16 only pays off with them.
+ * AVX-512 BF16 ({@code avx512_bf16}, Cooper Lake, Zen 4 and later), read from the flags of {@code
+ * /proc/cpuinfo}. Without either, PyTorch still runs bfloat16 convolutions but emulates them in
+ * fp32 with conversions around, which is slower than fp32, so bf16 only pays off with them.
  */
 public final class Bf16Support {
   /** The CPU flags either of which gives bfloat16 units. */
@@ -72,7 +72,8 @@ public final class Bf16Support {
 
   /** What this CPU offers bfloat16, for messages: its units, or the flags it lacks. */
   String describe() {
-    return available() ? cpu + " has " + String.join(" and ", present())
+    return available()
+        ? cpu + " has " + String.join(" and ", present())
         : cpu + " has neither " + String.join(" nor ", FLAGS) + " in /proc/cpuinfo";
   }
 }

@@ -20,17 +20,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A rung of successive halving on disk, so that the next rung continues the trial exactly where
- * it stopped: two rungs of one epoch train the same bits as two epochs without a break.
+ * A rung of successive halving on disk, so that the next rung continues the trial exactly where it
+ * stopped: two rungs of one epoch train the same bits as two epochs without a break.
  *
  * <ul>
- *   <li>{@code <file>}: the weights the rung ended with, those of its best epoch by validation
- *       loss (what the rung's evaluation measured), every parameter of the block (running
- *       statistics too) in the block's order, in DJL's array encoding;
+ *   <li>{@code <file>}: the weights the rung ended with, those of its best epoch by validation loss
+ *       (what the rung's evaluation measured), every parameter of the block (running statistics
+ *       too) in the block's order, in DJL's array encoding;
  *   <li>{@code <file>.last}: the weights of its last epoch, which training continues from;
- *   <li>{@code <file>.adam}: the {@link Progress} (epochs trained, so the next rung draws the
- *       batch orders uninterrupted training would have drawn; Adam's step count; the early
- *       stopping state), then Adam's moment estimates per parameter in the same order ({@link
+ *   <li>{@code <file>.adam}: the {@link Progress} (epochs trained, so the next rung draws the batch
+ *       orders uninterrupted training would have drawn; Adam's step count; the early stopping
+ *       state), then Adam's moment estimates per parameter in the same order ({@link
  *       ResumableAdam}; none with SGD, whose momentum restarts).
  * </ul>
  *
@@ -47,8 +47,7 @@ final class Checkpoints {
    * @param bestTrain the training metrics of that epoch
    * @param sinceBest epochs since that epoch; at the patience, the trial has stopped early
    */
-  record Progress(int epochs, int steps, double bestLoss, SplitMetrics bestTrain,
-      int sinceBest) {
+  record Progress(int epochs, int steps, double bestLoss, SplitMetrics bestTrain, int sinceBest) {
     static final Progress START =
         new Progress(0, 0, Double.POSITIVE_INFINITY, SplitMetrics.UNKNOWN, 0);
   }
@@ -64,8 +63,8 @@ final class Checkpoints {
     try (DataInputStream in = new DataInputStream(Files.newInputStream(state))) {
       return readProgress(in);
     } catch (IOException e) {
-      throw new EvaluationException("cannot read the rung's progress in " + state + ": "
-          + e.getMessage(), e);
+      throw new EvaluationException(
+          "cannot read the rung's progress in " + state + ": " + e.getMessage(), e);
     }
   }
 
@@ -74,8 +73,8 @@ final class Checkpoints {
     saveWeights(block, lastFile(file));
     ResumableAdam adam = optimizer instanceof ResumableAdam a ? a : null;
     Path state = stateFile(file);
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-        Files.newOutputStream(state)))) {
+    try (DataOutputStream out =
+        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(state)))) {
       out.writeInt(progress.epochs());
       out.writeInt(adam == null ? 0 : adam.steps());
       out.writeDouble(progress.bestLoss());
@@ -84,8 +83,10 @@ final class Checkpoints {
       out.writeInt(progress.sinceBest());
       for (var pair : block.getParameters()) {
         NDArray weights = pair.getValue().getArray();
-        Optional<NDList> moments = adam == null ? Optional.empty()
-            : adam.moments(pair.getValue().getId(), weights.getDevice());
+        Optional<NDList> moments =
+            adam == null
+                ? Optional.empty()
+                : adam.moments(pair.getValue().getId(), weights.getDevice());
         out.writeBoolean(moments.isPresent());
         if (moments.isPresent()) {
           write(out, moments.get().get(0));
@@ -93,21 +94,21 @@ final class Checkpoints {
         }
       }
     } catch (IOException e) {
-      throw new EvaluationException("cannot save the rung's progress to " + state + ": "
-          + e.getMessage(), e);
+      throw new EvaluationException(
+          "cannot save the rung's progress to " + state + ": " + e.getMessage(), e);
     }
   }
 
   /** Saves the block's weights to {@code file}. */
   static void saveWeights(Block block, Path file) {
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-        Files.newOutputStream(file)))) {
+    try (DataOutputStream out =
+        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
       for (var pair : block.getParameters()) {
         write(out, pair.getValue().getArray());
       }
     } catch (IOException e) {
-      throw new EvaluationException("cannot save the rung's weights to " + file + ": "
-          + e.getMessage(), e);
+      throw new EvaluationException(
+          "cannot save the rung's weights to " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -116,8 +117,8 @@ final class Checkpoints {
    * best weights, leaves the block holding the weights to continue from, and gives {@code
    * optimizer} Adam's moments (in {@code manager}) where they were saved.
    */
-  static List<NDArray> load(Block block, Optimizer optimizer, NDManager manager,
-      NDManager snapshots, Path file) {
+  static List<NDArray> load(
+      Block block, Optimizer optimizer, NDManager manager, NDManager snapshots, Path file) {
     loadWeights(block, manager, file);
     List<NDArray> best = TrainingLoop.snapshot(block, snapshots, null);
     Path last = lastFile(file);
@@ -128,8 +129,8 @@ final class Checkpoints {
     if (!(optimizer instanceof ResumableAdam adam) || !Files.exists(state)) {
       return best;
     }
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-        Files.newInputStream(state)))) {
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(state)))) {
       readProgress(in);
       for (var pair : block.getParameters()) {
         if (in.readBoolean()) {
@@ -139,22 +140,22 @@ final class Checkpoints {
         }
       }
     } catch (IOException | RuntimeException e) {
-      throw new EvaluationException("cannot continue from the rung's optimizer state in "
-          + state + ": " + e.getMessage(), e);
+      throw new EvaluationException(
+          "cannot continue from the rung's optimizer state in " + state + ": " + e.getMessage(), e);
     }
     return best;
   }
 
   private static void loadWeights(Block block, NDManager manager, Path file) {
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-        Files.newInputStream(file)));
+    try (DataInputStream in =
+            new DataInputStream(new BufferedInputStream(Files.newInputStream(file)));
         NDManager scratch = manager.newSubManager()) {
       for (var pair : block.getParameters()) {
         read(in, scratch).copyTo(pair.getValue().getArray());
       }
     } catch (IOException | RuntimeException e) {
-      throw new EvaluationException("cannot continue from the rung weights in " + file + ": "
-          + e.getMessage(), e);
+      throw new EvaluationException(
+          "cannot continue from the rung weights in " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -33,8 +33,10 @@ final class DeviceData implements AutoCloseable {
 
     Tensors(NDManager manager, Split split) {
       this.split = split;
-      images = manager.create(split.pixels(),
-          new Shape(split.count(), split.channels(), split.height(), split.width()));
+      images =
+          manager.create(
+              split.pixels(),
+              new Shape(split.count(), split.channels(), split.height(), split.width()));
       float[] labelValues = new float[split.count()];
       for (int i = 0; i < labelValues.length; i++) {
         labelValues[i] = split.labels()[i];

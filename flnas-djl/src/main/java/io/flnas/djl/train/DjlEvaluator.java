@@ -1,7 +1,5 @@
 package io.flnas.djl.train;
 
-import io.flnas.search.Search;
-import io.flnas.search.SearchResult;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -35,17 +33,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The default evaluator: trains a candidate with DJL on the PyTorch engine and measures it, with
  * one fixed set of {@link Hyperparameters}, early stopping on the validation loss ({@code
- * patience}) and the best epoch's weights restored; a NaN or infinite loss fails the trial. It is
- * a {@link RungEvaluator}: under successive halving it trains a rung's epochs from the weights of
- * the rung before ({@link Checkpoints}). Every native resource of a trial is closed before it
- * returns and freed native memory goes back to the system ({@code malloc_trim}); the dataset's
- * tensors live on the device for the evaluator's lifetime, so close it after the search.
+ * patience}) and the best epoch's weights restored; a NaN or infinite loss fails the trial. It is a
+ * {@link RungEvaluator}: under successive halving it trains a rung's epochs from the weights of the
+ * rung before ({@link Checkpoints}). Every native resource of a trial is closed before it returns
+ * and freed native memory goes back to the system ({@code malloc_trim}); the dataset's tensors live
+ * on the device for the evaluator's lifetime, so close it after the search.
  *
  * <p>Two settings are unavoidably process-wide, because libtorch keeps them per process: the
- * intra-op thread count ({@link DjlEvaluatorBuilder#threads}), and the generator that initializes weights,
- * seeded from {@link Hyperparameters#seed()} at the start of each evaluation (so two evaluators
- * training at once in one process would disturb each other: the command line trains one model at
- * a time per process).
+ * intra-op thread count ({@link DjlEvaluatorBuilder#threads}), and the generator that initializes
+ * weights, seeded from {@link Hyperparameters#seed()} at the start of each evaluation (so two
+ * evaluators training at once in one process would disturb each other: the command line trains one
+ * model at a time per process).
  *
  * <p>Each evaluation carries its test predictions, seeded bootstrap 95% intervals ({@link
  * Bootstrap}) and the model's own memory ({@link ModelMemory}).
@@ -59,10 +57,13 @@ import org.slf4j.LoggerFactory;
 public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
   /** Whether the one warning that oneDNN could not be switched was given. */
   private static final AtomicBoolean ONE_DNN_WARNED = new AtomicBoolean();
+
   /** The model any DJL evaluator of this process is training, under the one key. */
   private static final ConcurrentHashMap<Boolean, String> TRAINING = new ConcurrentHashMap<>();
+
   /** How often a trial samples the process's resident set for {@code process_peak_mb}. */
   private static final java.time.Duration RESIDENT_PERIOD = java.time.Duration.ofMillis(100);
+
   private final ImageDataset dataset;
   private final Hyperparameters hyper;
   private final Device device;
@@ -94,8 +95,10 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
       NativeMemory.reuseFreedMemory();
     }
     this.data = new DeviceData(dataset, device);
-    MemoryFormat format = b.memoryFormat != null ? b.memoryFormat
-        : device.isGpu() ? MemoryFormat.CHANNELS_FIRST : MemoryFormat.CHANNELS_LAST;
+    MemoryFormat format =
+        b.memoryFormat != null
+            ? b.memoryFormat
+            : device.isGpu() ? MemoryFormat.CHANNELS_FIRST : MemoryFormat.CHANNELS_LAST;
     this.loop = new TrainingLoop(data, hyper, format);
     this.speed = new SpeedProbe(latencyRuns, throughputBatch);
     this.precision = b.precision;
@@ -105,8 +108,11 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
   private void useOneDnn() {
     Optional<String> failed = OneDnn.setEnabled(oneDnn);
     if (failed.isPresent() && ONE_DNN_WARNED.compareAndSet(false, true)) {
-      LoggerFactory.getLogger(DjlEvaluator.class).warn("cannot turn oneDNN {}: {}; training"
-          + " may not repeat exactly", oneDnn ? "on" : "off", failed.get());
+      LoggerFactory.getLogger(DjlEvaluator.class)
+          .warn(
+              "cannot turn oneDNN {}: {}; training" + " may not repeat exactly",
+              oneDnn ? "on" : "off",
+              failed.get());
     }
   }
 
@@ -117,9 +123,9 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
 
   /**
    * What the whole process is expected to hold at most while this evaluator trains {@code
-   * architecture}, in MiB: the resident set now plus the training working set that follows from
-   * the analytic figures ({@link TrainingFootprint}). The sampled {@code process_peak_mb} of the
-   * trial is compared with it by the tests.
+   * architecture}, in MiB: the resident set now plus the training working set that follows from the
+   * analytic figures ({@link TrainingFootprint}). The sampled {@code process_peak_mb} of the trial
+   * is compared with it by the tests.
    */
   public double expectedPeakMb(Architecture architecture) {
     return ResidentSampler.residentMb()
@@ -153,9 +159,17 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
 
   @Override
   public String name() {
-    return "djl(" + dataset.name() + " " + dataset.size() + " images " + dataset.input() + ", "
-        + hyper + (loop.format() == MemoryFormat.CHANNELS_LAST ? ", channels-last" : "")
-        + (precision == Precision.BF16 ? ", bf16" : "") + ")";
+    return "djl("
+        + dataset.name()
+        + " "
+        + dataset.size()
+        + " images "
+        + dataset.input()
+        + ", "
+        + hyper
+        + (loop.format() == MemoryFormat.CHANNELS_LAST ? ", channels-last" : "")
+        + (precision == Precision.BF16 ? ", bf16" : "")
+        + ")";
   }
 
   @Override
@@ -188,13 +202,16 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
     return 1;
   }
 
-  private Evaluation train(Architecture architecture, EpochListener epochs, Path exportTo,
-      Rung rung) {
+  private Evaluation train(
+      Architecture architecture, EpochListener epochs, Path exportTo, Rung rung) {
     String other = TRAINING.putIfAbsent(Boolean.TRUE, architecture.name());
     if (other != null) {
-      throw new IllegalStateException("a DJL evaluator trains one model at a time in a process,"
-          + " and " + other + " is training: libtorch's threads and weight generator are per"
-          + " process; run trials in parallel on workers (flnas worker, --workers)");
+      throw new IllegalStateException(
+          "a DJL evaluator trains one model at a time in a process,"
+              + " and "
+              + other
+              + " is training: libtorch's threads and weight generator are per"
+              + " process; run trials in parallel on workers (flnas worker, --workers)");
     }
     try (ResidentSampler resident = ResidentSampler.start(RESIDENT_PERIOD)) {
       return trainAndMeasure(architecture, epochs, exportTo, rung, resident);
@@ -204,8 +221,12 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
     }
   }
 
-  private Evaluation trainAndMeasure(Architecture architecture, EpochListener epochs,
-      Path exportTo, Rung rung, ResidentSampler resident) {
+  private Evaluation trainAndMeasure(
+      Architecture architecture,
+      EpochListener epochs,
+      Path exportTo,
+      Rung rung,
+      ResidentSampler resident) {
     int maxEpochs = rung == null ? hyper.maxEpochs() : rung.epochs();
     Cost cost = Cost.of(architecture);
     HardwareReport analytic = HardwareReport.analytic(cost);
@@ -215,8 +236,10 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
     try (Model model = Model.newInstance("candidate", device, "PyTorch")) {
       Block block = ArchitectureBlocks.toBlock(architecture, precision);
       model.setBlock(block);
-      Checkpoints.Progress before = rung != null && rung.from().isPresent()
-          ? Checkpoints.progress(rung.from().get()) : Checkpoints.Progress.START;
+      Checkpoints.Progress before =
+          rung != null && rung.from().isPresent()
+              ? Checkpoints.progress(rung.from().get())
+              : Checkpoints.Progress.START;
       DefaultTrainingConfig config = TrainingLoop.config(hyper, device, before.steps());
       try (Trainer trainer = model.newTrainer(config);
           NDManager snapshots = NDManager.newBaseManager(device)) {
@@ -226,8 +249,9 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
         SplitMetrics bestTrain = before.bestTrain();
         List<NDArray> best = null;
         if (rung != null && rung.from().isPresent()) {
-          best = Checkpoints.load(block, config.getOptimizer(), trainer.getManager(),
-              snapshots, rung.from().get());
+          best =
+              Checkpoints.load(
+                  block, config.getOptimizer(), trainer.getManager(), snapshots, rung.from().get());
         }
         int epochsRun = 0;
         int sinceBest = before.sinceBest();
@@ -243,13 +267,14 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
           SplitMetrics trainMetrics = loop.trainEpoch(trainer, order, micro);
           epochsRun = epoch;
           if (!Double.isFinite(trainMetrics.loss())) {
-            return Evaluation.failed("training loss became " + trainMetrics.loss() + " at epoch "
-                + epoch, analytic);
+            return Evaluation.failed(
+                "training loss became " + trainMetrics.loss() + " at epoch " + epoch, analytic);
           }
           TrainingLoop.Scored validation = loop.score(trainer, data.validation);
           if (!Double.isFinite(validation.metrics().loss())) {
-            return Evaluation.failed("validation loss became " + validation.metrics().loss()
-                + " at epoch " + epoch, analytic);
+            return Evaluation.failed(
+                "validation loss became " + validation.metrics().loss() + " at epoch " + epoch,
+                analytic);
           }
           epochs.epochFinished(epoch, maxEpochs, validation.metrics().loss());
           if (validation.metrics().loss() < bestLoss) {
@@ -263,8 +288,12 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
         }
         if (rung != null) {
           // the last weights and Adam's state, for the next rung to continue from
-          Checkpoints.save(block, config.getOptimizer(), new Checkpoints.Progress(
-              before.epochs() + epochsRun, 0, bestLoss, bestTrain, sinceBest), rung.to());
+          Checkpoints.save(
+              block,
+              config.getOptimizer(),
+              new Checkpoints.Progress(
+                  before.epochs() + epochsRun, 0, bestLoss, bestTrain, sinceBest),
+              rung.to());
         }
         TrainingLoop.restore(block, best);
         if (rung != null) {
@@ -276,21 +305,43 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
         int classes = dataset.numClasses();
         FairnessReport validationFairness = validation.fairness(classes, data.validation);
         FairnessReport testFairness = test.fairness(classes, data.test);
-        FairnessIntervals testIntervals = Bootstrap.intervals(classes,
-            data.test.split.labels(), test.predictions(), data.test.split.groups(),
-            bootstrapResamples, hyper.seed());
+        FairnessIntervals testIntervals =
+            Bootstrap.intervals(
+                classes,
+                data.test.split.labels(),
+                test.predictions(),
+                data.test.split.groups(),
+                bootstrapResamples,
+                hyper.seed());
         double latency = speed.latencyMs(trainer, in);
         double throughput = speed.throughput(trainer, in);
-        double modelMemory = ModelMemory.measureMb(trainer, block, in, SpeedProbe.LATENCY_BATCH,
-            device);
+        double modelMemory =
+            ModelMemory.measureMb(trainer, block, in, SpeedProbe.LATENCY_BATCH, device);
         if (exportTo != null) {
           ModelExport.save(model, architecture, exportTo);
         }
-        HardwareReport hardware = new HardwareReport(cost.parameters(), cost.macs(),
-            cost.memoryMb(), latency, throughput, modelMemory, resident.peakMb(), deviceName());
-        return new Evaluation(bestTrain, validation.metrics(), test.metrics(), epochsRun,
-            trainingSeconds, validationFairness, testFairness, hardware, Optional.empty(),
-            Arrays.stream(test.predictions()).boxed().toList(), Optional.of(testIntervals));
+        HardwareReport hardware =
+            new HardwareReport(
+                cost.parameters(),
+                cost.macs(),
+                cost.memoryMb(),
+                latency,
+                throughput,
+                modelMemory,
+                resident.peakMb(),
+                deviceName());
+        return new Evaluation(
+            bestTrain,
+            validation.metrics(),
+            test.metrics(),
+            epochsRun,
+            trainingSeconds,
+            validationFairness,
+            testFairness,
+            hardware,
+            Optional.empty(),
+            Arrays.stream(test.predictions()).boxed().toList(),
+            Optional.of(testIntervals));
       }
     }
   }
@@ -301,13 +352,17 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
    */
   public static String engineDescription() {
     Engine.getEngine("PyTorch");
-    return "PyTorch " + ai.djl.pytorch.jni.LibUtils.getVersion() + " (libtorch in "
-        + ai.djl.pytorch.jni.LibUtils.getLibtorchPath() + ")";
+    return "PyTorch "
+        + ai.djl.pytorch.jni.LibUtils.getVersion()
+        + " (libtorch in "
+        + ai.djl.pytorch.jni.LibUtils.getLibtorchPath()
+        + ")";
   }
 
   /** What trials run on: {@code cpu(2 threads)}, or the GPU, e.g. {@code gpu(0)}. */
   public String deviceName() {
-    return device.isGpu() ? device.toString()
+    return device.isGpu()
+        ? device.toString()
         : "cpu(" + ai.djl.pytorch.jni.JniUtils.getNumThreads() + " threads)";
   }
 

@@ -92,9 +92,9 @@ public final class DjlEvaluatorBuilder {
   }
 
   /**
-   * PyTorch intra-op threads; default the engine's choice (0). Unavoidably process-wide:
-   * libtorch has one intra-op pool per process, so the evaluator built last with a non-zero
-   * value sets it for every evaluator in the process.
+   * PyTorch intra-op threads; default the engine's choice (0). Unavoidably process-wide: libtorch
+   * has one intra-op pool per process, so the evaluator built last with a non-zero value sets it
+   * for every evaluator in the process.
    */
   public DjlEvaluatorBuilder threads(int value) {
     Preconditions.checkArgument(value >= 0, "threads must be >= 0, but was %s", value);
@@ -118,8 +118,7 @@ public final class DjlEvaluatorBuilder {
 
   /** Bootstrap resamples of the test split for the intervals; default 1000. */
   public DjlEvaluatorBuilder bootstrapResamples(int value) {
-    Preconditions.checkArgument(value > 0, "bootstrapResamples must be > 0, but was %s",
-        value);
+    Preconditions.checkArgument(value > 0, "bootstrapResamples must be > 0, but was %s", value);
     this.bootstrapResamples = value;
     return this;
   }
@@ -127,9 +126,9 @@ public final class DjlEvaluatorBuilder {
   /**
    * The number format of training and measurement; default {@link Precision#FP32}. With {@link
    * Precision#BF16} convolutions compute in bfloat16 on the CPU's bfloat16 units, and {@link
-   * #build()} throws a {@link PrecisionUnavailableException} saying why where it cannot (no
-   * such units, another libtorch) or must not (a GPU, where an error in the cast would abort the
-   * JVM); see {@link Precision#BF16}.
+   * #build()} throws a {@link PrecisionUnavailableException} saying why where it cannot (no such
+   * units, another libtorch) or must not (a GPU, where an error in the cast would abort the JVM);
+   * see {@link Precision#BF16}.
    */
   public DjlEvaluatorBuilder precision(Precision value) {
     Preconditions.checkArgument(value != null, "precision must not be null");
@@ -138,10 +137,10 @@ public final class DjlEvaluatorBuilder {
   }
 
   /**
-   * The memory order of training and validation batches; default {@link
-   * MemoryFormat#CHANNELS_LAST} on the CPU, where it is faster, and {@link
-   * MemoryFormat#CHANNELS_FIRST} on a GPU, where fp32 convolutions gain little from it. Results
-   * differ between the two only by the order of floating-point sums; each is deterministic.
+   * The memory order of training and validation batches; default {@link MemoryFormat#CHANNELS_LAST}
+   * on the CPU, where it is faster, and {@link MemoryFormat#CHANNELS_FIRST} on a GPU, where fp32
+   * convolutions gain little from it. Results differ between the two only by the order of
+   * floating-point sums; each is deterministic.
    */
   public DjlEvaluatorBuilder memoryFormat(MemoryFormat value) {
     Preconditions.checkArgument(value != null, "memoryFormat must not be null");
@@ -151,10 +150,10 @@ public final class DjlEvaluatorBuilder {
 
   /**
    * Whether the evaluator tells glibc (once per process) to keep freed native memory for reuse
-   * within a trial instead of unmapping it after every allocation; default true. It is given
-   * back after every trial either way. Process-wide; see {@code NativeMemory.reuseFreedMemory}
-   * for what it buys (the kernel's page-fault time, a third of the CPU time on the 64x64 small
-   * CNN) and costs (the native heap keeps a trial's largest working set until the trial ends).
+   * within a trial instead of unmapping it after every allocation; default true. It is given back
+   * after every trial either way. Process-wide; see {@code NativeMemory.reuseFreedMemory} for what
+   * it buys (the kernel's page-fault time, a third of the CPU time on the 64x64 small CNN) and
+   * costs (the native heap keeps a trial's largest working set until the trial ends).
    */
   public DjlEvaluatorBuilder reuseFreedMemory(boolean value) {
     this.reuseFreedMemory = value;
@@ -164,9 +163,9 @@ public final class DjlEvaluatorBuilder {
   /**
    * Whether libtorch computes with oneDNN kernels during this evaluator's trials; default off for
    * {@link Precision#FP32} (its kernels made training nondeterministic, up to NaN losses and a
-   * SIGFPE, on AVX-512 CPUs: see {@link OneDnn}) and on for {@link Precision#BF16}, whose
-   * bfloat16 convolutions only oneDNN computes fast. Process-wide in libtorch, so the evaluator
-   * sets it at the start of every trial, as it seeds the generator.
+   * SIGFPE, on AVX-512 CPUs: see {@link OneDnn}) and on for {@link Precision#BF16}, whose bfloat16
+   * convolutions only oneDNN computes fast. Process-wide in libtorch, so the evaluator sets it at
+   * the start of every trial, as it seeds the generator.
    */
   public DjlEvaluatorBuilder oneDnn(boolean value) {
     this.oneDnn = value;
@@ -183,19 +182,21 @@ public final class DjlEvaluatorBuilder {
     if (precision == Precision.BF16) {
       Optional<String> engineGap = Bfloat16.unavailableBecause();
       if (engineGap.isPresent()) {
-        throw new PrecisionUnavailableException("precision BF16 is not available: "
-            + engineGap.get() + "; use Precision.FP32");
+        throw new PrecisionUnavailableException(
+            "precision BF16 is not available: " + engineGap.get() + "; use Precision.FP32");
       }
       Device target = device != null ? device : Engine.getEngine("PyTorch").defaultDevice();
       Optional<String> refused = Bfloat16.refusedOn(target);
       if (refused.isPresent()) {
-        throw new PrecisionUnavailableException("precision BF16 is not available: "
-            + refused.get() + "; use Precision.FP32");
+        throw new PrecisionUnavailableException(
+            "precision BF16 is not available: " + refused.get() + "; use Precision.FP32");
       }
       if (!bf16Support.available()) {
-        throw new PrecisionUnavailableException("precision BF16 is not available: "
-            + bf16Support.describe() + ", so libtorch would emulate bfloat16 in fp32, slower"
-            + " than Precision.FP32; use Precision.FP32");
+        throw new PrecisionUnavailableException(
+            "precision BF16 is not available: "
+                + bf16Support.describe()
+                + ", so libtorch would emulate bfloat16 in fp32, slower"
+                + " than Precision.FP32; use Precision.FP32");
       }
     }
     return new DjlEvaluator(this);

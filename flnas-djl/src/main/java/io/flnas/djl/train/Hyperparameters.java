@@ -13,13 +13,17 @@ import com.google.common.base.Preconditions;
  * @param patience epochs without a validation-loss improvement before stopping
  * @param seed seed of weight initialization and batch order
  */
-public record Hyperparameters(String optimizer, double learningRate, int batchSize, int maxEpochs,
-    int patience, long seed) {
+public record Hyperparameters(
+    String optimizer, double learningRate, int batchSize, int maxEpochs, int patience, long seed) {
   public Hyperparameters {
-    Preconditions.checkArgument("adam".equals(optimizer) || "sgd".equals(optimizer),
-        "optimizer must be adam or sgd, but was %s", optimizer);
-    Preconditions.checkArgument(learningRate > 0 && Double.isFinite(learningRate),
-        "learningRate must be > 0, but was %s", learningRate);
+    Preconditions.checkArgument(
+        "adam".equals(optimizer) || "sgd".equals(optimizer),
+        "optimizer must be adam or sgd, but was %s",
+        optimizer);
+    Preconditions.checkArgument(
+        learningRate > 0 && Double.isFinite(learningRate),
+        "learningRate must be > 0, but was %s",
+        learningRate);
     Preconditions.checkArgument(batchSize > 0, "batchSize must be > 0, but was %s", batchSize);
     Preconditions.checkArgument(maxEpochs > 0, "maxEpochs must be > 0, but was %s", maxEpochs);
     Preconditions.checkArgument(patience > 0, "patience must be > 0, but was %s", patience);

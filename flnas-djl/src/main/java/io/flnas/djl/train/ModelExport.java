@@ -26,12 +26,14 @@ public final class ModelExport {
   static void save(Model model, Architecture architecture, Path directory) {
     try {
       Files.createDirectories(directory);
-      Files.writeString(directory.resolve(ARCHITECTURE_FILE),
-          ArchitectureJson.writePretty(architecture), StandardCharsets.UTF_8);
+      Files.writeString(
+          directory.resolve(ARCHITECTURE_FILE),
+          ArchitectureJson.writePretty(architecture),
+          StandardCharsets.UTF_8);
       model.save(directory, MODEL_NAME);
     } catch (IOException e) {
-      throw new EvaluationException("cannot export the model to " + directory + ": "
-          + e.getMessage(), e);
+      throw new EvaluationException(
+          "cannot export the model to " + directory + ": " + e.getMessage(), e);
     }
   }
 
@@ -45,10 +47,18 @@ public final class ModelExport {
         int end = Math.min(split.count(), start + 256);
         try (ai.djl.ndarray.NDManager batch = manager.newSubManager()) {
           float[] pixels = java.util.Arrays.copyOfRange(split.pixels(), start * per, end * per);
-          ai.djl.ndarray.NDArray x = batch.create(pixels, new ai.djl.ndarray.types.Shape(
-              end - start, split.channels(), split.height(), split.width()));
-          long[] predicted = model.getBlock().forward(store, new ai.djl.ndarray.NDList(x), false)
-              .singletonOrThrow().argMax(1).toLongArray();
+          ai.djl.ndarray.NDArray x =
+              batch.create(
+                  pixels,
+                  new ai.djl.ndarray.types.Shape(
+                      end - start, split.channels(), split.height(), split.width()));
+          long[] predicted =
+              model
+                  .getBlock()
+                  .forward(store, new ai.djl.ndarray.NDList(x), false)
+                  .singletonOrThrow()
+                  .argMax(1)
+                  .toLongArray();
           for (int i = 0; i < predicted.length; i++) {
             predictions[start + i] = (int) predicted[i];
           }
@@ -78,8 +88,8 @@ public final class ModelExport {
       return model;
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
-      throw new EvaluationException("cannot load the model in " + directory + ": "
-          + e.getMessage(), e);
+      throw new EvaluationException(
+          "cannot load the model in " + directory + ": " + e.getMessage(), e);
     }
   }
 }

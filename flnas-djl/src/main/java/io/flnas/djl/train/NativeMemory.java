@@ -31,8 +31,18 @@ import org.slf4j.LoggerFactory;
  */
 final class NativeMemory {
   /** glibc's {@code struct mallinfo2}: every field a {@code size_t}. */
-  @Structure.FieldOrder({"arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
-      "uordblks", "fordblks", "keepcost"})
+  @Structure.FieldOrder({
+    "arena",
+    "ordblks",
+    "smblks",
+    "hblks",
+    "hblkhd",
+    "usmblks",
+    "fsmblks",
+    "uordblks",
+    "fordblks",
+    "keepcost"
+  })
   public static final class MallInfo2 extends Structure implements Structure.ByValue {
     public long arena;
     public long ordblks;
@@ -47,8 +57,8 @@ final class NativeMemory {
   }
 
   /**
-   * The C library functions this class calls, each under its C name; one the library lacks
-   * throws {@link UnsatisfiedLinkError}, as JNA does on the first call of a missing symbol.
+   * The C library functions this class calls, each under its C name; one the library lacks throws
+   * {@link UnsatisfiedLinkError}, as JNA does on the first call of a missing symbol.
    */
   interface CLibrary {
     /** glibc's version, e.g. {@code "2.36"}; missing outside glibc (musl). */
@@ -73,17 +83,22 @@ final class NativeMemory {
 
   /** glibc's {@code M_TRIM_THRESHOLD}, {@code M_TOP_PAD} and {@code M_MMAP_THRESHOLD}. */
   static final int M_TRIM_THRESHOLD = -1;
+
   static final int M_TOP_PAD = -2;
   static final int M_MMAP_THRESHOLD = -3;
+
   /** Blocks below this come from the arenas and are reused; trimming waits until this is free. */
   static final int KEEP_BYTES = 1 << 30;
+
   /**
-   * The highest mmap threshold glibc before 2.35 accepts ({@code HEAP_MAX_SIZE / 2} on 64-bit);
-   * it refuses anything above, and the same default is the top of its dynamic threshold.
+   * The highest mmap threshold glibc before 2.35 accepts ({@code HEAP_MAX_SIZE / 2} on 64-bit); it
+   * refuses anything above, and the same default is the top of its dynamic threshold.
    */
   static final int OLD_GLIBC_MMAP_MAX = 32 << 20;
+
   /** The top padding: what glibc asks of the system beyond a request that grows the heap. */
   static final int TOP_PAD = 64 << 20;
+
   /** The allocation the calibration watches {@code mallinfo2} for. */
   static final long CALIBRATION_BYTES = 8 << 20;
 
@@ -93,8 +108,10 @@ final class NativeMemory {
   private final CLibrary libc;
   private final Consumer<String> warn;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
   /** Whether the reuse settings took; null until tried (once per process). */
   private Boolean reusing;
+
   /** Why {@code mallinfo2} cannot be believed, or empty where it can; null until calibrated. */
   private Optional<String> unmeasurable;
 
@@ -141,8 +158,11 @@ final class NativeMemory {
       libc.malloc_trim(0); // 0 only says there was nothing to give back
       return true;
     } catch (UnsatisfiedLinkError e) {
-      warnOnce("malloc_trim", "the C library has no malloc_trim, so freed native memory stays"
-          + " with the allocator between trials: " + e.getMessage());
+      warnOnce(
+          "malloc_trim",
+          "the C library has no malloc_trim, so freed native memory stays"
+              + " with the allocator between trials: "
+              + e.getMessage());
       return false;
     }
   }
@@ -157,18 +177,18 @@ final class NativeMemory {
    * megabytes of activations and gradients (the 64x64 small CNN's first block alone has 33 MB
    * tensors), so every step faulted fresh zeroed pages in: a third of the CPU time of the speed
    * benchmark was the kernel's ({@code sys} 44 s against 213 s {@code user}; 2 s with this). With
-   * the mmap threshold and the trim threshold at 1 GiB the blocks stay in the arenas and are
-   * reused step after step. What it costs: the native heap holds on to the largest working set
-   * of a trial until {@link #trim()} runs, which the evaluator does after every trial, so the
-   * resident set between trials is as before. Process-wide (glibc has one setting per process),
-   * like {@code trim()}; turn it off with {@link DjlEvaluatorBuilder#reuseFreedMemory}.
+   * the mmap threshold and the trim threshold at 1 GiB the blocks stay in the arenas and are reused
+   * step after step. What it costs: the native heap holds on to the largest working set of a trial
+   * until {@link #trim()} runs, which the evaluator does after every trial, so the resident set
+   * between trials is as before. Process-wide (glibc has one setting per process), like {@code
+   * trim()}; turn it off with {@link DjlEvaluatorBuilder#reuseFreedMemory}.
    *
    * <p>Settings every glibc accepts, in an order that cannot backfire. Each of the three turns
-   * glibc's dynamic thresholds off for good once it is taken, and glibc before 2.35 refuses an
-   * mmap threshold above 32 MiB while it always takes the other two. Set as they once were (all
-   * three at once, whatever each returned), the 1 GiB mmap threshold was refused there and the
-   * trim threshold then froze it at its 128 KiB start, so every block above 128 KiB was mapped
-   * and unmapped again. Now the mmap threshold goes first, at 1 GiB from glibc 2.35 on ({@code
+   * glibc's dynamic thresholds off for good once it is taken, and glibc before 2.35 refuses an mmap
+   * threshold above 32 MiB while it always takes the other two. Set as they once were (all three at
+   * once, whatever each returned), the 1 GiB mmap threshold was refused there and the trim
+   * threshold then froze it at its 128 KiB start, so every block above 128 KiB was mapped and
+   * unmapped again. Now the mmap threshold goes first, at 1 GiB from glibc 2.35 on ({@code
    * gnu_get_libc_version}) and at 32 MiB before (the most those take, and the top of their own
    * dynamic threshold); where any setting is refused the ones after it are not made.
    */
@@ -187,8 +207,10 @@ final class NativeMemory {
     try {
       version = libc.gnu_get_libc_version();
     } catch (UnsatisfiedLinkError e) {
-      warnOnce("not glibc", "the C library is not glibc (no gnu_get_libc_version), so its"
-          + " allocator keeps its own settings; training may spend more time in page faults");
+      warnOnce(
+          "not glibc",
+          "the C library is not glibc (no gnu_get_libc_version), so its"
+              + " allocator keeps its own settings; training may spend more time in page faults");
       return false;
     }
     int threshold = atLeast(version, 2, 35) ? KEEP_BYTES : OLD_GLIBC_MMAP_MAX;
@@ -203,14 +225,20 @@ final class NativeMemory {
     try {
       result = libc.mallopt(param, value);
     } catch (UnsatisfiedLinkError e) {
-      warnOnce("mallopt", "the C library has no mallopt, so its allocator keeps its own"
-          + " settings: " + e.getMessage());
+      warnOnce(
+          "mallopt",
+          "the C library has no mallopt, so its allocator keeps its own"
+              + " settings: "
+              + e.getMessage());
       return false;
     }
     if (result != 1) {
-      warnOnce("mallopt", String.format("mallopt(%s, %d) returned %d on glibc %s; the settings"
-          + " after it are left alone and training may spend more time in page faults", name,
-          value, result, version));
+      warnOnce(
+          "mallopt",
+          String.format(
+              "mallopt(%s, %d) returned %d on glibc %s; the settings"
+                  + " after it are left alone and training may spend more time in page faults",
+              name, value, result, version));
       return false;
     }
     return true;
@@ -232,8 +260,8 @@ final class NativeMemory {
    * Bytes of the C heap in use, in every arena and in mapped chunks ({@code uordblks + hblkhd}),
    * where glibc's {@code mallinfo2} can be believed: it must see an allocation of {@value
    * #CALIBRATION_BYTES} bytes through the process's {@code malloc} as that much growth, checked
-   * once. It does not where the process allocates through another allocator ({@code LD_PRELOAD}
-   * of jemalloc or tcmalloc: glibc then counts almost nothing), and then this is empty, as it is
+   * once. It does not where the process allocates through another allocator ({@code LD_PRELOAD} of
+   * jemalloc or tcmalloc: glibc then counts almost nothing), and then this is empty, as it is
    * without {@code mallinfo2}; {@link #notMeasuredBecause()} says why.
    */
   OptionalLong inUse() {
@@ -259,8 +287,13 @@ final class NativeMemory {
   synchronized Optional<String> notMeasuredBecause() {
     if (unmeasurable == null) {
       unmeasurable = calibrate();
-      unmeasurable.ifPresent(why -> warnOnce("mallinfo2", "model memory is not measured (the"
-          + " analytic figure is shown, labelled so): " + why));
+      unmeasurable.ifPresent(
+          why ->
+              warnOnce(
+                  "mallinfo2",
+                  "model memory is not measured (the"
+                      + " analytic figure is shown, labelled so): "
+                      + why));
     }
     return unmeasurable;
   }
@@ -279,8 +312,8 @@ final class NativeMemory {
       }
       long address = libc.malloc(CALIBRATION_BYTES);
       if (address == 0) {
-        return Optional.of("malloc of " + CALIBRATION_BYTES + " bytes for the calibration"
-            + " failed");
+        return Optional.of(
+            "malloc of " + CALIBRATION_BYTES + " bytes for the calibration" + " failed");
       }
       try {
         growth[attempt] = inUseNow() - before;
@@ -292,10 +325,12 @@ final class NativeMemory {
         return Optional.empty();
       }
     }
-    return Optional.of(String.format("glibc's mallinfo2 saw an allocation of %d MiB as %s"
-        + " bytes of growth, so the process allocates through another allocator (an LD_PRELOAD of"
-        + " jemalloc or tcmalloc?)", CALIBRATION_BYTES >> 20,
-        java.util.Arrays.toString(growth)));
+    return Optional.of(
+        String.format(
+            "glibc's mallinfo2 saw an allocation of %d MiB as %s"
+                + " bytes of growth, so the process allocates through another allocator (an LD_PRELOAD of"
+                + " jemalloc or tcmalloc?)",
+            CALIBRATION_BYTES >> 20, java.util.Arrays.toString(growth)));
   }
 
   private long inUseNow() {

@@ -12,14 +12,14 @@ import java.util.concurrent.TimeUnit;
  * The resident set of a process ({@code VmRSS} in {@code /proc/<pid>/status}), read now or sampled
  * at a fixed period to find the peak of a stretch of work, such as one trial.
  *
- * <p>Why sampling: the kernel's own high-water mark ({@code VmHWM}, which {@code getrusage},
- * {@code /usr/bin/time} and container limits read) covers the whole life of the process, and the
- * only way to get a per-trial figure from it is to reset it ({@code /proc/self/clear_refs}), which
- * destroys the figure everyone else reads: a program that did so showed {@code /usr/bin/time} only
- * its last trial's window (1.06 GB) while it had peaked at 6.4 GB. A sampler misses spikes shorter
- * than its period, so its peak is a lower bound of the true one; at 100 ms a training epoch's
- * working set, which lives for seconds, is seen. Nothing here writes to {@code /proc}. Where
- * {@code /proc} cannot be read (not Linux) the figures are NaN.
+ * <p>Why sampling: the kernel's own high-water mark ({@code VmHWM}, which {@code getrusage}, {@code
+ * /usr/bin/time} and container limits read) covers the whole life of the process, and the only way
+ * to get a per-trial figure from it is to reset it ({@code /proc/self/clear_refs}), which destroys
+ * the figure everyone else reads: a program that did so showed {@code /usr/bin/time} only its last
+ * trial's window (1.06 GB) while it had peaked at 6.4 GB. A sampler misses spikes shorter than its
+ * period, so its peak is a lower bound of the true one; at 100 ms a training epoch's working set,
+ * which lives for seconds, is seen. Nothing here writes to {@code /proc}. Where {@code /proc}
+ * cannot be read (not Linux) the figures are NaN.
  *
  * <pre>{@code
  * try (ResidentSampler sampler = ResidentSampler.start(Duration.ofMillis(100))) {
@@ -35,13 +35,15 @@ public final class ResidentSampler implements AutoCloseable {
   @SuppressWarnings("FutureReturnValueIgnored") // sample() cannot throw; close() stops the task
   private ResidentSampler(Duration period) {
     this.peakMb = residentMb();
-    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "flnas-resident-sampler");
-      t.setDaemon(true);
-      return t;
-    });
-    thread.scheduleAtFixedRate(this::sample, period.toNanos(), period.toNanos(),
-        TimeUnit.NANOSECONDS);
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "flnas-resident-sampler");
+              t.setDaemon(true);
+              return t;
+            });
+    thread.scheduleAtFixedRate(
+        this::sample, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** Starts sampling this process's resident set every {@code period}, from now. */

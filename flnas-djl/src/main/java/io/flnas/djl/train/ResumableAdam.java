@@ -11,13 +11,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * DJL's {@link ai.djl.training.optimizer.Adam} (the same update through the same fused kernel,
- * the same defaults: beta1 0.9, beta2 0.999, epsilon 1e-8), whose moment estimates and step count
- * can be read and set. DJL keeps Adam's state private, so a successive-halving rung that
- * continues a trial's weights would restart Adam: zero moments and step 1, whose bias correction
- * makes the first step move every weight by about the learning rate whatever its gradient, a
- * kick to a network that has already trained. With this, a rung continues the optimizer as well
- * ({@link Checkpoints}).
+ * DJL's {@link ai.djl.training.optimizer.Adam} (the same update through the same fused kernel, the
+ * same defaults: beta1 0.9, beta2 0.999, epsilon 1e-8), whose moment estimates and step count can
+ * be read and set. DJL keeps Adam's state private, so a successive-halving rung that continues a
+ * trial's weights would restart Adam: zero moments and step 1, whose bias correction makes the
+ * first step move every weight by about the learning rate whatever its gradient, a kick to a
+ * network that has already trained. With this, a rung continues the optimizer as well ({@link
+ * Checkpoints}).
  */
 final class ResumableAdam extends Optimizer {
   static final float BETA1 = 0.9f;
@@ -45,13 +45,32 @@ final class ResumableAdam extends Optimizer {
     float rate = learningRate.getNewValue(parameterId, t);
     float corrected = (float) (rate * Math.sqrt(coef2) / coef1);
     float weightDecay = getWeightDecay();
-    Preconditions.checkArgument(Float.isFinite(corrected) && Float.isFinite(weightDecay),
-        "learning rate %s or weight decay %s is not finite", corrected, weightDecay);
-    NDList inputs = new NDList(weight, grad,
-        withDefaultState(means, parameterId, weight.getDevice(), k -> weight.zerosLike()),
-        withDefaultState(variances, parameterId, weight.getDevice(), k -> weight.zerosLike()));
-    weight.getNDArrayInternal().adamUpdate(inputs, new NDList(weight), rate, corrected,
-        weightDecay, rescaleGrad, clipGrad, BETA1, BETA2, EPSILON, true, false);
+    Preconditions.checkArgument(
+        Float.isFinite(corrected) && Float.isFinite(weightDecay),
+        "learning rate %s or weight decay %s is not finite",
+        corrected,
+        weightDecay);
+    NDList inputs =
+        new NDList(
+            weight,
+            grad,
+            withDefaultState(means, parameterId, weight.getDevice(), k -> weight.zerosLike()),
+            withDefaultState(variances, parameterId, weight.getDevice(), k -> weight.zerosLike()));
+    weight
+        .getNDArrayInternal()
+        .adamUpdate(
+            inputs,
+            new NDList(weight),
+            rate,
+            corrected,
+            weightDecay,
+            rescaleGrad,
+            clipGrad,
+            BETA1,
+            BETA2,
+            EPSILON,
+            true,
+            false);
   }
 
   /** Steps taken, those before this instance included. */
@@ -63,7 +82,8 @@ final class ResumableAdam extends Optimizer {
   Optional<NDList> moments(String parameterId, Device device) {
     NDArray mean = means.getOrDefault(parameterId, Map.of()).get(device);
     NDArray variance = variances.getOrDefault(parameterId, Map.of()).get(device);
-    return mean == null || variance == null ? Optional.empty()
+    return mean == null || variance == null
+        ? Optional.empty()
         : Optional.of(new NDList(mean, variance));
   }
 

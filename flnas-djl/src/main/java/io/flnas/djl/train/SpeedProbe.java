@@ -34,8 +34,8 @@ final class SpeedProbe {
 
   private double[] timeForward(Trainer trainer, io.flnas.arch.Shape in, int batchSize, int runs) {
     try (NDManager manager = trainer.getManager().newSubManager()) {
-      NDArray x = manager.randomNormal(new Shape(batchSize, in.channels(), in.height(),
-          in.width()));
+      NDArray x =
+          manager.randomNormal(new Shape(batchSize, in.channels(), in.height(), in.width()));
       for (int i = 0; i < 3; i++) {
         try (NDManager step = manager.newSubManager()) {
           NDList out = trainer.evaluate(new NDList(x));

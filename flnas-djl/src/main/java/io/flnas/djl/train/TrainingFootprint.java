@@ -4,14 +4,14 @@ import io.flnas.arch.Architecture;
 import io.flnas.arch.Shapes;
 
 /**
- * The memory one training step of an architecture needs beyond what the process already holds,
- * from the analytic figures alone: 4-byte parameters four times over (weights, gradients, Adam's
- * two moments), every layer's output at the training batch size three times over (the
- * activation kept for the backward pass, its gradient, and the engine's workspace for one layer),
- * and {@value #ENGINE_MB} MiB for the engine's code and kernels that the first training step
- * brings in. Calibrated on the default data (16x16, batch 64) against sampled peaks: ResNet-18
- * 791 MB measured against 948 estimated, ResNet-34 1,221 against 1,345, MobileNetV2 1,877
- * against 2,860 (its depthwise blocks keep fewer outputs than the estimate assumes).
+ * The memory one training step of an architecture needs beyond what the process already holds, from
+ * the analytic figures alone: 4-byte parameters four times over (weights, gradients, Adam's two
+ * moments), every layer's output at the training batch size three times over (the activation kept
+ * for the backward pass, its gradient, and the engine's workspace for one layer), and {@value
+ * #ENGINE_MB} MiB for the engine's code and kernels that the first training step brings in.
+ * Calibrated on the default data (16x16, batch 64) against sampled peaks: ResNet-18 791 MB measured
+ * against 948 estimated, ResNet-34 1,221 against 1,345, MobileNetV2 1,877 against 2,860 (its
+ * depthwise blocks keep fewer outputs than the estimate assumes).
  */
 record TrainingFootprint(long parameters, long activations, int batchSize) {
   static final int ENGINE_MB = 256;
@@ -31,9 +31,9 @@ record TrainingFootprint(long parameters, long activations, int batchSize) {
   }
 
   /**
-   * The micro-batch that keeps one training step's activations within {@code budgetMb}: the
-   * batch halved until its activations fit (at least 2 samples, which batch norm needs); the
-   * whole batch when it fits.
+   * The micro-batch that keeps one training step's activations within {@code budgetMb}: the batch
+   * halved until its activations fit (at least 2 samples, which batch norm needs); the whole batch
+   * when it fits.
    */
   int microBatch(double budgetMb) {
     int micro = batchSize;

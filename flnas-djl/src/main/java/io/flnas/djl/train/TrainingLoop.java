@@ -34,15 +34,17 @@ final class TrainingLoop {
   }
 
   /**
-   * The training configuration of a candidate whose optimizer has taken {@code stepsBefore}
-   * steps already (a rung of successive halving that continues a trial).
+   * The training configuration of a candidate whose optimizer has taken {@code stepsBefore} steps
+   * already (a rung of successive halving that continues a trial).
    */
   static DefaultTrainingConfig config(Hyperparameters hyper, Device device, int stepsBefore) {
     Tracker rate = Tracker.fixed((float) hyper.learningRate());
-    Optimizer optimizer = "sgd".equals(hyper.optimizer())
-        ? Optimizer.sgd().setLearningRateTracker(rate).optMomentum(0.9f).build()
-        : new ResumableAdam(rate, stepsBefore);
-    return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer)
+    Optimizer optimizer =
+        "sgd".equals(hyper.optimizer())
+            ? Optimizer.sgd().setLearningRateTracker(rate).optMomentum(0.9f).build()
+            : new ResumableAdam(rate, stepsBefore);
+    return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+        .optOptimizer(optimizer)
         .optDevices(new Device[] {device});
   }
 
@@ -72,8 +74,8 @@ final class TrainingLoop {
   }
 
   /**
-   * One epoch, each batch in micro-batches of at most {@code micro} samples whose gradients add
-   * up before the one optimizer step of the batch: the same step as the whole batch at once (each
+   * One epoch, each batch in micro-batches of at most {@code micro} samples whose gradients add up
+   * before the one optimizer step of the batch: the same step as the whole batch at once (each
    * micro-batch's mean loss weighted by its share of the batch), except that batch normalization
    * normalizes over each micro-batch. Only one micro-batch's activations live at a time, which is
    * what bounds a large model's training memory. With {@code micro >= batchSize} it is the plain
@@ -109,18 +111,25 @@ final class TrainingLoop {
             if (!Float.isFinite(value)) {
               return new SplitMetrics(value, Double.NaN);
             }
-            collector.backward(parts == 1 ? loss
-                : loss.mul((float) (to - from) / (end - start)));
+            collector.backward(parts == 1 ? loss : loss.mul((float) (to - from) / (end - start)));
             lossSum += (double) value * (to - from);
-            correct += predictions.singletonOrThrow().argMax(1).toType(
-                ai.djl.ndarray.types.DataType.FLOAT32, false).eq(y).sum().getLong();
+            correct +=
+                predictions
+                    .singletonOrThrow()
+                    .argMax(1)
+                    .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                    .eq(y)
+                    .sum()
+                    .getLong();
             seen += to - from;
           }
         }
       }
       trainer.step();
     }
-    return seen == 0 ? SplitMetrics.UNKNOWN : new SplitMetrics(lossSum / seen, (double) correct / seen);
+    return seen == 0
+        ? SplitMetrics.UNKNOWN
+        : new SplitMetrics(lossSum / seen, (double) correct / seen);
   }
 
   /** Loss, accuracy and predictions on a split, in inference mode. */
@@ -139,8 +148,8 @@ final class TrainingLoop {
         NDArray x = format.apply(split.images.get(start + ":" + end));
         NDArray y = split.labels.get(start + ":" + end);
         NDList output = trainer.evaluate(new NDList(x));
-        lossSum += (double) trainer.getLoss().evaluate(new NDList(y), output).getFloat()
-            * (end - start);
+        lossSum +=
+            (double) trainer.getLoss().evaluate(new NDList(y), output).getFloat() * (end - start);
         long[] predicted = output.singletonOrThrow().argMax(1).toLongArray();
         for (int i = 0; i < predicted.length; i++) {
           predictions[start + i] = (int) predicted[i];
@@ -154,8 +163,8 @@ final class TrainingLoop {
   record Scored(SplitMetrics metrics, int[] predictions) {
     /** The fairness report of these predictions on the split they were made on. */
     io.flnas.metrics.FairnessReport fairness(int classes, DeviceData.Tensors split) {
-      return io.flnas.metrics.FairnessMetrics.compute(classes, split.split.labels(), predictions,
-          split.split.groups());
+      return io.flnas.metrics.FairnessMetrics.compute(
+          classes, split.split.labels(), predictions, split.split.groups());
     }
   }
 

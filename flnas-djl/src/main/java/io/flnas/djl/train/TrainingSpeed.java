@@ -15,12 +15,12 @@ public final class TrainingSpeed {
   private TrainingSpeed() {}
 
   /**
-   * Images per second of this evaluator's own training path (the code
-   * {@link DjlEvaluator#evaluate(Architecture)} trains with: seeded shuffled batches, loss and
-   * accuracy per batch), over {@code epochs} epochs after one warm-up epoch, excluding validation.
+   * Images per second of this evaluator's own training path (the code {@link
+   * DjlEvaluator#evaluate(Architecture)} trains with: seeded shuffled batches, loss and accuracy
+   * per batch), over {@code epochs} epochs after one warm-up epoch, excluding validation.
    */
-  public static double imagesPerSecond(DjlEvaluator evaluator, Architecture architecture,
-      int epochs) {
+  public static double imagesPerSecond(
+      DjlEvaluator evaluator, Architecture architecture, int epochs) {
     Hyperparameters hyper = evaluator.hyperparameters();
     Device device = evaluator.device();
     TrainingLoop loop = new TrainingLoop(evaluator.deviceData(), hyper, evaluator.memoryFormat());
@@ -37,7 +37,9 @@ public final class TrainingSpeed {
         for (int i = 0; i < epochs; i++) {
           loop.trainEpoch(trainer, order);
         }
-        return (double) evaluator.deviceData().train.count() * epochs / ((System.nanoTime() - start) / 1e9);
+        return (double) evaluator.deviceData().train.count()
+            * epochs
+            / ((System.nanoTime() - start) / 1e9);
       }
     }
   }

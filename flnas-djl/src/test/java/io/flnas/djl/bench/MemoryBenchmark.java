@@ -21,18 +21,21 @@ import java.util.Random;
 /**
  * The resident memory a whole process needs to train one model on the default data, sampled from
  * outside. Run with {@code ./mvnw -q -DskipTests install && ./mvnw -q -pl flnas-djl exec:java
- * -Dexec.classpathScope=test -Dexec.mainClass=io.flnas.djl.bench.MemoryBenchmark
- * -Dexec.skip=false} (models in {@code -Dexec.args}, default: the four baselines and three
- * architectures drawn from the paper's space with seed 1).
+ * -Dexec.classpathScope=test -Dexec.mainClass=io.flnas.djl.bench.MemoryBenchmark -Dexec.skip=false}
+ * (models in {@code -Dexec.args}, default: the four baselines and three architectures drawn from
+ * the paper's space with seed 1).
  *
  * <p>Each model trains in a fresh JVM (the program's own settings: the default synthetic data,
- * 1,400 images of 16x16, at most 4 epochs, patience 2, {@code -Xmx768m -XX:+UseSerialGC} as
- * under the README's command, whose {@code .mvn/jvm.config} sets them) while this process reads that JVM's {@code VmRSS} from {@code /proc/<pid>/status}
- * every 100 ms. It prints one line per model, {@code memory: <model> peak X MB (sampled)}, beside
- * the evaluator's own in-process estimate of the peak made before training.
+ * 1,400 images of 16x16, at most 4 epochs, patience 2, {@code -Xmx768m -XX:+UseSerialGC} as under
+ * the README's command, whose {@code .mvn/jvm.config} sets them) while this process reads that
+ * JVM's {@code VmRSS} from {@code /proc/<pid>/status} every 100 ms. It prints one line per model,
+ * {@code memory: <model> peak X MB (sampled)}, beside the evaluator's own in-process estimate of
+ * the peak made before training.
  */
 public final class MemoryBenchmark {
-  /** The evaluator's activation budget, MiB ({@code Infinity} for none); default the evaluator's. */
+  /**
+   * The evaluator's activation budget, MiB ({@code Infinity} for none); default the evaluator's.
+   */
   static final String BUDGET = "flnas.bench.activationBudgetMb";
 
   private MemoryBenchmark() {}
@@ -46,14 +49,29 @@ public final class MemoryBenchmark {
     String classpath = classpath();
     for (String model : models) {
       Path report = Files.createTempFile("flnas-memory", ".txt");
-      List<String> command = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
-          "-XX:+UseSerialGC",
-          "-Dai.djl.offline=true", "-D" + BUDGET + "=" + System.getProperty(BUDGET,
-              Double.toString(DjlEvaluatorBuilder.DEFAULT_ACTIVATION_BUDGET_MB)), "-cp", classpath, MemoryBenchmark.class.getName(), "--child",
-          model));
-      Process child = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(report.toFile()).start();
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx768m",
+                  "-XX:+UseSerialGC",
+                  "-Dai.djl.offline=true",
+                  "-D"
+                      + BUDGET
+                      + "="
+                      + System.getProperty(
+                          BUDGET,
+                          Double.toString(DjlEvaluatorBuilder.DEFAULT_ACTIVATION_BUDGET_MB)),
+                  "-cp",
+                  classpath,
+                  MemoryBenchmark.class.getName(),
+                  "--child",
+                  model));
+      Process child =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(report.toFile())
+              .start();
       try {
         double peak = 0;
         while (child.isAlive()) {
@@ -79,8 +97,8 @@ public final class MemoryBenchmark {
 
   /** The four baselines, then three architectures drawn from the paper's space. */
   private static List<String> defaults() {
-    List<String> names = new ArrayList<>(List.of("resnet18", "resnet34", "mobilenet_v1",
-        "mobilenet_v2"));
+    List<String> names =
+        new ArrayList<>(List.of("resnet18", "resnet34", "mobilenet_v1", "mobilenet_v2"));
     for (int i = 0; i < 3; i++) {
       names.add("random" + i);
     }
@@ -103,14 +121,24 @@ public final class MemoryBenchmark {
     ImageDataset data = WorkSpec.djl("synthetic", 1400, 16, 42, 4, 2).loadDataset();
     Architecture architecture = architecture(model, data);
     double budget = Double.parseDouble(System.getProperty(BUDGET));
-    try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(4).patience(2).seed(42)
-        .activationBudgetMb(budget).build()) {
+    try (DjlEvaluator evaluator =
+        DjlEvaluator.builder(data)
+            .maxEpochs(4)
+            .patience(2)
+            .seed(42)
+            .activationBudgetMb(budget)
+            .build()) {
       double expected = evaluator.expectedPeakMb(architecture);
       Evaluation evaluation = evaluator.evaluate(architecture);
-      System.out.printf("(expected %.0f MB; in-process %.0f MB; %s, %d epochs, val acc %.1f%%;"
-          + " activation budget %s MB, micro-batch %d)%n", expected,
-          evaluation.hardware().processPeakMb(), evaluation.failure().orElse("trained"),
-          evaluation.epochs(), 100 * evaluation.validation().accuracy(), budget,
+      System.out.printf(
+          "(expected %.0f MB; in-process %.0f MB; %s, %d epochs, val acc %.1f%%;"
+              + " activation budget %s MB, micro-batch %d)%n",
+          expected,
+          evaluation.hardware().processPeakMb(),
+          evaluation.failure().orElse("trained"),
+          evaluation.epochs(),
+          100 * evaluation.validation().accuracy(),
+          budget,
           evaluator.microBatch(architecture));
     }
   }
@@ -123,7 +151,8 @@ public final class MemoryBenchmark {
         entries.add(Path.of(url.toURI()).toString());
       }
     }
-    return entries.isEmpty() ? System.getProperty("java.class.path")
+    return entries.isEmpty()
+        ? System.getProperty("java.class.path")
         : String.join(File.pathSeparator, entries);
   }
 }

@@ -22,8 +22,8 @@ import java.util.stream.IntStream;
  * {@link NaswotScorer} at its defaults and trained as the default run trains (at most 4 epochs,
  * patience 2, seed 42); prints the Spearman rank correlation between the proxy score and the
  * validation accuracy as {@code proxy: spearman <rho> over <n> architectures} (failed trainings
- * left out). Takes a few minutes on a CPU. Run with {@code ./mvnw -q -DskipTests install &&
- * ./mvnw -q -pl flnas-djl exec:java -Dexec.classpathScope=test
+ * left out). Takes a few minutes on a CPU. Run with {@code ./mvnw -q -DskipTests install && ./mvnw
+ * -q -pl flnas-djl exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.flnas.djl.bench.ProxyBenchmark -Dexec.skip=false -Dai.djl.offline=true}.
  */
 public final class ProxyBenchmark {
@@ -43,8 +43,8 @@ public final class ProxyBenchmark {
     NaswotScorer scorer = NaswotScorer.builder(data).build();
     List<Double> scores = new ArrayList<>();
     List<Double> accuracies = new ArrayList<>();
-    try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(4).patience(2).seed(42)
-        .build()) {
+    try (DjlEvaluator evaluator =
+        DjlEvaluator.builder(data).maxEpochs(4).patience(2).seed(42).build()) {
       // Until ARCHITECTURES have trained: a sample whose training fails (a NaN loss) is replaced.
       for (int tried = 0; scores.size() < ARCHITECTURES && tried < 2 * ARCHITECTURES; tried++) {
         Architecture architecture = space.sample(random, data.input(), data.numClasses());
@@ -56,7 +56,8 @@ public final class ProxyBenchmark {
         }
       }
     }
-    System.out.printf("proxy: spearman %.3f over %d architectures%n",
+    System.out.printf(
+        "proxy: spearman %.3f over %d architectures%n",
         spearman(scores, accuracies), scores.size());
   }
 

@@ -24,19 +24,19 @@ import io.flnas.space.SearchSpaces;
 import java.util.Random;
 
 /**
- * Training speed and resource figures of flnas-djl, as a plain main. Run with
- * {@code ./mvnw -q -DskipTests install && ./mvnw -q -pl flnas-djl exec:java
- * -Dexec.classpathScope=test -Dexec.mainClass=io.flnas.djl.bench.TrainingBenchmark
- * -Dexec.skip=false -Dai.djl.offline=true} (add {@code -Dexec.args=quick} for the throughput part
- * only, {@code -Dexec.args=memory} for the memory part only).
+ * Training speed and resource figures of flnas-djl, as a plain main. Run with {@code ./mvnw -q
+ * -DskipTests install && ./mvnw -q -pl flnas-djl exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=io.flnas.djl.bench.TrainingBenchmark -Dexec.skip=false -Dai.djl.offline=true}
+ * (add {@code -Dexec.args=quick} for the throughput part only, {@code -Dexec.args=memory} for the
+ * memory part only).
  *
  * <ol>
  *   <li>images/second training the reference small CNN (64x64, batch 64): (a) a bare DJL loop over
  *       in-memory tensors, (b) the evaluator's own training path on the same data;
  *   <li>seconds per candidate evaluation for random architectures of the default search space on
  *       the default synthetic configuration, at three dataset sizes;
- *   <li>resident memory across 20 consecutive evaluations, of one architecture (native memory
- *       must not grow) and of random ones (what the native allocator keeps cached).
+ *   <li>resident memory across 20 consecutive evaluations, of one architecture (native memory must
+ *       not grow) and of random ones (what the native allocator keeps cached).
  * </ol>
  */
 public final class TrainingBenchmark {
@@ -72,17 +72,21 @@ public final class TrainingBenchmark {
     java.util.Arrays.sort(bare);
     java.util.Arrays.sort(ours);
     java.util.Arrays.sort(ratio);
-    System.out.printf("small CNN 64x64 batch 64, %d train images, %d epochs after warm-up,"
-        + " median of %d alternating rounds%n", data.train().count(), epochs, rounds);
+    System.out.printf(
+        "small CNN 64x64 batch 64, %d train images, %d epochs after warm-up,"
+            + " median of %d alternating rounds%n",
+        data.train().count(), epochs, rounds);
     System.out.printf("  (a) bare DJL loop:           %8.1f images/s%n", bare[rounds / 2]);
-    System.out.printf("  (b) evaluator training path: %8.1f images/s  (median b/a = %.3f,"
-        + " target >= 0.95)%n", ours[rounds / 2], ratio[rounds / 2]);
+    System.out.printf(
+        "  (b) evaluator training path: %8.1f images/s  (median b/a = %.3f," + " target >= 0.95)%n",
+        ours[rounds / 2], ratio[rounds / 2]);
     if (quick) {
       return;
     }
 
-    System.out.println("seconds per candidate evaluation (default search space, synthetic 32x32,"
-        + " max 5 epochs, patience 2, 3 random candidates each):");
+    System.out.println(
+        "seconds per candidate evaluation (default search space, synthetic 32x32,"
+            + " max 5 epochs, patience 2, 3 random candidates each):");
     for (int size : new int[] {500, 1000, 2000}) {
       ImageDataset sized = SyntheticLesions.builder().size(size).imageSize(32).seed(1).generate();
       try (DjlEvaluator evaluator = DjlEvaluator.builder(sized).maxEpochs(5).patience(2).build()) {
@@ -100,7 +104,6 @@ public final class TrainingBenchmark {
         System.out.printf("  %5d images: %6.2f s per candidate%n", size, total / 3);
       }
     }
-
   }
 
   private static void memory() throws Exception {
@@ -108,7 +111,9 @@ public final class TrainingBenchmark {
     try (DjlEvaluator evaluator = DjlEvaluator.builder(small).maxEpochs(2).latencyRuns(5).build()) {
       Architecture fixed = SearchSpaces.paperCnn().sample(new Random(5), small.input(), 8);
       residentGrowth("the same architecture", evaluator, random -> fixed);
-      residentGrowth("random architectures", evaluator,
+      residentGrowth(
+          "random architectures",
+          evaluator,
           random -> SearchSpaces.paperCnn().sample(random, small.input(), 8));
     }
   }
@@ -118,8 +123,9 @@ public final class TrainingBenchmark {
    * line for one architecture repeated; random architectures of varying tensor sizes also measure
    * how much the native allocator keeps cached.
    */
-  private static void residentGrowth(String what, DjlEvaluator evaluator,
-      java.util.function.Function<Random, Architecture> next) throws Exception {
+  private static void residentGrowth(
+      String what, DjlEvaluator evaluator, java.util.function.Function<Random, Architecture> next)
+      throws Exception {
     Random random = new Random(5);
     double first = Double.NaN;
     double last = Double.NaN;
@@ -132,8 +138,10 @@ public final class TrainingBenchmark {
       }
       last = rss;
     }
-    System.out.printf("resident memory over 20 evaluations of %s: after #2 %.1f MB, after #20"
-        + " %.1f MB (growth %.1f MB)%n", what, first, last, last - first);
+    System.out.printf(
+        "resident memory over 20 evaluations of %s: after #2 %.1f MB, after #20"
+            + " %.1f MB (growth %.1f MB)%n",
+        what, first, last, last - first);
   }
 
   private static double bareLoop(ImageDataset data, Architecture cnn, int epochs) {
@@ -141,17 +149,20 @@ public final class TrainingBenchmark {
     try (NDManager manager = NDManager.newBaseManager(device);
         Model model = Model.newInstance("bare", device, "PyTorch")) {
       var split = data.train();
-      NDArray images = manager.create(split.pixels(),
-          new Shape(split.count(), split.channels(), split.height(), split.width()));
+      NDArray images =
+          manager.create(
+              split.pixels(),
+              new Shape(split.count(), split.channels(), split.height(), split.width()));
       float[] labelValues = new float[split.count()];
       for (int i = 0; i < labelValues.length; i++) {
         labelValues[i] = split.labels()[i];
       }
       NDArray labels = manager.create(labelValues);
       model.setBlock(ArchitectureBlocks.toBlock(cnn));
-      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-          .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build())
-          .optDevices(new Device[] {device});
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+              .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build())
+              .optDevices(new Device[] {device});
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(64, 3, split.height(), split.width()));
         runEpoch(trainer, images, labels, split.count());

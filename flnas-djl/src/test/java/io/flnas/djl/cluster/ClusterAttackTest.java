@@ -30,10 +30,10 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The cluster tried the way someone on the same network without the secret would try it: a
- * coordinator, a real worker, and a {@link Stranger} that joins as a Hazelcast member, calls
- * itself a worker and relays what it gets to the real worker. Requests the stranger sends were
- * signed by this test, standing for requests it captured on the wire. All members are in this
- * JVM on loopback and are stopped after the last test, whatever happened.
+ * coordinator, a real worker, and a {@link Stranger} that joins as a Hazelcast member, calls itself
+ * a worker and relays what it gets to the real worker. Requests the stranger sends were signed by
+ * this test, standing for requests it captured on the wire. All members are in this JVM on loopback
+ * and are stopped after the last test, whatever happened.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterAttackTest {
@@ -47,14 +47,21 @@ class ClusterAttackTest {
   @BeforeAll
   void startACoordinatorAWorkerAndAStranger() {
     String cluster = ClusterSettings.uniqueName();
-    coordinator = ClusterExecutor.start(new ClusterSettings("127.0.0.1", 19701, List.of(),
-        cluster), SECRET, spec, SleepyEvaluators.fingerprint(spec), 3);
+    coordinator =
+        ClusterExecutor.start(
+            new ClusterSettings("127.0.0.1", 19701, List.of(), cluster),
+            SECRET,
+            spec,
+            SleepyEvaluators.fingerprint(spec),
+            3);
     members.add(coordinator);
-    worker = WorkerNode.start(new WorkerNode.Options("worker-1", 1, Optional.empty(), 0, 0),
-        SECRET, new ClusterSettings("127.0.0.1", 19801, List.of(coordinator.address()), cluster));
+    worker =
+        WorkerNode.start(
+            new WorkerNode.Options("worker-1", 1, Optional.empty(), 0, 0),
+            SECRET,
+            new ClusterSettings("127.0.0.1", 19801, List.of(coordinator.address()), cluster));
     members.add(0, worker);
-    stranger = Stranger.join(cluster, coordinator.address(), 19901, "worker-2",
-        worker.address());
+    stranger = Stranger.join(cluster, coordinator.address(), 19901, "worker-2", worker.address());
     members.add(0, stranger);
   }
 
@@ -74,18 +81,31 @@ class ClusterAttackTest {
     coordinator.awaitWorkers(1, Duration.ofSeconds(30));
     awaitSkipped();
 
-    SearchResult result = ClusterTest.search(Search.builder(ClusterTest.PROBLEM, coordinator))
-        .maxIterations(4).build().run();
+    SearchResult result =
+        ClusterTest.search(Search.builder(ClusterTest.PROBLEM, coordinator))
+            .maxIterations(4)
+            .build()
+            .run();
 
     assertThat(coordinator.workers()).singleElement().asString().startsWith("worker-1 (");
-    assertThat(coordinator.skipped()).singleElement().asString()
-        .startsWith("member at " + address(stranger) + " calling itself 'worker-2' failed the"
-            + " challenge: ")
-        .contains("worker-1 refused a request: it is addressed to another member ("
-            + stranger.uuid() + "), so it was relayed or misrouted")
+    assertThat(coordinator.skipped())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "member at "
+                + address(stranger)
+                + " calling itself 'worker-2' failed the"
+                + " challenge: ")
+        .contains(
+            "worker-1 refused a request: it is addressed to another member ("
+                + stranger.uuid()
+                + "), so it was relayed or misrouted")
         .doesNotContain("only the coordinator");
-    assertThat(result.history()).allSatisfy(t -> assertThat(t.attempts())
-        .allSatisfy(a -> assertThat(a.worker()).startsWith("worker-1 (")));
+    assertThat(result.history())
+        .allSatisfy(
+            t ->
+                assertThat(t.attempts())
+                    .allSatisfy(a -> assertThat(a.worker()).startsWith("worker-1 (")));
     assertThat(result.history()).allSatisfy(t -> assertThat(t.completed()).isTrue());
   }
 
@@ -93,10 +113,15 @@ class ClusterAttackTest {
   void a_request_relayed_by_the_member_it_was_for_to_another_is_refused() {
     Signed forStranger = request(stranger.uuid(), Instant.now(), fresh());
 
-    assertThatThrownBy(() -> stranger.send(forStranger, stranger.member.getCluster()
-        .getLocalMember()).get(10, TimeUnit.SECONDS))
-        .hasMessageContaining("worker-1 refused a request: it is addressed to another member ("
-            + stranger.uuid() + ")");
+    assertThatThrownBy(
+            () ->
+                stranger
+                    .send(forStranger, stranger.member.getCluster().getLocalMember())
+                    .get(10, TimeUnit.SECONDS))
+        .hasMessageContaining(
+            "worker-1 refused a request: it is addressed to another member ("
+                + stranger.uuid()
+                + ")");
   }
 
   @Test
@@ -104,10 +129,13 @@ class ClusterAttackTest {
     UUID coordinatorId = memberAt(coordinator.address()).getUuid();
     Signed forCoordinator = request(coordinatorId, Instant.now(), fresh());
 
-    assertThatThrownBy(() -> stranger.send(forCoordinator, memberAt(worker.address()))
-        .get(10, TimeUnit.SECONDS))
-        .hasMessageContaining("worker-1 refused a request: it is addressed to another member ("
-            + coordinatorId + ")");
+    assertThatThrownBy(
+            () ->
+                stranger.send(forCoordinator, memberAt(worker.address())).get(10, TimeUnit.SECONDS))
+        .hasMessageContaining(
+            "worker-1 refused a request: it is addressed to another member ("
+                + coordinatorId
+                + ")");
   }
 
   @Test
@@ -119,12 +147,13 @@ class ClusterAttackTest {
 
     assertThat(TrialCall.parseReply(first).verifiedBy(SECRET)).isTrue();
     assertThatThrownBy(() -> stranger.send(captured, real).get(10, TimeUnit.SECONDS))
-        .hasMessageContaining("worker-1 refused a request: its nonce was seen before, so it is"
-            + " a replay");
+        .hasMessageContaining(
+            "worker-1 refused a request: its nonce was seen before, so it is" + " a replay");
     Signed old = request(worker.uuid(), Instant.now().minusSeconds(120), fresh());
     assertThatThrownBy(() -> stranger.send(old, real).get(10, TimeUnit.SECONDS))
-        .hasMessageContaining("worker-1 refused a request: it was sent 120 s before it arrived,"
-            + " outside the 60 s window");
+        .hasMessageContaining(
+            "worker-1 refused a request: it was sent 120 s before it arrived,"
+                + " outside the 60 s window");
     Signed unsigned = new Signed(request(worker.uuid(), Instant.now(), fresh()).message(), "");
     assertThatThrownBy(() -> stranger.send(unsigned, real).get(10, TimeUnit.SECONDS))
         .hasMessageContaining("worker-1 refused a request: a missing or wrong HMAC signature");
@@ -135,20 +164,29 @@ class ClusterAttackTest {
     Member real = memberAt(worker.address());
 
     assertThatThrownBy(() -> stranger.submit(new Echo("hello"), real).get(10, TimeUnit.SECONDS))
-        .hasMessageContaining("refused a task of class com.hazelcast.console.Echo: a flnas member"
-            + " runs flnas trial requests only");
+        .hasMessageContaining(
+            "refused a task of class com.hazelcast.console.Echo: a flnas member"
+                + " runs flnas trial requests only");
     assertThatThrownBy(() -> stranger.submit(new Shell(), real).get(10, TimeUnit.SECONDS))
         .hasMessageContaining("Resolving class " + Shell.class.getName() + " is not allowed");
-    assertThat(TrialCall.parseReply(stranger.send(request(worker.uuid(), Instant.now(), fresh()),
-        real).get(10, TimeUnit.SECONDS)).verifiedBy(SECRET)).isTrue();
+    assertThat(
+            TrialCall.parseReply(
+                    stranger
+                        .send(request(worker.uuid(), Instant.now(), fresh()), real)
+                        .get(10, TimeUnit.SECONDS))
+                .verifiedBy(SECRET))
+        .isTrue();
   }
 
   @Test
   void a_deeply_nested_java_serialized_collection_is_refused_at_once() {
     long start = System.nanoTime();
 
-    assertThatThrownBy(() -> stranger.submit(new NestedSets(), memberAt(worker.address()))
-        .get(30, TimeUnit.SECONDS))
+    assertThatThrownBy(
+            () ->
+                stranger
+                    .submit(new NestedSets(), memberAt(worker.address()))
+                    .get(30, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .hasMessageContaining("Resolving class java.util.HashSet is not allowed");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
@@ -156,9 +194,8 @@ class ClusterAttackTest {
 
   @Test
   void a_stranger_cannot_make_the_cluster_passive_or_shut_it_down() {
-    assertThatThrownBy(() -> stranger.member.getCluster().changeClusterState(
-        ClusterState.PASSIVE)).hasMessageContaining("com.hazelcast.cluster.ClusterState is not"
-            + " allowed");
+    assertThatThrownBy(() -> stranger.member.getCluster().changeClusterState(ClusterState.PASSIVE))
+        .hasMessageContaining("com.hazelcast.cluster.ClusterState is not" + " allowed");
 
     assertThat(worker.member().getCluster().getClusterState()).isEqualTo(ClusterState.ACTIVE);
     assertThat(worker.member().getLifecycleService().isRunning()).isTrue();
@@ -169,7 +206,9 @@ class ClusterAttackTest {
     ClientConfig config = new ClientConfig();
     config.setClusterName(coordinator.clusterName());
     config.getNetworkConfig().addAddress(worker.address(), coordinator.address());
-    config.getConnectionStrategyConfig().getConnectionRetryConfig()
+    config
+        .getConnectionStrategyConfig()
+        .getConnectionRetryConfig()
         .setClusterConnectTimeoutMillis(1500);
 
     assertThatThrownBy(() -> HazelcastClient.newHazelcastClient(config).shutdown())
@@ -179,20 +218,25 @@ class ClusterAttackTest {
 
   /** A request of the coordinator's, as the stranger may have captured one. */
   private Signed request(UUID to, Instant time, String nonce) {
-    ObjectNode request = Protocol.request("check", new Protocol.Envelope(nonce, to,
-        memberAt(coordinator.address()).getUuid(), time), spec,
-        SleepyEvaluators.fingerprint(spec));
+    ObjectNode request =
+        Protocol.request(
+            "check",
+            new Protocol.Envelope(nonce, to, memberAt(coordinator.address()).getUuid(), time),
+            spec,
+            SleepyEvaluators.fingerprint(spec));
     return Signed.by(SECRET, request.toString());
   }
 
   private static String fresh() {
-    return UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString()
-        .replace("-", "");
+    return UUID.randomUUID().toString().replace("-", "")
+        + UUID.randomUUID().toString().replace("-", "");
   }
 
   private Member memberAt(String address) {
     return stranger.member.getCluster().getMembers().stream()
-        .filter(m -> Protocol.address(m).equals(address)).findFirst().orElseThrow();
+        .filter(m -> Protocol.address(m).equals(address))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static String address(Stranger s) {
@@ -222,9 +266,9 @@ class ClusterAttackTest {
   }
 
   /**
-   * A {@code Callable} that travels as a HashSet nested 100 deep, each level holding two sets
-   * that share their children: a few KB of Java serialization whose hash codes take 2^100 steps
-   * to compute on arrival, unless the class is refused before it is read.
+   * A {@code Callable} that travels as a HashSet nested 100 deep, each level holding two sets that
+   * share their children: a few KB of Java serialization whose hash codes take 2^100 steps to
+   * compute on arrival, unless the class is refused before it is read.
    */
   static final class NestedSets implements Callable<String>, Serializable {
     private static final long serialVersionUID = 1L;

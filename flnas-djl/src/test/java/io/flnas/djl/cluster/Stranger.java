@@ -31,29 +31,37 @@ final class Stranger implements AutoCloseable {
   }
 
   /**
-   * Joins the cluster {@code cluster} at {@code address}, posing as {@code name} and relaying
-   * what it gets to the member at {@code relayTo} ({@code host:port}).
+   * Joins the cluster {@code cluster} at {@code address}, posing as {@code name} and relaying what
+   * it gets to the member at {@code relayTo} ({@code host:port}).
    */
   static Stranger join(String cluster, String address, int port, String name, String relayTo) {
     Config config = new Config();
     config.getUserContext().put(RELAY_TO, relayTo);
     config.setClusterName(cluster);
     config.setInstanceName("stranger-" + UUID.randomUUID());
-    config.getMemberAttributeConfig().setAttribute(ClusterSettings.ROLE, "worker")
+    config
+        .getMemberAttributeConfig()
+        .setAttribute(ClusterSettings.ROLE, "worker")
         .setAttribute(ClusterSettings.NAME, name);
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.partition.count", "7");
     config.getJetConfig().setEnabled(false);
-    config.getNetworkConfig().setPort(port).setPortAutoIncrement(true)
-        .getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+    config
+        .getNetworkConfig()
+        .setPort(port)
+        .setPortAutoIncrement(true)
+        .getInterfaces()
+        .setEnabled(true)
+        .addInterface("127.0.0.1");
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(List.of(address));
-    config.getSerializationConfig().addDataSerializableFactory(TrialCall.FACTORY_ID,
-        id -> new RelayingCall());
+    config
+        .getSerializationConfig()
+        .addDataSerializableFactory(TrialCall.FACTORY_ID, id -> new RelayingCall());
     return new Stranger(Hazelcast.newHazelcastInstance(config));
   }
 
@@ -77,12 +85,12 @@ final class Stranger implements AutoCloseable {
   }
 
   /**
-   * What the stranger runs when a trial request reaches it: it forwards the request, signature
-   * and all, to the member it relays to. It travels with {@link TrialCall}'s ids, so a worker
-   * reads it as a {@link TrialCall}.
+   * What the stranger runs when a trial request reaches it: it forwards the request, signature and
+   * all, to the member it relays to. It travels with {@link TrialCall}'s ids, so a worker reads it
+   * as a {@link TrialCall}.
    */
-  static final class RelayingCall implements Callable<String>, IdentifiedDataSerializable,
-      HazelcastInstanceAware {
+  static final class RelayingCall
+      implements Callable<String>, IdentifiedDataSerializable, HazelcastInstanceAware {
     private String message;
     private String signature;
     private transient HazelcastInstance instance;
@@ -102,10 +110,15 @@ final class Stranger implements AutoCloseable {
     @Override
     public String call() throws Exception {
       Object relayTo = instance.getUserContext().get(RELAY_TO);
-      Member target = instance.getCluster().getMembers().stream()
-          .filter(m -> Protocol.address(m).equals(relayTo)).findFirst().orElseThrow();
-      return instance.getExecutorService(ClusterSettings.TRIALS)
-          .submitToMember(new RelayingCall(new Signed(message, signature)), target).get();
+      Member target =
+          instance.getCluster().getMembers().stream()
+              .filter(m -> Protocol.address(m).equals(relayTo))
+              .findFirst()
+              .orElseThrow();
+      return instance
+          .getExecutorService(ClusterSettings.TRIALS)
+          .submitToMember(new RelayingCall(new Signed(message, signature)), target)
+          .get();
     }
 
     @Override

@@ -30,9 +30,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * bfloat16 through libtorch's own cast ({@link Bfloat16}), and networks whose convolutions
- * compute in it ({@link Bf16Conv2d}): values rounded to bfloat16's 8-bit mantissa, gradients
- * back to fp32, and a network that computes nearly, not exactly, what its fp32 twin computes.
+ * bfloat16 through libtorch's own cast ({@link Bfloat16}), and networks whose convolutions compute
+ * in it ({@link Bf16Conv2d}): values rounded to bfloat16's 8-bit mantissa, gradients back to fp32,
+ * and a network that computes nearly, not exactly, what its fp32 twin computes.
  */
 class Bfloat16Test {
   @BeforeAll
@@ -53,8 +53,8 @@ class Bfloat16Test {
       assertThat(low.getDataType()).as("DJL has no name for it").isEqualTo(DataType.UNKNOWN);
       assertThat(low.getShape()).isEqualTo(x.getShape());
       assertThat(back.getDataType()).isEqualTo(DataType.FLOAT32);
-      assertThat(back.toFloatArray()).containsExactly(1f, 1f, 3f, -2.5f, 0.333984375f,
-          bfloat16(1e-3f));
+      assertThat(back.toFloatArray())
+          .containsExactly(1f, 1f, 3f, -2.5f, 0.333984375f, bfloat16(1e-3f));
       assertThat(bfloat16(1e-3f)).isNotEqualTo(1e-3f);
     }
   }
@@ -85,7 +85,8 @@ class Bfloat16Test {
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray huge = manager.ones(new Shape(1, 1)).broadcast(new Shape(1L << 20, 1L << 20));
 
-      assertThatThrownBy(() -> Bfloat16.of(huge, manager)).isInstanceOf(EngineException.class)
+      assertThatThrownBy(() -> Bfloat16.of(huge, manager))
+          .isInstanceOf(EngineException.class)
           .hasMessageContaining("a bfloat16 copy of (1048576, 1048576) needs 2,097,152 MiB")
           .hasMessageContaining("refused before calling libtorch");
 
@@ -98,28 +99,36 @@ class Bfloat16Test {
   @Test
   void a_cast_back_to_fp32_larger_than_the_machine_can_allocate_is_refused_too() {
     try (NDManager manager = NDManager.newBaseManager()) {
-      NDArray huge = Bfloat16.of(manager.ones(new Shape(1, 1)), manager)
-          .broadcast(new Shape(1L << 20, 1L << 20));
+      NDArray huge =
+          Bfloat16.of(manager.ones(new Shape(1, 1)), manager)
+              .broadcast(new Shape(1L << 20, 1L << 20));
 
-      assertThatThrownBy(() -> Bfloat16.toFloat(huge)).isInstanceOf(EngineException.class)
+      assertThatThrownBy(() -> Bfloat16.toFloat(huge))
+          .isInstanceOf(EngineException.class)
           .hasMessageContaining("an fp32 copy of (1048576, 1048576) needs 4,194,304 MiB")
           .hasMessageContaining("refused before calling libtorch");
     }
   }
 
   /**
-   * On a GPU the cast is refused before libtorch is reached (a CUDA out-of-memory in it would
-   * end the JVM), also where a block was built for BF16 without the evaluator's check. No GPU
-   * is needed: the array only claims to be on one, and any other use of it fails the test.
+   * On a GPU the cast is refused before libtorch is reached (a CUDA out-of-memory in it would end
+   * the JVM), also where a block was built for BF16 without the evaluator's check. No GPU is
+   * needed: the array only claims to be on one, and any other use of it fails the test.
    */
   @Test
   void a_cast_of_an_array_on_a_gpu_is_refused_before_libtorch_is_reached() {
-    NDArray onGpu = (NDArray) Proxy.newProxyInstance(NDArray.class.getClassLoader(),
-        new Class<?>[] {NDArray.class}, (proxy, method, args) -> switch (method.getName()) {
-          case "getDevice" -> Device.gpu();
-          case "toString" -> "an array on gpu(0)";
-          default -> throw new AssertionError("the cast used the array: " + method.getName());
-        });
+    NDArray onGpu =
+        (NDArray)
+            Proxy.newProxyInstance(
+                NDArray.class.getClassLoader(),
+                new Class<?>[] {NDArray.class},
+                (proxy, method, args) ->
+                    switch (method.getName()) {
+                      case "getDevice" -> Device.gpu();
+                      case "toString" -> "an array on gpu(0)";
+                      default ->
+                          throw new AssertionError("the cast used the array: " + method.getName());
+                    });
 
     try (NDManager manager = NDManager.newBaseManager()) {
       assertThatThrownBy(() -> Bfloat16.of(onGpu, manager))
@@ -137,10 +146,12 @@ class Bfloat16Test {
       NDArray images = manager.randomUniform(0, 1, new Shape(4, 3, 16, 16));
       NDArray labels = manager.create(new float[] {0, 3, 5, 7});
       Run fp32 = run(ArchitectureBlocks.toBlock(cnn, Precision.FP32), images, labels, null);
-      Run bf16 = run(ArchitectureBlocks.toBlock(cnn, Precision.BF16), images, labels,
-          fp32.parameters);
+      Run bf16 =
+          run(ArchitectureBlocks.toBlock(cnn, Precision.BF16), images, labels, fp32.parameters);
 
-      assertThat(bf16.names).as("the same parameters in the same order").hasSize(fp32.names.size())
+      assertThat(bf16.names)
+          .as("the same parameters in the same order")
+          .hasSize(fp32.names.size())
           .allSatisfy(name -> assertThat(fp32.names).contains(name.replace("Bf16", "")))
           .anySatisfy(name -> assertThat(name).endsWith("Bf16Conv2d_weight"));
       assertThat(bf16.logits).isNotEqualTo(fp32.logits);
@@ -157,8 +168,8 @@ class Bfloat16Test {
   private static Run run(Block block, NDArray images, NDArray labels, List<float[]> weights) {
     try (Model model = Model.newInstance("bf16", "PyTorch")) {
       model.setBlock(block);
-      try (Trainer trainer = model.newTrainer(
-          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()))) {
+      try (Trainer trainer =
+          model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()))) {
         trainer.initialize(images.getShape());
         List<String> names = new ArrayList<>();
         List<float[]> values = new ArrayList<>();
@@ -204,6 +215,6 @@ class Bfloat16Test {
     return dot / Math.sqrt(na * nb);
   }
 
-  private record Run(List<String> names, List<float[]> parameters, float[] logits,
-      float[] firstConvGradient) {}
+  private record Run(
+      List<String> names, List<float[]> parameters, float[] logits, float[] firstConvGradient) {}
 }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link ArchitectureBlocks} computes 1x1 convolutions with a stride as a subsample and a
- * unit-stride 1x1 convolution (oneDNN's strided 1x1 backward pass is broken); the two are the
- * same function.
+ * unit-stride 1x1 convolution (oneDNN's strided 1x1 backward pass is broken); the two are the same
+ * function.
  */
 class Strided1x1Test {
   @Test
@@ -24,11 +24,28 @@ class Strided1x1Test {
         int size = case_[2];
         NDArray x = manager.randomNormal(new Shape(2, 3, size, size));
         NDArray w = manager.randomNormal(new Shape(5, 3, 1, 1));
-        NDArray strided = Conv2d.conv2d(x, w, null, new Shape(stride, stride),
-            new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow();
-        NDArray ours = Conv2d.conv2d(ArchitectureBlocks.subsample(x, stride, padding), w, null,
-            new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), 1).singletonOrThrow();
-        assertThat(ours.getShape()).as("stride %s padding %s size %s", stride, padding, size)
+        NDArray strided =
+            Conv2d.conv2d(
+                    x,
+                    w,
+                    null,
+                    new Shape(stride, stride),
+                    new Shape(padding, padding),
+                    new Shape(1, 1),
+                    1)
+                .singletonOrThrow();
+        NDArray ours =
+            Conv2d.conv2d(
+                    ArchitectureBlocks.subsample(x, stride, padding),
+                    w,
+                    null,
+                    new Shape(1, 1),
+                    new Shape(0, 0),
+                    new Shape(1, 1),
+                    1)
+                .singletonOrThrow();
+        assertThat(ours.getShape())
+            .as("stride %s padding %s size %s", stride, padding, size)
             .isEqualTo(strided.getShape());
         float[] a = strided.toFloatArray();
         float[] b = ours.toFloatArray();

@@ -33,10 +33,14 @@ class NaswotScorerTest {
   }
 
   private static Architecture bottleneck() {
-    return Architecture.builder(data.input(), 8).name("one_filter")
-        .add(Layer.Conv2d.of(1, 3, 1)).add(new Layer.Activation(ActivationKind.RELU))
-        .add(new Layer.GlobalAvgPool()).add(new Layer.Activation(ActivationKind.RELU))
-        .add(new Layer.Linear(8, true)).build();
+    return Architecture.builder(data.input(), 8)
+        .name("one_filter")
+        .add(Layer.Conv2d.of(1, 3, 1))
+        .add(new Layer.Activation(ActivationKind.RELU))
+        .add(new Layer.GlobalAvgPool())
+        .add(new Layer.Activation(ActivationKind.RELU))
+        .add(new Layer.Linear(8, true))
+        .build();
   }
 
   @Test
@@ -66,8 +70,11 @@ class NaswotScorerTest {
 
   @Test
   void a_network_without_activations_has_a_singular_kernel() {
-    Architecture linear = Architecture.builder(data.input(), 8).add(new Layer.Flatten())
-        .add(new Layer.Linear(8, true)).build();
+    Architecture linear =
+        Architecture.builder(data.input(), 8)
+            .add(new Layer.Flatten())
+            .add(new Layer.Linear(8, true))
+            .build();
 
     assertThat(NaswotScorer.builder(data).batchSize(16).build().score(linear))
         .isEqualTo(Double.NEGATIVE_INFINITY);
@@ -75,13 +82,23 @@ class NaswotScorerTest {
 
   @Test
   void the_walk_gives_the_block_output_and_sees_activations_inside_residual_bodies() {
-    Architecture residual = Architecture.builder(data.input(), 8)
-        .add(Layer.Conv2d.of(8, 3, 1)).add(new Layer.Activation(ActivationKind.RELU))
-        .add(Layer.Residual.identity(List.of(Layer.Conv2d.of(8, 3, 1), Layer.Norm.of(NormKind.BATCH),
-            new Layer.Activation(ActivationKind.RELU), Layer.Conv2d.of(8, 3, 1))))
-        .add(Layer.Residual.projection(List.of(Layer.Conv2d.of(16, 3, 2),
-            new Layer.Activation(ActivationKind.GELU))))
-        .add(new Layer.GlobalAvgPool()).add(new Layer.Linear(8, true)).build();
+    Architecture residual =
+        Architecture.builder(data.input(), 8)
+            .add(Layer.Conv2d.of(8, 3, 1))
+            .add(new Layer.Activation(ActivationKind.RELU))
+            .add(
+                Layer.Residual.identity(
+                    List.of(
+                        Layer.Conv2d.of(8, 3, 1),
+                        Layer.Norm.of(NormKind.BATCH),
+                        new Layer.Activation(ActivationKind.RELU),
+                        Layer.Conv2d.of(8, 3, 1))))
+            .add(
+                Layer.Residual.projection(
+                    List.of(Layer.Conv2d.of(16, 3, 2), new Layer.Activation(ActivationKind.GELU))))
+            .add(new Layer.GlobalAvgPool())
+            .add(new Layer.Linear(8, true))
+            .build();
     Block block = ArchitectureBlocks.toBlock(residual);
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       Shape shape = new Shape(4, 3, 16, 16);
@@ -90,13 +107,15 @@ class NaswotScorerTest {
       ParameterStore store = new ParameterStore(manager, false);
       List<Shape> seen = new ArrayList<>();
 
-      NDArray walked = ActivationWalk.run(residual, block, input, store, a -> seen.add(a.getShape()));
+      NDArray walked =
+          ActivationWalk.run(residual, block, input, store, a -> seen.add(a.getShape()));
       NDArray whole = block.forward(store, new NDList(input), false).singletonOrThrow();
 
       assertThat(walked.getShape()).isEqualTo(whole.getShape());
       assertThat(walked.sub(whole).abs().max().getFloat()).isLessThan(1e-5f);
-      assertThat(seen).containsExactly(new Shape(4, 8, 16, 16), new Shape(4, 8, 16, 16),
-          new Shape(4, 16, 8, 8));
+      assertThat(seen)
+          .containsExactly(
+              new Shape(4, 8, 16, 16), new Shape(4, 8, 16, 16), new Shape(4, 16, 8, 8));
     }
   }
 

@@ -24,8 +24,13 @@ class Bf16Test {
   void refuses_bf16_on_a_cpu_without_bfloat16_units_naming_the_missing_flags() {
     Bf16Support avx2Only = new Bf16Support(Set.of("avx2", "fma"), "AMD EPYC");
 
-    assertThatThrownBy(() -> DjlEvaluator.builder(TINY).maxEpochs(1).precision(Precision.BF16)
-        .bf16Support(avx2Only).build())
+    assertThatThrownBy(
+            () ->
+                DjlEvaluator.builder(TINY)
+                    .maxEpochs(1)
+                    .precision(Precision.BF16)
+                    .bf16Support(avx2Only)
+                    .build())
         .isInstanceOf(PrecisionUnavailableException.class)
         .hasMessageContaining("AMD EPYC has neither amx_bf16 nor avx512_bf16")
         .hasMessageContaining("emulate bfloat16")
@@ -33,19 +38,25 @@ class Bf16Test {
   }
 
   /**
-   * The bfloat16 cast calls libtorch outside DJL's error handling, so an engine exception in it
-   * (a CUDA out-of-memory) would abort the JVM: on a GPU BF16 is refused before anything runs,
+   * The bfloat16 cast calls libtorch outside DJL's error handling, so an engine exception in it (a
+   * CUDA out-of-memory) would abort the JVM: on a GPU BF16 is refused before anything runs,
    * whatever the CPU has. No GPU is needed to show it: the refusal comes before the device is used.
    */
   @Test
   void refuses_bf16_on_a_gpu_where_an_error_in_the_cast_would_abort_the_jvm() {
     Bf16Support avx512 = new Bf16Support(Set.of("avx512f", "avx512_bf16"), "AMD EPYC");
 
-    assertThatThrownBy(() -> DjlEvaluator.builder(TINY).maxEpochs(1).precision(Precision.BF16)
-        .device(Device.gpu()).bf16Support(avx512).build())
+    assertThatThrownBy(
+            () ->
+                DjlEvaluator.builder(TINY)
+                    .maxEpochs(1)
+                    .precision(Precision.BF16)
+                    .device(Device.gpu())
+                    .bf16Support(avx512)
+                    .build())
         .isInstanceOf(PrecisionUnavailableException.class)
-        .hasMessageContaining("precision BF16 is not available: bfloat16 casts are refused on"
-            + " gpu(0)")
+        .hasMessageContaining(
+            "precision BF16 is not available: bfloat16 casts are refused on" + " gpu(0)")
         .hasMessageContaining("would abort the JVM instead of failing the trial")
         .hasMessageEndingWith("use Precision.FP32");
   }
@@ -66,14 +77,15 @@ class Bf16Test {
         assertThat(e.validation().loss()).isFinite();
       }
     } else {
-      assertThatThrownBy(builder::build).isInstanceOf(PrecisionUnavailableException.class)
+      assertThatThrownBy(builder::build)
+          .isInstanceOf(PrecisionUnavailableException.class)
           .hasMessageContaining("has neither amx_bf16 nor avx512_bf16");
     }
   }
 
   /**
-   * Trains in bf16 wherever the engine can cast, whatever this CPU has: the support is stated,
-   * so on a CPU without units libtorch's emulation runs the same code, only slower.
+   * Trains in bf16 wherever the engine can cast, whatever this CPU has: the support is stated, so
+   * on a CPU without units libtorch's emulation runs the same code, only slower.
    */
   @Test
   void trains_in_bf16_deterministically_and_says_so_in_its_name() {
@@ -98,30 +110,45 @@ class Bf16Test {
     assertThat(first.validation().loss()).isFinite();
     assertThat(second.validation()).as("same seed, same trial").isEqualTo(first.validation());
     assertThat(second.testPredictions()).isEqualTo(first.testPredictions());
-    assertThat(first.validation().loss()).as("bf16 rounds differently from fp32")
+    assertThat(first.validation().loss())
+        .as("bf16 rounds differently from fp32")
         .isNotEqualTo(fp32.validation().loss())
         .isCloseTo(fp32.validation().loss(), within(0.25));
   }
 
   private static DjlEvaluatorBuilder tiny(Precision precision) {
-    return DjlEvaluator.builder(TINY).maxEpochs(2).batchSize(16).precision(precision)
-        .latencyRuns(2).bootstrapResamples(20);
+    return DjlEvaluator.builder(TINY)
+        .maxEpochs(2)
+        .batchSize(16)
+        .precision(precision)
+        .latencyRuns(2)
+        .bootstrapResamples(20);
   }
 
   @Test
   void fp32_stays_the_default_and_trains() {
-    try (DjlEvaluator fp32 = DjlEvaluator.builder(TINY).maxEpochs(1).batchSize(16)
-        .precision(Precision.FP32).latencyRuns(2).bootstrapResamples(20).build()) {
-      assertThat(fp32.evaluate(io.flnas.arch.ReferenceArchitectures.smallCnn(TINY.input(), 8))
-          .failure()).isEmpty();
+    try (DjlEvaluator fp32 =
+        DjlEvaluator.builder(TINY)
+            .maxEpochs(1)
+            .batchSize(16)
+            .precision(Precision.FP32)
+            .latencyRuns(2)
+            .bootstrapResamples(20)
+            .build()) {
+      assertThat(
+              fp32.evaluate(io.flnas.arch.ReferenceArchitectures.smallCnn(TINY.input(), 8))
+                  .failure())
+          .isEmpty();
     }
   }
 
   @Test
   void reads_the_bfloat16_flags_from_cpuinfo(@TempDir Path dir) throws Exception {
     Path cpuinfo = dir.resolve("cpuinfo");
-    Files.writeString(cpuinfo, "processor\t: 0\nmodel name\t: Intel Xeon\n"
-        + "flags\t\t: fpu avx2 avx512f avx512_bf16 amx_tile amx_bf16\n\nprocessor\t: 1\n");
+    Files.writeString(
+        cpuinfo,
+        "processor\t: 0\nmodel name\t: Intel Xeon\n"
+            + "flags\t\t: fpu avx2 avx512f avx512_bf16 amx_tile amx_bf16\n\nprocessor\t: 1\n");
 
     Bf16Support support = Bf16Support.of(cpuinfo);
 

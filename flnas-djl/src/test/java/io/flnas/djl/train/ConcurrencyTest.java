@@ -22,13 +22,17 @@ class ConcurrencyTest {
     ImageDataset data = SyntheticLesions.builder().size(60).imageSize(8).seed(3).generate();
     Architecture cnn = ReferenceArchitectures.smallCnn(data.input(), 8).withName("first");
     CountDownLatch training = new CountDownLatch(1);
-    try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(4).latencyRuns(1)
-        .bootstrapResamples(10).build()) {
-      CompletableFuture<Evaluation> first = CompletableFuture.supplyAsync(() ->
-          evaluator.evaluate(cnn, (epoch, max, loss) -> {
-            training.countDown();
-            sleep();
-          }));
+    try (DjlEvaluator evaluator =
+        DjlEvaluator.builder(data).maxEpochs(4).latencyRuns(1).bootstrapResamples(10).build()) {
+      CompletableFuture<Evaluation> first =
+          CompletableFuture.supplyAsync(
+              () ->
+                  evaluator.evaluate(
+                      cnn,
+                      (epoch, max, loss) -> {
+                        training.countDown();
+                        sleep();
+                      }));
       assertThat(training.await(60, TimeUnit.SECONDS)).isTrue();
 
       assertThatThrownBy(() -> evaluator.evaluate(cnn.withName("second")))

@@ -34,7 +34,8 @@ class MemoryFormatTest {
    * SIGSEGV) in oneDNN's 1x1 backward-weights kernel when its input came channels-last: stride-2
    * 1x1 convolutions on 3 input channels, in a projection shortcut and in its body.
    */
-  static final String STRIDED_1X1 = """
+  static final String STRIDED_1X1 =
+      """
       {"input":{"channels":3,"height":16,"width":16},"num_classes":8,"layers":[
         {"type":"residual","shortcut":"projection","projection_norm":"batch","body":[
           {"type":"conv2d","filters":8,"kernel":1,"stride":2,"padding":0,"groups":1,"bias":false},
@@ -64,8 +65,8 @@ class MemoryFormatTest {
   @Test
   @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void a_training_step_has_the_same_loss_and_gradients_in_either_order() {
-    Architecture small = ReferenceArchitectures.smallCnn(
-        new io.flnas.arch.Shape(3, 16, 16, false), 8);
+    Architecture small =
+        ReferenceArchitectures.smallCnn(new io.flnas.arch.Shape(3, 16, 16, false), 8);
     Architecture strided = ArchitectureJson.read(STRIDED_1X1);
     for (Architecture architecture : new Architecture[] {small, strided}) {
       for (int batch : new int[] {16, 5}) {
@@ -80,8 +81,13 @@ class MemoryFormatTest {
             scale = Math.max(scale, Math.abs(v));
           }
           for (int i = 0; i < a.length; i++) {
-            assertThat(b[i]).as("%s[%s] of %s, batch %s", name, i,
-                architecture == small ? "the small CNN" : "the strided 1x1 network", batch)
+            assertThat(b[i])
+                .as(
+                    "%s[%s] of %s, batch %s",
+                    name,
+                    i,
+                    architecture == small ? "the small CNN" : "the strided 1x1 network",
+                    batch)
                 .isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-4f * scale + 1e-6f));
           }
         }
@@ -93,8 +99,11 @@ class MemoryFormatTest {
   void the_evaluator_trains_channels_last_on_the_cpu_unless_told_otherwise() {
     ImageDataset data = SyntheticLesions.builder().size(40).imageSize(8).seed(2).generate();
     try (DjlEvaluator cpu = DjlEvaluator.builder(data).device(Device.cpu()).build();
-        DjlEvaluator first = DjlEvaluator.builder(data).device(Device.cpu())
-            .memoryFormat(MemoryFormat.CHANNELS_FIRST).build()) {
+        DjlEvaluator first =
+            DjlEvaluator.builder(data)
+                .device(Device.cpu())
+                .memoryFormat(MemoryFormat.CHANNELS_FIRST)
+                .build()) {
       assertThat(cpu.memoryFormat()).isEqualTo(MemoryFormat.CHANNELS_LAST);
       assertThat(cpu.name()).contains("channels-last");
       assertThat(first.memoryFormat()).isEqualTo(MemoryFormat.CHANNELS_FIRST);
@@ -103,27 +112,29 @@ class MemoryFormatTest {
   }
 
   /** The loss and every parameter's gradient after one forward and backward pass. */
-  private static Map<String, float[]> step(Architecture architecture, MemoryFormat format,
-      int batch) {
+  private static Map<String, float[]> step(
+      Architecture architecture, MemoryFormat format, int batch) {
     Engine.getEngine("PyTorch").setRandomSeed(7);
     Map<String, float[]> out = new LinkedHashMap<>();
     try (Model model = Model.newInstance("format", Device.cpu(), "PyTorch")) {
       model.setBlock(ArchitectureBlocks.toBlock(architecture));
-      try (Trainer trainer = model.newTrainer(TrainingLoop.config(Hyperparameters.defaults(),
-          Device.cpu()))) {
+      try (Trainer trainer =
+          model.newTrainer(TrainingLoop.config(Hyperparameters.defaults(), Device.cpu()))) {
         io.flnas.arch.Shape in = architecture.input();
         trainer.initialize(new Shape(batch, in.channels(), in.height(), in.width()));
         NDManager manager = trainer.getManager();
-        NDArray x = manager.randomUniform(0, 1,
-            new Shape(batch, in.channels(), in.height(), in.width()));
+        NDArray x =
+            manager.randomUniform(0, 1, new Shape(batch, in.channels(), in.height(), in.width()));
         float[] labels = new float[batch];
         for (int i = 0; i < batch; i++) {
           labels[i] = i % 8;
         }
         NDArray y = manager.create(labels);
         try (GradientCollector collector = trainer.newGradientCollector()) {
-          NDArray loss = trainer.getLoss().evaluate(new NDList(y),
-              trainer.forward(new NDList(format.apply(x))));
+          NDArray loss =
+              trainer
+                  .getLoss()
+                  .evaluate(new NDList(y), trainer.forward(new NDList(format.apply(x))));
           collector.backward(loss);
           out.put("loss", new float[] {loss.getFloat()});
         }

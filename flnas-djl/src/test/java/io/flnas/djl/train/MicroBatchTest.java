@@ -19,21 +19,38 @@ class MicroBatchTest {
   @Test
   void micro_batches_take_the_whole_batchs_step_when_nothing_normalizes_over_the_batch() {
     ImageDataset data = SyntheticLesions.builder().size(120).imageSize(8).seed(5).generate();
-    Architecture plain = Architecture.builder(data.input(), data.numClasses()).name("plain")
-        .add(Layer.Conv2d.of(16, 3, 1)).add(new Layer.Activation(ActivationKind.RELU))
-        .add(new Layer.Pool(PoolKind.MAX, 2, 2, 0)).add(Layer.Conv2d.of(32, 3, 1))
-        .add(new Layer.Activation(ActivationKind.RELU)).add(new Layer.GlobalAvgPool())
-        .add(new Layer.Linear(data.numClasses(), true)).build();
+    Architecture plain =
+        Architecture.builder(data.input(), data.numClasses())
+            .name("plain")
+            .add(Layer.Conv2d.of(16, 3, 1))
+            .add(new Layer.Activation(ActivationKind.RELU))
+            .add(new Layer.Pool(PoolKind.MAX, 2, 2, 0))
+            .add(Layer.Conv2d.of(32, 3, 1))
+            .add(new Layer.Activation(ActivationKind.RELU))
+            .add(new Layer.GlobalAvgPool())
+            .add(new Layer.Linear(data.numClasses(), true))
+            .build();
     Evaluation whole;
     Evaluation split;
-    try (DjlEvaluator unbounded = DjlEvaluator.builder(data).maxEpochs(2).batchSize(32)
-        .latencyRuns(1).bootstrapResamples(10).activationBudgetMb(Double.POSITIVE_INFINITY)
-        .build()) {
+    try (DjlEvaluator unbounded =
+        DjlEvaluator.builder(data)
+            .maxEpochs(2)
+            .batchSize(32)
+            .latencyRuns(1)
+            .bootstrapResamples(10)
+            .activationBudgetMb(Double.POSITIVE_INFINITY)
+            .build()) {
       assertThat(unbounded.microBatch(plain)).isEqualTo(32);
       whole = unbounded.evaluate(plain);
     }
-    try (DjlEvaluator bounded = DjlEvaluator.builder(data).maxEpochs(2).batchSize(32)
-        .latencyRuns(1).bootstrapResamples(10).activationBudgetMb(0.01).build()) {
+    try (DjlEvaluator bounded =
+        DjlEvaluator.builder(data)
+            .maxEpochs(2)
+            .batchSize(32)
+            .latencyRuns(1)
+            .bootstrapResamples(10)
+            .activationBudgetMb(0.01)
+            .build()) {
       assertThat(bounded.microBatch(plain)).isLessThan(32).isGreaterThanOrEqualTo(2);
       split = bounded.evaluate(plain);
     }

@@ -49,8 +49,13 @@ class ModelMemoryTest {
   @Test
   void a_small_models_memory_is_its_own_far_below_the_process_high_water_mark() {
     ImageDataset data = SyntheticLesions.builder().size(120).imageSize(16).seed(3).generate();
-    try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(1).batchSize(32)
-        .latencyRuns(3).bootstrapResamples(50).build()) {
+    try (DjlEvaluator evaluator =
+        DjlEvaluator.builder(data)
+            .maxEpochs(1)
+            .batchSize(32)
+            .latencyRuns(3)
+            .bootstrapResamples(50)
+            .build()) {
       var small = ReferenceArchitectures.smallCnn(data.input(), 8);
       var wide = ReferenceArchitectures.resnet18Cifar(data.input(), 8);
 
@@ -64,9 +69,11 @@ class ModelMemoryTest {
       assertThat(e.hardware().modelMemoryMb()).isLessThan(5);
       assertThat(e.hardware().processPeakMb()).isGreaterThan(50 * e.hardware().modelMemoryMb());
       // a ResNet-18 needs its 11M parameters (42.6 MB) and more
-      assertThat(big.hardware().modelMemoryMb()).isGreaterThan(42.6)
+      assertThat(big.hardware().modelMemoryMb())
+          .isGreaterThan(42.6)
           .isGreaterThan(10 * e.hardware().modelMemoryMb());
-      assertThat(e.metricsParagraph()).contains("model memory")
+      assertThat(e.metricsParagraph())
+          .contains("model memory")
           .doesNotContain(String.format("%.1f MB", e.hardware().processPeakMb()));
     }
   }

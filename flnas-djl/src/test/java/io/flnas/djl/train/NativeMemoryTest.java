@@ -25,10 +25,10 @@ import java.util.function.IntBinaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each way the C library can fail {@link NativeMemory}, through a fake of its functions: a
- * refused {@code mallopt}, glibc's older limits, a C library that is not glibc, a missing {@code
- * mallinfo2} and one that does not see the process's allocations. Each is logged once, and the
- * model's memory is then not measured but shown as the analytic figure, labelled so.
+ * Each way the C library can fail {@link NativeMemory}, through a fake of its functions: a refused
+ * {@code mallopt}, glibc's older limits, a C library that is not glibc, a missing {@code mallinfo2}
+ * and one that does not see the process's allocations. Each is logged once, and the model's memory
+ * is then not measured but shown as the analytic figure, labelled so.
  */
 class NativeMemoryTest {
   private static final int MIB = 1 << 20;
@@ -38,8 +38,10 @@ class NativeMemoryTest {
     String version = "2.36";
     IntBinaryOperator mallopt = (param, value) -> 1;
     boolean hasMallinfo2 = true;
+
     /** Whether mallinfo2 counts what malloc gives; not under an LD_PRELOAD allocator. */
     boolean countsMalloc = true;
+
     final List<String> calls = new ArrayList<>();
     long inUse = 100L * MIB;
 
@@ -95,9 +97,12 @@ class NativeMemoryTest {
     assertThat(heap.keepFreed()).isFalse();
     assertThat(heap.keepFreed()).isFalse();
 
-    assertThat(libc.calls).as("the trim threshold and top pad would freeze glibc's thresholds")
+    assertThat(libc.calls)
+        .as("the trim threshold and top pad would freeze glibc's thresholds")
         .containsExactly(NativeMemory.M_MMAP_THRESHOLD + "=" + (1 << 30));
-    assertThat(warnings).singleElement().asString()
+    assertThat(warnings)
+        .singleElement()
+        .asString()
         .contains("mallopt(M_MMAP_THRESHOLD, 1073741824) returned 0 on glibc 2.36")
         .contains("left alone");
   }
@@ -114,19 +119,22 @@ class NativeMemoryTest {
 
   /**
    * glibc 2.34 and before refuse an mmap threshold above 32 MiB but take the trim threshold, which
-   * turns the dynamic threshold off: the old settings froze it at 128 KiB. Now the threshold
-   * asked of them is one they take, and it is set first.
+   * turns the dynamic threshold off: the old settings froze it at 128 KiB. Now the threshold asked
+   * of them is one they take, and it is set first.
    */
   @Test
   void glibc_before_2_35_gets_an_mmap_threshold_it_accepts_and_gets_it_first() {
     libc.version = "2.31";
-    libc.mallopt = (param, value) ->
-        param == NativeMemory.M_MMAP_THRESHOLD && value > 32 * MIB ? 0 : 1;
+    libc.mallopt =
+        (param, value) -> param == NativeMemory.M_MMAP_THRESHOLD && value > 32 * MIB ? 0 : 1;
 
     assertThat(heap.keepFreed()).isTrue();
 
-    assertThat(libc.calls).containsExactly(NativeMemory.M_MMAP_THRESHOLD + "=" + 32 * MIB,
-        NativeMemory.M_TRIM_THRESHOLD + "=" + (1 << 30), NativeMemory.M_TOP_PAD + "=" + 64 * MIB);
+    assertThat(libc.calls)
+        .containsExactly(
+            NativeMemory.M_MMAP_THRESHOLD + "=" + 32 * MIB,
+            NativeMemory.M_TRIM_THRESHOLD + "=" + (1 << 30),
+            NativeMemory.M_TOP_PAD + "=" + 64 * MIB);
     assertThat(warnings).isEmpty();
   }
 
@@ -166,8 +174,8 @@ class NativeMemoryTest {
 
     assertThat(heap.inUse()).isEmpty();
     assertThat(heap.mapped()).isEmpty();
-    assertThat(heap.notMeasuredBecause()).hasValueSatisfying(why ->
-        assertThat(why).contains("no mallinfo2"));
+    assertThat(heap.notMeasuredBecause())
+        .hasValueSatisfying(why -> assertThat(why).contains("no mallinfo2"));
     assertThat(warnings).singleElement().asString().contains("model memory is not measured");
     assertNotMeasuredAndLabelledAnalytic();
   }
@@ -182,8 +190,11 @@ class NativeMemoryTest {
     libc.countsMalloc = false;
 
     assertThat(heap.inUse()).isEmpty();
-    assertThat(heap.notMeasuredBecause()).hasValueSatisfying(why -> assertThat(why)
-        .contains("saw an allocation of 8 MiB as [0, 0, 0] bytes", "LD_PRELOAD"));
+    assertThat(heap.notMeasuredBecause())
+        .hasValueSatisfying(
+            why ->
+                assertThat(why)
+                    .contains("saw an allocation of 8 MiB as [0, 0, 0] bytes", "LD_PRELOAD"));
     heap.inUse();
     assertThat(warnings).as("logged once").hasSize(1);
     assertNotMeasuredAndLabelledAnalytic();
@@ -210,8 +221,8 @@ class NativeMemoryTest {
     try (Model model = Model.newInstance("memory", Device.cpu(), "PyTorch")) {
       Block block = ArchitectureBlocks.toBlock(cnn);
       model.setBlock(block);
-      try (Trainer trainer = model.newTrainer(
-          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()))) {
+      try (Trainer trainer =
+          model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()))) {
         trainer.initialize(new ai.djl.ndarray.types.Shape(2, 3, 8, 8));
         measured = ModelMemory.measureMb(heap, trainer, block, cnn.input(), 2, Device.cpu());
       }
@@ -220,11 +231,16 @@ class NativeMemoryTest {
 
     HardwareReport hardware = HardwareReport.analytic(Cost.of(cnn)).withModelMemoryMb(measured);
     int[] labels = {0, 1, 0, 1};
-    FairnessReport fairness = FairnessMetrics.compute(2, labels, labels,
-        List.of(new GroupColumn("sex", List.of("male", "female"), new int[] {0, 0, 1, 1})));
+    FairnessReport fairness =
+        FairnessMetrics.compute(
+            2,
+            labels,
+            labels,
+            List.of(new GroupColumn("sex", List.of("male", "female"), new int[] {0, 0, 1, 1})));
     Evaluation evaluation = Evaluation.of(new SplitMetrics(0.5, 1.0), fairness, hardware);
     assertThat(hardware.memoryMeasured()).isFalse();
-    assertThat(evaluation.metricsParagraph()).contains(String.format(
-        "model memory %.1f MB (analytic, batch 2)", hardware.analyticMemoryMb()));
+    assertThat(evaluation.metricsParagraph())
+        .contains(
+            String.format("model memory %.1f MB (analytic, batch 2)", hardware.analyticMemoryMb()));
   }
 }

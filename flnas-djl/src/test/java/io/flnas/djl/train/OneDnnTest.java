@@ -30,10 +30,15 @@ class OneDnnTest {
   void an_fp32_evaluator_trains_without_onednn_unless_asked_and_sets_it_per_trial() {
     ImageDataset data = SyntheticLesions.builder().size(40).imageSize(8).seed(2).generate();
     Architecture cnn = ReferenceArchitectures.smallCnn(data.input(), 8);
-    try (DjlEvaluator on = DjlEvaluator.builder(data).maxEpochs(1).latencyRuns(1)
-            .bootstrapResamples(10).oneDnn(true).build();
-        DjlEvaluator off = DjlEvaluator.builder(data).maxEpochs(1).latencyRuns(1)
-            .bootstrapResamples(10).build()) {
+    try (DjlEvaluator on =
+            DjlEvaluator.builder(data)
+                .maxEpochs(1)
+                .latencyRuns(1)
+                .bootstrapResamples(10)
+                .oneDnn(true)
+                .build();
+        DjlEvaluator off =
+            DjlEvaluator.builder(data).maxEpochs(1).latencyRuns(1).bootstrapResamples(10).build()) {
       assertThat(off.oneDnn()).isFalse();
       assertThat(on.oneDnn()).isTrue();
       on.evaluate(cnn);
@@ -45,17 +50,23 @@ class OneDnnTest {
 
   /**
    * The notebook's tiny architecture (a 16-to-8-channel convolution in a residual body, group
-   * norms): with oneDNN's kernels on this project's AVX-512 machines it gave a NaN loss in 9 of
-   * 20 runs and several distinct outcomes; with the default evaluator every run is the same.
+   * norms): with oneDNN's kernels on this project's AVX-512 machines it gave a NaN loss in 9 of 20
+   * runs and several distinct outcomes; with the default evaluator every run is the same.
    */
   @Test
   void the_same_seed_trains_the_same_trial_every_time() {
     ImageDataset data = SyntheticLesions.builder().size(300).imageSize(16).seed(11).generate();
-    Architecture tiny = ReferenceArchitectures.smallCnn(data.input(), 8).withLayers(
-        SearchSpaces.tiny().sample(new Random(1), data.input(), 8).layers());
+    Architecture tiny =
+        ReferenceArchitectures.smallCnn(data.input(), 8)
+            .withLayers(SearchSpaces.tiny().sample(new Random(1), data.input(), 8).layers());
     List<Evaluation> runs = new ArrayList<>();
-    try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(2).batchSize(32)
-        .latencyRuns(1).bootstrapResamples(10).build()) {
+    try (DjlEvaluator evaluator =
+        DjlEvaluator.builder(data)
+            .maxEpochs(2)
+            .batchSize(32)
+            .latencyRuns(1)
+            .bootstrapResamples(10)
+            .build()) {
       for (int i = 0; i < 6; i++) {
         runs.add(evaluator.evaluate(tiny));
       }

@@ -18,8 +18,13 @@ class ProcessPeakTest {
       throws Exception {
     ImageDataset data = SyntheticLesions.builder().size(200).imageSize(16).seed(3).generate();
     Architecture cnn = ReferenceArchitectures.smallCnn(data.input(), data.numClasses());
-    try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(2).batchSize(32)
-        .latencyRuns(2).bootstrapResamples(10).build()) {
+    try (DjlEvaluator evaluator =
+        DjlEvaluator.builder(data)
+            .maxEpochs(2)
+            .batchSize(32)
+            .latencyRuns(2)
+            .bootstrapResamples(10)
+            .build()) {
       evaluator.evaluate(cnn); // the engine's kernels are in; what follows is one trial's own
       double expected = evaluator.expectedPeakMb(cnn);
 
@@ -33,8 +38,13 @@ class ProcessPeakTest {
   void measuring_a_trial_leaves_the_kernels_high_water_mark_alone() throws Exception {
     ImageDataset data = SyntheticLesions.builder().size(60).imageSize(8).seed(3).generate();
     Architecture cnn = ReferenceArchitectures.smallCnn(data.input(), data.numClasses());
-    try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(1).batchSize(16)
-        .latencyRuns(1).bootstrapResamples(1).build()) {
+    try (DjlEvaluator evaluator =
+        DjlEvaluator.builder(data)
+            .maxEpochs(1)
+            .batchSize(16)
+            .latencyRuns(1)
+            .bootstrapResamples(1)
+            .build()) {
       // A resident peak well above anything this trial needs, then released.
       long before = highWaterMarkKb();
       byte[][] blocks = new byte[48][];

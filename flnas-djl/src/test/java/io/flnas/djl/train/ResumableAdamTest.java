@@ -60,8 +60,10 @@ class ResumableAdamTest {
     var cnn = ReferenceArchitectures.smallCnn(io.flnas.arch.Shape.image(3, 12, 12), 4);
     try (Model model = Model.newInstance("adam", Device.cpu(), "PyTorch")) {
       model.setBlock(ArchitectureBlocks.toBlock(cnn));
-      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-          .optOptimizer(optimizer).optDevices(new Device[] {Device.cpu()});
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+              .optOptimizer(optimizer)
+              .optDevices(new Device[] {Device.cpu()});
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(8, 3, 12, 12));
         NDManager manager = trainer.getManager();

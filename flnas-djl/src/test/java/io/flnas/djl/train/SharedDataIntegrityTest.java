@@ -13,8 +13,8 @@ class SharedDataIntegrityTest {
   @Test
   void the_shared_tensors_survive_many_trials_unchanged() {
     ImageDataset data = SyntheticLesions.builder().size(200).imageSize(16).seed(4).generate();
-    try (DjlEvaluator evaluator = DjlEvaluator.builder(data).maxEpochs(2).batchSize(16)
-        .latencyRuns(2).build()) {
+    try (DjlEvaluator evaluator =
+        DjlEvaluator.builder(data).maxEpochs(2).batchSize(16).latencyRuns(2).build()) {
       Random random = new Random(9);
       for (int i = 0; i < 6; i++) {
         evaluator.evaluate(SearchSpaces.tiny().sample(random, data.input(), 8));

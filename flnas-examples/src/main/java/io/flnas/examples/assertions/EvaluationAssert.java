@@ -12,8 +12,8 @@ public final class EvaluationAssert extends AbstractAssert<EvaluationAssert, Eva
   public EvaluationAssert isSuccessful() {
     isNotNull();
     if (!actual.succeeded()) {
-      failWithMessage("expected a successful evaluation but it failed: %s",
-          actual.failure().orElse(""));
+      failWithMessage(
+          "expected a successful evaluation but it failed: %s", actual.failure().orElse(""));
     }
     return this;
   }
@@ -21,8 +21,8 @@ public final class EvaluationAssert extends AbstractAssert<EvaluationAssert, Eva
   public EvaluationAssert hasAccuracyAtLeast(double fraction) {
     isSuccessful();
     if (actual.accuracy() < fraction) {
-      failWithMessage("expected validation accuracy at least %s but was %s", fraction,
-          actual.accuracy());
+      failWithMessage(
+          "expected validation accuracy at least %s but was %s", fraction, actual.accuracy());
     }
     return this;
   }
@@ -31,8 +31,8 @@ public final class EvaluationAssert extends AbstractAssert<EvaluationAssert, Eva
   public EvaluationAssert isFairerThan(Evaluation other) {
     isSuccessful();
     if (!(actual.unfairness() < other.unfairness())) {
-      failWithMessage("expected unfairness below %s but was %s", other.unfairness(),
-          actual.unfairness());
+      failWithMessage(
+          "expected unfairness below %s but was %s", other.unfairness(), actual.unfairness());
     }
     return this;
   }
@@ -40,8 +40,8 @@ public final class EvaluationAssert extends AbstractAssert<EvaluationAssert, Eva
   public EvaluationAssert hasParametersAtMost(long parameters) {
     isSuccessful();
     if (actual.hardware().parameters() > parameters) {
-      failWithMessage("expected at most %s parameters but has %s", parameters,
-          actual.hardware().parameters());
+      failWithMessage(
+          "expected at most %s parameters but has %s", parameters, actual.hardware().parameters());
     }
     return this;
   }
@@ -49,12 +49,17 @@ public final class EvaluationAssert extends AbstractAssert<EvaluationAssert, Eva
   /** Every sensitive group reached at least {@code fraction} validation accuracy. */
   public EvaluationAssert everyGroupReaches(double fraction) {
     isSuccessful();
-    actual.validationFairness().groups().forEach(g -> {
-      if (g.accuracy() < fraction) {
-        failWithMessage("expected every group to reach %s but %s=%s has %s", fraction,
-            g.attribute(), g.group(), g.accuracy());
-      }
-    });
+    actual
+        .validationFairness()
+        .groups()
+        .forEach(
+            g -> {
+              if (g.accuracy() < fraction) {
+                failWithMessage(
+                    "expected every group to reach %s but %s=%s has %s",
+                    fraction, g.attribute(), g.group(), g.accuracy());
+              }
+            });
     return this;
   }
 }

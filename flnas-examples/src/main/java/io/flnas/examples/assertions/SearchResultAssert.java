@@ -1,8 +1,8 @@
 package io.flnas.examples.assertions;
 
-import io.flnas.search.rank.Objectives;
 import io.flnas.search.SearchResult;
 import io.flnas.search.Trial;
+import io.flnas.search.rank.Objectives;
 import io.flnas.space.DeploymentTarget;
 import org.assertj.core.api.AbstractAssert;
 
@@ -16,8 +16,8 @@ public final class SearchResultAssert extends AbstractAssert<SearchResultAssert,
   public SearchResultAssert hasIterations(int expected) {
     isNotNull();
     if (actual.history().size() != expected) {
-      failWithMessage("expected %s iterations but the history holds %s", expected,
-          actual.history().size());
+      failWithMessage(
+          "expected %s iterations but the history holds %s", expected, actual.history().size());
     }
     return this;
   }
@@ -26,8 +26,9 @@ public final class SearchResultAssert extends AbstractAssert<SearchResultAssert,
   public SearchResultAssert hasCompletedAtLeast(int expected) {
     isNotNull();
     if (actual.completed().size() < expected) {
-      failWithMessage("expected at least %s completed trials but %s completed: %s", expected,
-          actual.completed().size(), statuses());
+      failWithMessage(
+          "expected at least %s completed trials but %s completed: %s",
+          expected, actual.completed().size(), statuses());
     }
     return this;
   }
@@ -46,7 +47,8 @@ public final class SearchResultAssert extends AbstractAssert<SearchResultAssert,
     hasBest();
     double accuracy = actual.best().get().result().accuracy();
     if (accuracy < fraction) {
-      failWithMessage("expected the best trial (#%s) to reach accuracy %s but it has %s",
+      failWithMessage(
+          "expected the best trial (#%s) to reach accuracy %s but it has %s",
           actual.best().get().iteration(), fraction, accuracy);
     }
     return this;
@@ -57,7 +59,8 @@ public final class SearchResultAssert extends AbstractAssert<SearchResultAssert,
     hasBest();
     double unfairness = actual.best().get().result().unfairness();
     if (unfairness > fraction) {
-      failWithMessage("expected the best trial (#%s) to have unfairness at most %s but it has %s",
+      failWithMessage(
+          "expected the best trial (#%s) to have unfairness at most %s but it has %s",
           actual.best().get().iteration(), fraction, unfairness);
     }
     return this;
@@ -68,9 +71,13 @@ public final class SearchResultAssert extends AbstractAssert<SearchResultAssert,
     hasBest();
     Trial best = actual.best().get();
     if (!Objectives.meets(best.result(), target)) {
-      failWithMessage("expected the best trial (#%s) to meet the budgets of %s but it has %s"
-          + " parameters, %s MB, %s ms", best.iteration(), target.name(),
-          best.result().hardware().parameters(), best.result().hardware().analyticMemoryMb(),
+      failWithMessage(
+          "expected the best trial (#%s) to meet the budgets of %s but it has %s"
+              + " parameters, %s MB, %s ms",
+          best.iteration(),
+          target.name(),
+          best.result().hardware().parameters(),
+          best.result().hardware().analyticMemoryMb(),
           best.result().hardware().latencyMs());
     }
     return this;
@@ -80,9 +87,10 @@ public final class SearchResultAssert extends AbstractAssert<SearchResultAssert,
   public SearchResultAssert bestIsOnTheParetoFront() {
     hasBest();
     if (!actual.paretoFront().contains(actual.best().get())) {
-      failWithMessage("expected the best trial (#%s) on the Pareto front %s",
-          actual.best().get().iteration(), actual.paretoFront().stream()
-              .map(Trial::iteration).toList());
+      failWithMessage(
+          "expected the best trial (#%s) on the Pareto front %s",
+          actual.best().get().iteration(),
+          actual.paretoFront().stream().map(Trial::iteration).toList());
     }
     return this;
   }
@@ -90,11 +98,12 @@ public final class SearchResultAssert extends AbstractAssert<SearchResultAssert,
   /** No iteration failed to design a proposal. */
   public SearchResultAssert hasNoDesignFailures() {
     isNotNull();
-    var failed = actual.history().stream()
-        .filter(t -> t.status() == Trial.Status.DESIGN_FAILED).toList();
+    var failed =
+        actual.history().stream().filter(t -> t.status() == Trial.Status.DESIGN_FAILED).toList();
     if (!failed.isEmpty()) {
-      failWithMessage("expected no design failures but found %s", failed.stream()
-          .map(t -> "#" + t.iteration() + ": " + t.reason().orElse("")).toList());
+      failWithMessage(
+          "expected no design failures but found %s",
+          failed.stream().map(t -> "#" + t.iteration() + ": " + t.reason().orElse("")).toList());
     }
     return this;
   }
@@ -103,14 +112,16 @@ public final class SearchResultAssert extends AbstractAssert<SearchResultAssert,
   public SearchResultAssert ranToCompletion() {
     isNotNull();
     if (actual.stopReason().isPresent()) {
-      failWithMessage("expected the search to run to completion but it stopped: %s",
-          actual.stopReason().get());
+      failWithMessage(
+          "expected the search to run to completion but it stopped: %s", actual.stopReason().get());
     }
     return this;
   }
 
   private String statuses() {
-    return actual.history().stream().map(t -> "#" + t.iteration() + " " + t.status()).toList()
+    return actual.history().stream()
+        .map(t -> "#" + t.iteration() + " " + t.status())
+        .toList()
         .toString();
   }
 }

@@ -1,2 +1,5 @@
-/** Reusable AssertJ assertions for search results and evaluations; see {@link io.flnas.examples.assertions.FlNasAssertions}. */
+/**
+ * Reusable AssertJ assertions for search results and evaluations; see {@link
+ * io.flnas.examples.assertions.FlNasAssertions}.
+ */
 package io.flnas.examples.assertions;

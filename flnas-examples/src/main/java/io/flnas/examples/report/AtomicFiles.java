@@ -31,8 +31,11 @@ final class AtomicFiles {
     String name = file.getFileName().toString();
     int dot = name.lastIndexOf('.');
     // keep the extension: some writers (XChart's) add one when it is missing
-    Path temp = Files.createTempFile(dir, "." + (dot > 0 ? name.substring(0, dot) : name),
-        dot > 0 ? name.substring(dot) : ".tmp");
+    Path temp =
+        Files.createTempFile(
+            dir,
+            "." + (dot > 0 ? name.substring(0, dot) : name),
+            dot > 0 ? name.substring(dot) : ".tmp");
     try {
       writer.writeTo(temp);
       // a temporary file is private (rw-------); the report is for whoever may read the folder
@@ -40,8 +43,7 @@ final class AtomicFiles {
         Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
       }
       try {
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
       }

@@ -28,11 +28,17 @@ public final class Report {
   /**
    * Everything a report shows.
    *
-   * @param status "running: n of N trials, updated hh:mm:ss" while the search runs; empty once
-   *     it has finished
+   * @param status "running: n of N trials, updated hh:mm:ss" while the search runs; empty once it
+   *     has finished
    */
-  public record Content(Map<String, String> configuration, TableOne table, SearchResult result,
-      List<Baselines.Baseline> baselines, String elapsed, String exportNote, String status) {
+  public record Content(
+      Map<String, String> configuration,
+      TableOne table,
+      SearchResult result,
+      List<Baselines.Baseline> baselines,
+      String elapsed,
+      String exportNote,
+      String status) {
     public boolean running() {
       return !status.isEmpty();
     }
@@ -41,41 +47,62 @@ public final class Report {
   public static String markdown(Content c) {
     StringBuilder md = new StringBuilder("# FL-NAS search report\n\n");
     if (c.running()) {
-      md.append("**").append(c.status()).append("** (this report is rewritten after every")
+      md.append("**")
+          .append(c.status())
+          .append("** (this report is rewritten after every")
           .append(" trial)\n\n");
     }
     md.append("## Configuration\n\n");
-    c.configuration().forEach((k, v) -> md.append("- **").append(k).append("**: ").append(v)
-        .append('\n'));
+    c.configuration()
+        .forEach((k, v) -> md.append("- **").append(k).append("**: ").append(v).append('\n'));
     if (!c.running()) {
       md.append("- **elapsed**: ").append(c.elapsed()).append('\n');
     }
     md.append('\n');
-    md.append("## Table I\n\n").append(c.table().toMarkdown()).append('\n')
+    md.append("## Table I\n\n")
+        .append(c.table().toMarkdown())
+        .append('\n')
         .append(TableOne.NOTE.replace("*", "\\*"))
         .append(" Selection used the validation split.\n\n");
-    c.result().stopReason().ifPresent(r -> md.append("The search stopped early: ").append(r)
-        .append("\n\n"));
+    c.result()
+        .stopReason()
+        .ifPresent(r -> md.append("The search stopped early: ").append(r).append("\n\n"));
     md.append("## Best architecture\n\n");
     if (c.result().best().isPresent()) {
       Trial best = c.result().best().get();
-      md.append("Trial ").append(best.iteration()).append(" by ").append(best.designer())
-          .append(": `").append(best.architecture().orElseThrow().summary()).append("`\n\n");
+      md.append("Trial ")
+          .append(best.iteration())
+          .append(" by ")
+          .append(best.designer())
+          .append(": `")
+          .append(best.architecture().orElseThrow().summary())
+          .append("`\n\n");
       md.append(best.result().metricsParagraph()).append("\n\n");
-      md.append("| Group | Validation accuracy % | n | Test accuracy % | n |\n|---|---:|---:|---:|---:|\n");
+      md.append(
+          "| Group | Validation accuracy % | n | Test accuracy % | n |\n|---|---:|---:|---:|---:|\n");
       List<GroupAccuracy> test = best.result().testFairness().groups();
       for (GroupAccuracy g : best.result().validationFairness().groups()) {
-        GroupAccuracy t = test.stream().filter(x -> x.attribute().equals(g.attribute())
-            && x.group().equals(g.group())).findFirst().orElse(null);
-        md.append(String.format("| %s=%s | %.2f | %d | %s | %s |%n", g.attribute(), g.group(),
-            100 * g.accuracy(), g.count(), t == null ? "-" : String.format("%.2f",
-                100 * t.accuracy()), t == null ? "-" : String.valueOf(t.count())));
+        GroupAccuracy t =
+            test.stream()
+                .filter(x -> x.attribute().equals(g.attribute()) && x.group().equals(g.group()))
+                .findFirst()
+                .orElse(null);
+        md.append(
+            String.format(
+                "| %s=%s | %.2f | %d | %s | %s |%n",
+                g.attribute(),
+                g.group(),
+                100 * g.accuracy(),
+                g.count(),
+                t == null ? "-" : String.format("%.2f", 100 * t.accuracy()),
+                t == null ? "-" : String.valueOf(t.count())));
       }
       if (!c.exportNote().isEmpty()) {
         md.append("\n").append(c.exportNote()).append("\n");
       }
       md.append("\n");
-      md.append("```python\n").append(Templates.pytorch().render(best.architecture().get()))
+      md.append("```python\n")
+          .append(Templates.pytorch().render(best.architecture().get()))
           .append("\n```\n\n<details><summary>Architecture JSON</summary>\n\n```json\n")
           .append(ArchitectureJson.writePretty(best.architecture().get()))
           .append("\n```\n\n</details>\n\n");
@@ -83,8 +110,12 @@ public final class Report {
       md.append("No trial completed.\n\n");
     }
     md.append("## Plots\n\n")
-        .append("![Accuracy vs unfairness](").append(Plots.SCATTER).append(")\n\n")
-        .append("![Best so far](").append(Plots.PROGRESS).append(")\n\n");
+        .append("![Accuracy vs unfairness](")
+        .append(Plots.SCATTER)
+        .append(")\n\n")
+        .append("![Best so far](")
+        .append(Plots.PROGRESS)
+        .append(")\n\n");
     for (String name : Plots.extraNames(c.result().history())) {
       md.append("![").append(name).append("](").append(Plots.metricFile(name)).append(")\n\n");
     }
@@ -105,13 +136,16 @@ public final class Report {
     var extensions = List.of(TablesExtension.create());
     Parser parser = Parser.builder().extensions(extensions).build();
     HtmlRenderer renderer = HtmlRenderer.builder().extensions(extensions).build();
-    String html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>FL-NAS report"
-        + "</title><style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
-        + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}"
-        + "img{max-width:100%}</style>"
-        // while running, the browser reloads the page to follow the search
-        + (content.running() ? "<meta http-equiv=\"refresh\" content=\"30\">" : "")
-        + "</head><body>\n" + renderer.render(parser.parse(md)) + "</body></html>\n";
+    String html =
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>FL-NAS report"
+            + "</title><style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
+            + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}"
+            + "img{max-width:100%}</style>"
+            // while running, the browser reloads the page to follow the search
+            + (content.running() ? "<meta http-equiv=\"refresh\" content=\"30\">" : "")
+            + "</head><body>\n"
+            + renderer.render(parser.parse(md))
+            + "</body></html>\n";
     AtomicFiles.write(dir.resolve(HTML), html);
   }
 }

@@ -8,8 +8,8 @@ import io.flnas.metrics.GroupAccuracy;
 import io.flnas.metrics.GroupColumn;
 import io.flnas.metrics.Interval;
 import io.flnas.search.Baselines;
-import io.flnas.search.rank.Metric;
 import io.flnas.search.Trial;
+import io.flnas.search.rank.Metric;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,14 +23,13 @@ import java.util.stream.Collectors;
 /**
  * The paper's Table I: one row per baseline and per top searched model, with test accuracy, the
  * four fairness figures on the test split (plug-in figures), each with its bootstrap 95% interval
- * around it ({@link Bootstrap#intervals}, which always holds the figure), then parameters,
- * model memory (measured, or the analytic figure marked "(analytic)") and measured latency. A
- * searched model's cell is marked with an arrow where its point estimate beats every baseline (up
- * for higher accuracy, down for lower gaps and costs), and
- * with {@code *} where the 95% interval of its paired difference to every baseline excludes zero
- * on the better side (see {@link Bootstrap#differences}), which needs the {@link TestSplit}: a
- * model significantly worse than every baseline gets no mark, so {@code *} never reads as praise
- * it has not earned.
+ * around it ({@link Bootstrap#intervals}, which always holds the figure), then parameters, model
+ * memory (measured, or the analytic figure marked "(analytic)") and measured latency. A searched
+ * model's cell is marked with an arrow where its point estimate beats every baseline (up for higher
+ * accuracy, down for lower gaps and costs), and with {@code *} where the 95% interval of its paired
+ * difference to every baseline excludes zero on the better side (see {@link
+ * Bootstrap#differences}), which needs the {@link TestSplit}: a model significantly worse than
+ * every baseline gets no mark, so {@code *} never reads as praise it has not earned.
  *
  * <p>The table is open to what the evaluations carry: after latency comes one column per extra
  * value ({@link Evaluation#extras()}) present in any row, by name, then the worst-served group of
@@ -48,23 +47,60 @@ public final class TableOne {
    * @param intervals bootstrap intervals of the five test figures, when the evaluator gave them
    * @param predictions per-sample test predictions, empty when not recorded
    */
-  public record Row(String model, boolean searched, double accuracy, double unfairness,
-      double eodd, double eopp1, double eopp2, long parameters, double memoryMb,
-      boolean memoryMeasured, double latencyMs, Optional<FairnessIntervals> intervals,
-      int[] predictions, Map<String, Double> extras, Optional<GroupAccuracy> worstGroup) {
+  public record Row(
+      String model,
+      boolean searched,
+      double accuracy,
+      double unfairness,
+      double eodd,
+      double eopp1,
+      double eopp2,
+      long parameters,
+      double memoryMb,
+      boolean memoryMeasured,
+      double latencyMs,
+      Optional<FairnessIntervals> intervals,
+      int[] predictions,
+      Map<String, Double> extras,
+      Optional<GroupAccuracy> worstGroup) {
 
     static Row of(String model, boolean searched, Evaluation e) {
       if (!e.succeeded()) {
         long params = e.hardware() == null ? 0 : e.hardware().parameters();
-        return new Row(model + " (failed)", searched, Double.NaN, Double.NaN, Double.NaN,
-            Double.NaN, Double.NaN, params, Double.NaN, false, Double.NaN, Optional.empty(),
-            new int[0], Map.of(), Optional.empty());
+        return new Row(
+            model + " (failed)",
+            searched,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            params,
+            Double.NaN,
+            false,
+            Double.NaN,
+            Optional.empty(),
+            new int[0],
+            Map.of(),
+            Optional.empty());
       }
       FairnessReport f = e.testFairness();
-      return new Row(model, searched, e.test().accuracy(), f.unfairness(), f.eodd(), f.eopp1(),
-          f.eopp2(), e.hardware().parameters(), e.hardware().memoryMb(),
-          e.hardware().memoryMeasured(), e.hardware().latencyMs(), e.testIntervals(),
-          e.testPredictionArray(), e.extras(), f.worstGroup());
+      return new Row(
+          model,
+          searched,
+          e.test().accuracy(),
+          f.unfairness(),
+          f.eodd(),
+          f.eopp1(),
+          f.eopp2(),
+          e.hardware().parameters(),
+          e.hardware().memoryMb(),
+          e.hardware().memoryMeasured(),
+          e.hardware().latencyMs(),
+          e.testIntervals(),
+          e.testPredictionArray(),
+          e.extras(),
+          f.worstGroup());
     }
   }
 
@@ -72,12 +108,20 @@ public final class TableOne {
    * The test split's labels and groups, so searched rows can be compared with each baseline on the
    * same samples (a seeded paired bootstrap of {@code resamples} resamples).
    */
-  public record TestSplit(int numClasses, int[] labels, List<GroupColumn> groups, int resamples,
-      long seed) {}
+  public record TestSplit(
+      int numClasses, int[] labels, List<GroupColumn> groups, int resamples, long seed) {}
 
-  private static final List<String> FIXED = List.of("Model", "Accuracy % [95% CI]",
-      "Unfairness [95% CI]", "EODD [95% CI]", "EOPP1 [95% CI]", "EOPP2 [95% CI]", "Params (M)",
-      "Memory (MB)", "Latency (ms)");
+  private static final List<String> FIXED =
+      List.of(
+          "Model",
+          "Accuracy % [95% CI]",
+          "Unfairness [95% CI]",
+          "EODD [95% CI]",
+          "EOPP1 [95% CI]",
+          "EOPP2 [95% CI]",
+          "Params (M)",
+          "Memory (MB)",
+          "Latency (ms)");
 
   /** Header of the last column: the worst-served group over all sensitive attributes. */
   public static final String WORST_GROUP = "Worst group (test)";
@@ -86,26 +130,32 @@ public final class TableOne {
   private static final int FIGURE_COLUMNS = 5;
 
   /** The footnote that explains the markers and figures. */
-  public static final String NOTE = "Test split, plug-in figures (not bias-corrected; the gaps of"
-      + " small groups read high), bootstrap 95% intervals in brackets, each around its figure and"
-      + " always holding it (Bootstrap.intervals). ↑/↓: the"
-      + " point estimate beats every baseline; *: the 95% interval of the paired difference to"
-      + " every baseline excludes zero, on the better side. Memory: the model's own, measured for one"
-      + " batch-2 forward pass (parameters and activations); where it could not be measured, the"
-      + " analytic figure, marked (analytic).";
+  public static final String NOTE =
+      "Test split, plug-in figures (not bias-corrected; the gaps of"
+          + " small groups read high), bootstrap 95% intervals in brackets, each around its figure and"
+          + " always holding it (Bootstrap.intervals). ↑/↓: the"
+          + " point estimate beats every baseline; *: the 95% interval of the paired difference to"
+          + " every baseline excludes zero, on the better side. Memory: the model's own, measured for one"
+          + " batch-2 forward pass (parameters and activations); where it could not be measured, the"
+          + " analytic figure, marked (analytic).";
 
   private final List<Row> rows;
   private final boolean[][] significant;
+
   /** Names of the extra values present in any row, sorted: the columns after latency. */
   private final List<String> extras;
+
   /** The metrics whose direction the table knows, by name. */
   private final Map<String, Metric> metrics;
 
   private TableOne(List<Row> rows, Optional<TestSplit> split) {
     this.rows = List.copyOf(rows);
     this.significant = new boolean[rows.size()][FIGURE_COLUMNS + 1];
-    this.extras = List.copyOf(rows.stream().flatMap(r -> r.extras().keySet().stream())
-        .collect(Collectors.toCollection(TreeSet::new)));
+    this.extras =
+        List.copyOf(
+            rows.stream()
+                .flatMap(r -> r.extras().keySet().stream())
+                .collect(Collectors.toCollection(TreeSet::new)));
     this.metrics = Map.of();
     split.ifPresent(this::compareWithBaselines);
   }
@@ -141,8 +191,8 @@ public final class TableOne {
   }
 
   /** As {@link #of(List, List)}, with {@code *} markers from a paired bootstrap on the split. */
-  public static TableOne of(List<Baselines.Baseline> baselines, List<Trial> searched,
-      TestSplit split) {
+  public static TableOne of(
+      List<Baselines.Baseline> baselines, List<Trial> searched, TestSplit split) {
     return new TableOne(rows(baselines, searched), Optional.of(split));
   }
 
@@ -181,9 +231,18 @@ public final class TableOne {
           java.util.Arrays.fill(all, false);
           break;
         }
-        List<Interval> differences = new ArrayList<>(Bootstrap.differences(split.numClasses(),
-            split.labels(), row.predictions(), b.predictions(), split.groups(),
-            split.resamples(), split.seed()).byFigure().values());
+        List<Interval> differences =
+            new ArrayList<>(
+                Bootstrap.differences(
+                        split.numClasses(),
+                        split.labels(),
+                        row.predictions(),
+                        b.predictions(),
+                        split.groups(),
+                        split.resamples(),
+                        split.seed())
+                    .byFigure()
+                    .values());
         for (int c = 1; c <= FIGURE_COLUMNS; c++) {
           Interval d = differences.get(c - 1);
           // better, not merely different: higher accuracy (column 1), lower gaps
@@ -218,8 +277,8 @@ public final class TableOne {
   }
 
   /**
-   * Whether the 95% interval of a searched row's paired difference to every baseline excludes
-   * zero on the better side on a figure column (1 accuracy to 5 EOPP2); false without a {@link
+   * Whether the 95% interval of a searched row's paired difference to every baseline excludes zero
+   * on the better side on a figure column (1 accuracy to 5 EOPP2); false without a {@link
    * TestSplit}.
    */
   public boolean differsFromEveryBaseline(Row row, int column) {
@@ -228,13 +287,23 @@ public final class TableOne {
   }
 
   private double value(Row r, int column) {
-    List<ToDoubleFunction<Row>> getters = List.of(x -> 0, Row::accuracy, Row::unfairness,
-        Row::eodd, Row::eopp1, Row::eopp2, x -> x.parameters(), Row::memoryMb, Row::latencyMs);
+    List<ToDoubleFunction<Row>> getters =
+        List.of(
+            x -> 0,
+            Row::accuracy,
+            Row::unfairness,
+            Row::eodd,
+            Row::eopp1,
+            Row::eopp2,
+            x -> x.parameters(),
+            Row::memoryMb,
+            Row::latencyMs);
     if (column < getters.size()) {
       return getters.get(column).applyAsDouble(r);
     }
     int extra = column - getters.size();
-    return extra < extras.size() ? r.extras().getOrDefault(extras.get(extra), Double.NaN)
+    return extra < extras.size()
+        ? r.extras().getOrDefault(extras.get(extra), Double.NaN)
         : Double.NaN;
   }
 
@@ -250,19 +319,25 @@ public final class TableOne {
   }
 
   private String[] cells(Row r) {
-    List<Interval> ci = r.intervals().map(i -> List.copyOf(i.byFigure().values()))
-        .orElse(List.of());
-    String[] cells = {r.model(), pct(r.accuracy(), ci.isEmpty() ? null : ci.get(0)),
-        fraction(r.unfairness(), ci.isEmpty() ? null : ci.get(1)),
-        fraction(r.eodd(), ci.isEmpty() ? null : ci.get(2)),
-        fraction(r.eopp1(), ci.isEmpty() ? null : ci.get(3)),
-        fraction(r.eopp2(), ci.isEmpty() ? null : ci.get(4)),
-        String.format("%.2f", r.parameters() / 1e6), memory(r),
-        number(r.latencyMs(), "%.2f")};
+    List<Interval> ci =
+        r.intervals().map(i -> List.copyOf(i.byFigure().values())).orElse(List.of());
+    String[] cells = {
+      r.model(),
+      pct(r.accuracy(), ci.isEmpty() ? null : ci.get(0)),
+      fraction(r.unfairness(), ci.isEmpty() ? null : ci.get(1)),
+      fraction(r.eodd(), ci.isEmpty() ? null : ci.get(2)),
+      fraction(r.eopp1(), ci.isEmpty() ? null : ci.get(3)),
+      fraction(r.eopp2(), ci.isEmpty() ? null : ci.get(4)),
+      String.format("%.2f", r.parameters() / 1e6),
+      memory(r),
+      number(r.latencyMs(), "%.2f")
+    };
     List<String> all = new ArrayList<>(List.of(cells));
     extras.forEach(name -> all.add(number(r.extras().getOrDefault(name, Double.NaN), "%.4g")));
-    all.add(r.worstGroup().map(g -> String.format("%s=%s %.1f%%", g.attribute(), g.group(),
-        100 * g.accuracy())).orElse("-"));
+    all.add(
+        r.worstGroup()
+            .map(g -> String.format("%s=%s %.1f%%", g.attribute(), g.group(), 100 * g.accuracy()))
+            .orElse("-"));
     cells = all.toArray(String[]::new);
     for (int c = 1; c < cells.length - 1; c++) {
       if (beatsEveryBaseline(r, c)) {
@@ -332,16 +407,16 @@ public final class TableOne {
     if (Double.isNaN(v)) {
       return "-";
     }
-    return String.format("%.2f", 100 * v) + (ci == null ? ""
-        : String.format(" [%.1f, %.1f]", 100 * ci.lower(), 100 * ci.upper()));
+    return String.format("%.2f", 100 * v)
+        + (ci == null ? "" : String.format(" [%.1f, %.1f]", 100 * ci.lower(), 100 * ci.upper()));
   }
 
   private static String fraction(double v, Interval ci) {
     if (Double.isNaN(v)) {
       return "-";
     }
-    return String.format("%.4f", v) + (ci == null ? ""
-        : String.format(" [%.3f, %.3f]", ci.lower(), ci.upper()));
+    return String.format("%.4f", v)
+        + (ci == null ? "" : String.format(" [%.3f, %.3f]", ci.lower(), ci.upper()));
   }
 
   /** The memory cell: measured, or the analytic figure marked so. */
