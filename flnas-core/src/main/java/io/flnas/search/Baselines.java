@@ -60,16 +60,21 @@ public final class Baselines {
     List<Baseline> baselines = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       Architecture architecture = architectures.get(i);
-      Evaluation evaluation;
+      TrialExecutor.Execution execution = null;
+      Throwable error = null;
       try {
-        evaluation = results.get(i).join().evaluation();
+        execution = results.get(i).join();
       } catch (CompletionException | CancellationException e) {
-        Throwable cause = e.getCause() != null ? e.getCause() : e;
-        evaluation =
-            Evaluation.failed(
-                "evaluation failed: " + Outcomes.describe(cause),
-                HardwareReport.analytic(io.flnas.arch.Cost.of(architecture)));
+        error = e;
       }
+      // The search's own rule for an executor's answer: its evaluation, or a failed one saying why.
+      Evaluation evaluation =
+          Outcomes.evaluation(
+              -(i + 1),
+              execution,
+              error,
+              io.flnas.arch.Cost.of(architecture),
+              executor.evaluatorName());
       progress.accept(names.get(i), evaluation);
       baselines.add(new Baseline(architecture.name(), architecture, evaluation));
     }

@@ -326,11 +326,12 @@ final class Pipeline {
 
   /** {@link DesignContext#check} against everything this run has ended or has running. */
   private DesignContext.Check check(Architecture architecture) {
-    return DesignContext.check(
-        architecture,
-        settings.space(),
-        settings.target(),
-        hash -> ledger.evaluated(hash).or(() -> runningTwin(hash)));
+    return DesignContext.check(architecture, settings.space(), settings.target(), this::twin);
+  }
+
+  /** An evaluated trial with this architecture hash, or else a running one: the duplicate rule. */
+  private Optional<Trial> twin(String hash) {
+    return ledger.evaluated(hash).or(() -> runningTwin(hash));
   }
 
   private Optional<Trial> runningTwin(String hash) {
@@ -347,7 +348,8 @@ final class Pipeline {
    * resumed trial, whose started line is already in the journal.
    */
   private void dispatch(Trial trial, long start, boolean journalStart) {
-    Optional<Trial> twin = check(trial.architecture().orElseThrow()).duplicateOf();
+    // The space and budget were checked in handOff (a resumed trial passed them before).
+    Optional<Trial> twin = twin(trial.architecture().orElseThrow().hash());
     if (twin.isPresent() && twin.get().status() != Trial.Status.RUNNING) {
       end(trial.reusing(twin.get(), seconds(start)));
       return;

@@ -180,19 +180,7 @@ public record Trial(
     }
     List<Attempt> all = new java.util.ArrayList<>(attempts);
     all.addAll(moreAttempts);
-    return new Trial(
-        iteration,
-        designer,
-        architecture,
-        status,
-        evaluation,
-        reason,
-        duplicateOf,
-        exchanges,
-        seconds,
-        round,
-        all,
-        proxyScore);
+    return ended(status, evaluation, reason, duplicateOf, seconds, all);
   }
 
   /**
