@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The ISIC loader on small ISIC-format folders that the test writes. */
 class Isic2019Test {
   @TempDir Path dir;
+  @TempDir Path cache;
 
   private final List<String> truth = new ArrayList<>();
   private final List<String> meta = new ArrayList<>();
@@ -60,6 +61,11 @@ class Isic2019Test {
     flush();
   }
 
+  /** The loader of the test's folder, with its cache in a folder of the test's. */
+  private Isic2019.Builder isic() {
+    return Isic2019.builder(dir).cache(cache);
+  }
+
   private void flush() throws IOException {
     Files.write(dir.resolve(Isic2019.GROUND_TRUTH), truth);
     Files.write(dir.resolve(Isic2019.METADATA), meta);
@@ -78,7 +84,7 @@ class Isic2019Test {
 
   @Test
   void loads_a_class_balanced_subset_split_70_20_10_with_unknown_attributes() {
-    ImageDataset data = Isic2019.builder(dir).subsetSize(40).imageSize(16).seed(3).load();
+    ImageDataset data = isic().subsetSize(40).imageSize(16).seed(3).load();
 
     assertThat(data.size()).isEqualTo(40);
     // 5 per class: 3 train, 1 validation, 1 test
@@ -91,9 +97,9 @@ class Isic2019Test {
 
   @Test
   void the_split_is_deterministic_from_the_seed_and_maps_labels_and_attributes() {
-    ImageDataset a = Isic2019.builder(dir).subsetSize(80).imageSize(12).seed(3).load();
-    ImageDataset b = Isic2019.builder(dir).subsetSize(80).imageSize(12).seed(3).load();
-    ImageDataset c = Isic2019.builder(dir).subsetSize(80).imageSize(12).seed(4).load();
+    ImageDataset a = isic().subsetSize(80).imageSize(12).seed(3).load();
+    ImageDataset b = isic().subsetSize(80).imageSize(12).seed(3).load();
+    ImageDataset c = isic().subsetSize(80).imageSize(12).seed(4).load();
 
     assertThat(a.train().pixels()).isEqualTo(b.train().pixels());
     assertThat(a.train().pixels()).isNotEqualTo(c.train().pixels());
@@ -116,7 +122,7 @@ class Isic2019Test {
   void a_missing_csv_is_named() throws IOException {
     Files.delete(dir.resolve(Isic2019.METADATA));
 
-    assertThatThrownBy(() -> Isic2019.builder(dir).load())
+    assertThatThrownBy(() -> isic().load())
         .isInstanceOf(DataException.class)
         .hasMessageContaining("missing ISIC 2019 file")
         .hasMessageContaining(Isic2019.METADATA);
@@ -127,7 +133,7 @@ class Isic2019Test {
     truth.set(0, "image,MEL,NV,BCC,AK,BKL,DF,VASC,UNK,EXTRA");
     flush();
 
-    assertThatThrownBy(() -> Isic2019.builder(dir).load())
+    assertThatThrownBy(() -> isic().load())
         .isInstanceOf(DataException.class)
         .hasMessageContaining(Isic2019.GROUND_TRUTH + " line 1")
         .hasMessageContaining("[SCC]");
@@ -138,7 +144,7 @@ class Isic2019Test {
     truth.set(5, "ISIC_0000004,1.0,1.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0");
     flush();
 
-    assertThatThrownBy(() -> Isic2019.builder(dir).load())
+    assertThatThrownBy(() -> isic().load())
         .isInstanceOf(DataException.class)
         .hasMessageContaining(Isic2019.GROUND_TRUTH + " line 6 (image ISIC_0000004)")
         .hasMessageContaining("not one-hot")
@@ -149,25 +155,25 @@ class Isic2019Test {
   void an_unreadable_or_impossible_age_or_sex_names_the_line_field_and_value() throws IOException {
     meta.set(3, "ISIC_0000002,forty,back,HAM_2,male");
     flush();
-    assertThatThrownBy(() -> Isic2019.builder(dir).load())
+    assertThatThrownBy(() -> isic().load())
         .hasMessageContaining(
             Isic2019.METADATA + " line 4: field age_approx must be a number," + " but was 'forty'");
 
     meta.set(3, "ISIC_0000002,-5,back,HAM_2,male");
     flush();
-    assertThatThrownBy(() -> Isic2019.builder(dir).load())
+    assertThatThrownBy(() -> isic().load())
         .isInstanceOf(DataException.class)
         .hasMessageContaining(
             Isic2019.METADATA + " line 4: field age_approx must be in [0, 120]," + " but was '-5'");
 
     meta.set(3, "ISIC_0000002,125,back,HAM_2,male");
     flush();
-    assertThatThrownBy(() -> Isic2019.builder(dir).load())
+    assertThatThrownBy(() -> isic().load())
         .hasMessageContaining("line 4: field age_approx must be in [0, 120], but was '125'");
 
     meta.set(3, "ISIC_0000002,40,back,HAM_2,unknown-sex");
     flush();
-    assertThatThrownBy(() -> Isic2019.builder(dir).load())
+    assertThatThrownBy(() -> isic().load())
         .hasMessageContaining("field sex must be male, female or empty, but was 'unknown-sex'");
   }
 
@@ -176,14 +182,14 @@ class Isic2019Test {
     Files.delete(dir.resolve(Isic2019.IMAGES).resolve("ISIC_0000000.jpg"));
     Files.writeString(dir.resolve(Isic2019.IMAGES).resolve("ISIC_0000011.jpg"), "not a jpeg");
 
-    assertThatThrownBy(() -> Isic2019.builder(dir).subsetSize(80).load())
+    assertThatThrownBy(() -> isic().subsetSize(80).load())
         .isInstanceOf(DataException.class)
         .hasMessageContaining("ISIC_0000000.jpg is listed but absent")
         .hasMessageContaining("line 2")
         .hasMessageContaining("1 more bad image");
 
     ImageDataset data =
-        Isic2019.builder(dir).subsetSize(80).imageSize(8).badImages(Isic2019.BadImages.SKIP).load();
+        isic().subsetSize(80).imageSize(8).badImages(Isic2019.BadImages.SKIP).load();
     assertThat(data.skipped()).isEqualTo(2);
     assertThat(data.size()).isEqualTo(78);
   }
@@ -206,9 +212,9 @@ class Isic2019Test {
         java.util.concurrent.Executors.newFixedThreadPool(2);
     try {
       ImageDataset own =
-          Isic2019.builder(dir).subsetSize(40).imageSize(8).seed(3).decodeThreads(1).load();
+          isic().noCache().subsetSize(40).imageSize(8).seed(3).decodeThreads(1).load();
       ImageDataset onHost =
-          Isic2019.builder(dir).subsetSize(40).imageSize(8).seed(3).executor(host).load();
+          isic().noCache().subsetSize(40).imageSize(8).seed(3).executor(host).load();
 
       assertThat(onHost.train().pixels()).isEqualTo(own.train().pixels());
       assertThat(host.isShutdown()).as("the host's executor stays the host's").isFalse();

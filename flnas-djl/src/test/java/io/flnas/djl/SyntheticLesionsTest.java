@@ -45,12 +45,13 @@ class SyntheticLesionsTest {
     int[] count = new int[2];
     int per = s.imageSize();
     int[] sex = s.group(PaperAttributes.SEX).orElseThrow().membership();
+    float[] pixels = s.pixels();
     for (int i = 0; i < s.count(); i++) {
       if (sex[i] < 0) {
         continue;
       }
       for (int p = 0; p < per; p++) {
-        sum[sex[i]] += s.pixels()[i * per + p];
+        sum[sex[i]] += pixels[i * per + p];
       }
       count[sex[i]] += per;
     }

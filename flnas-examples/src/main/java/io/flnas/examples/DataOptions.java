@@ -1,8 +1,11 @@
 package io.flnas.examples;
 
+import io.flnas.djl.cluster.WorkSpec;
 import io.flnas.djl.data.ImageDataset;
+import io.flnas.djl.data.Isic2019;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,13 +44,21 @@ final class DataOptions {
 
   @Option(
       names = "--samples",
-      paramLabel = "N",
+      paramLabel = "N|all",
       description =
-          "Images in all: the synthetic dataset size, or the ISIC balanced subset."
-              + " Default: "
+          "Images in all: the synthetic dataset size, or the ISIC balanced subset; all takes"
+              + " every ISIC image, unbalanced. Default: "
               + SYNTHETIC_SAMPLES
               + " for synthetic, 5000 for ISIC (the paper's).")
-  Integer samples;
+  String samples;
+
+  @Option(
+      names = "--cache",
+      paramLabel = "DIR",
+      description =
+          "Folder of the decoded-image cache: the first run decodes the ISIC images into a file"
+              + " there, later runs map it. Default: $XDG_CACHE_HOME/flnas or ~/.cache/flnas.")
+  Path cache;
 
   @Option(
       names = "--max-epochs",
@@ -63,19 +74,43 @@ final class DataOptions {
     boolean synthetic = data.equals("synthetic");
     return new RunPlan.Training(
         data,
-        samples != null ? samples : synthetic ? SYNTHETIC_SAMPLES : 5000,
+        samples != null ? samples(samples, synthetic) : synthetic ? SYNTHETIC_SAMPLES : 5000,
         imageSize != null ? imageSize : synthetic ? SYNTHETIC_IMAGE_SIZE : 64,
         maxEpochs,
         threads,
         allowDownload);
   }
 
-  /** The dataset a plan trains on, checked for a usable source first. */
-  static ImageDataset load(RunPlan plan) {
+  /** {@code --samples}: a count, or {@code all} for an ISIC folder. */
+  private static int samples(String value, boolean synthetic) {
+    if (value.trim().equalsIgnoreCase("all")) {
+      if (synthetic) {
+        throw new UsageException(
+            "--samples all needs --data isic:<dir>; synthetic data has a size");
+      }
+      return WorkSpec.ALL_SAMPLES;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException("--samples must be a number or all, but was '" + value + "'");
+    }
+  }
+
+  /** {@code --samples} as written back into a command line. */
+  static String samplesOption(int samples) {
+    return samples == WorkSpec.ALL_SAMPLES ? "all" : String.valueOf(samples);
+  }
+
+  /**
+   * The dataset a plan trains on, checked for a usable source first; decoded ISIC images cached in
+   * {@code cache} (null: the default folder), the loader's lines sent to {@code progress}.
+   */
+  static ImageDataset load(RunPlan plan, Path cache, Consumer<String> progress) {
     String data = plan.training().data();
     if (data.startsWith("isic:") && !Files.isDirectory(Path.of(data.substring(5)))) {
       throw new UsageException("--data: ISIC folder " + data.substring(5) + " does not exist");
     }
-    return plan.workSpec().loadDataset();
+    return plan.workSpec().loadDataset(cache != null ? cache : Isic2019.defaultCache(), progress);
   }
 }

@@ -220,7 +220,7 @@ public final class FlNasMain implements Callable<Integer> {
               + DesignerOptions.defaultReason(plan.design().model())
               + ")");
     }
-    return new PlanRunner(out, err).run(plan);
+    return new PlanRunner(out, err, options.dataOptions.cache).run(plan);
   }
 
   /** Whether a failure of this run shows its stack trace: {@code --verbose}, or its plan's. */

@@ -32,10 +32,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class PlanRunner {
   private final PrintStream out;
   private final PrintStream err;
+  private final Path cache;
 
   PlanRunner(PrintStream out, PrintStream err) {
+    this(out, err, null);
+  }
+
+  /** A runner whose decoded ISIC images are cached in {@code cache} (null: the default folder). */
+  PlanRunner(PrintStream out, PrintStream err, Path cache) {
     this.out = out;
     this.err = err;
+    this.cache = cache;
   }
 
   /** Runs the plan; returns the exit code (0: done). */
@@ -56,7 +63,7 @@ final class PlanRunner {
   }
 
   private int run(RunPlan plan, Path dir, long started) throws Exception {
-    ImageDataset dataset = DataOptions.load(plan);
+    ImageDataset dataset = DataOptions.load(plan, cache, out::println);
     out.printf(
         "data: %s, %d images (%d/%d/%d), %s%n",
         dataset.name(),

@@ -338,7 +338,7 @@ record RunPlan(
     switchOn(options, "--verbose", output.verbose());
     options.put("--data", List.of(training.data()));
     options.put("--image-size", List.of(String.valueOf(training.imageSize())));
-    options.put("--samples", List.of(String.valueOf(training.samples())));
+    options.put("--samples", List.of(DataOptions.samplesOption(training.samples())));
     options.put("--max-epochs", List.of(String.valueOf(training.maxEpochs())));
     options.put("--designer", List.of(design.designer()));
     options.put("--model", List.of(design.model()));

@@ -31,7 +31,8 @@ public final class DjlWorkerEvaluators implements WorkerEvaluators {
 
   /**
    * What a worker's DJL evaluation must agree on with the coordinator's: the evaluator's name (data
-   * name, size, input shape, hyperparameters) and a SHA-256 of every split's pixels, labels and
+   * name, size, input shape, hyperparameters) and a SHA-256 of every split's pixels (the 8-bit
+   * values and their normalization for a loaded dataset, the floats for a host's own), labels and
    * groups. Threads and device are the worker's own business and are not in it.
    */
   public static Map<String, String> fingerprint(DjlEvaluator evaluator) {
@@ -45,9 +46,7 @@ public final class DjlWorkerEvaluators implements WorkerEvaluators {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       for (Split split : new Split[] {dataset.train(), dataset.validation(), dataset.test()}) {
-        ByteBuffer pixels = ByteBuffer.allocate(split.pixels().length * 4);
-        pixels.asFloatBuffer().put(split.pixels());
-        digest.update(pixels);
+        split.images().digest(digest);
         for (int[] column :
             java.util.stream.Stream.concat(
                     java.util.stream.Stream.of(split.labels()),

@@ -9,6 +9,7 @@ import io.flnas.djl.data.Isic2019;
 import io.flnas.djl.data.SyntheticLesions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * What every worker of a search evaluates with: the data (built by each worker from this spec:
@@ -16,7 +17,8 @@ import java.nio.file.Path;
  * settings, and the factory of the worker's evaluator. The coordinator sends it with every trial.
  *
  * @param data {@code synthetic} or {@code isic:<folder>}
- * @param samples images in all (the synthetic size or the ISIC balanced subset)
+ * @param samples images in all (the synthetic size or the ISIC balanced subset; {@link
+ *     #ALL_SAMPLES} for every ISIC image)
  * @param imageSize image side after resizing
  * @param seed seed of the data and of training
  * @param maxEpochs upper bound on training epochs
@@ -37,6 +39,9 @@ public record WorkSpec(
     String factoryArgument,
     String precision) {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** {@link #samples} meaning every image of an ISIC folder, unbalanced. */
+  public static final int ALL_SAMPLES = Integer.MAX_VALUE;
 
   public WorkSpec {
     Preconditions.checkArgument(
@@ -95,21 +100,37 @@ public record WorkSpec(
         data, samples, imageSize, seed, maxEpochs, patience, factory, factoryArgument, value);
   }
 
-  /** Builds the dataset this spec names. */
+  /**
+   * Builds the dataset this spec names; an ISIC folder's decoded images are cached in {@link
+   * Isic2019#defaultCache()}.
+   */
   public ImageDataset loadDataset() {
+    return loadDataset(Isic2019.defaultCache(), line -> {});
+  }
+
+  /**
+   * Builds the dataset this spec names, an ISIC folder's decoded images cached in {@code cache} and
+   * the loader's lines (subset, progress, time) sent to {@code progress}.
+   */
+  public ImageDataset loadDataset(Path cache, Consumer<String> progress) {
     if (data.equals("synthetic")) {
+      if (samples == ALL_SAMPLES) {
+        throw new DataException("samples all needs a folder of images (isic:<folder>)");
+      }
       return SyntheticLesions.builder().size(samples).imageSize(imageSize).seed(seed).generate();
     }
     Path folder = Path.of(data.substring("isic:".length()));
     if (!Files.isDirectory(folder)) {
       throw new DataException("ISIC folder " + folder + " does not exist");
     }
-    return Isic2019.builder(folder)
-        .subsetSize(samples)
-        .imageSize(imageSize)
-        .seed(seed)
-        .badImages(Isic2019.BadImages.SKIP)
-        .load();
+    Isic2019.Builder isic =
+        Isic2019.builder(folder)
+            .imageSize(imageSize)
+            .seed(seed)
+            .badImages(Isic2019.BadImages.SKIP)
+            .cache(cache)
+            .progress(progress);
+    return (samples == ALL_SAMPLES ? isic.allSamples() : isic.subsetSize(samples)).load();
   }
 
   String toJson() {

@@ -2,15 +2,21 @@ package io.flnas.djl.data;
 
 import com.google.common.base.Preconditions;
 import io.flnas.metrics.GroupColumn;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Loads ISIC 2019 in its published layout: {@code ISIC_2019_Training_GroundTruth.csv} (one-hot
@@ -18,10 +24,15 @@ import java.util.concurrent.TimeUnit;
  * age_approx}, {@code sex}; empty cells are unknown) and the images {@code
  * ISIC_2019_Training_Input/<image>.jpg}. It draws the paper's class- and group-balanced subset
  * deterministically from the seed, splits it 70/20/10 within each class, centre-crops and resizes
- * each image once and normalizes it with ImageNet statistics. The jobs live apart: the CSV files
- * are read and checked by {@code IsicCsv}, the subset and split are {@code BalancedSubset}'s
- * (generic over the group columns), decoding is {@code ImageDecoder}'s. Decoding runs on a pool of
- * {@link Builder#decodeThreads} threads that lives only as long as {@link #load}, or on the {@link
+ * each image once into 8-bit pixels ({@link CompactImages}, normalized with ImageNet statistics per
+ * batch where they are used). The decoded images go to a memory-mapped file in a {@link
+ * Builder#cache} folder that later loads map instead of decoding. Before decoding, what the load
+ * needs is estimated ({@link DataFootprint}) and a heap that cannot hold it stops the load with one
+ * line. The jobs live apart: the CSV files are read and checked by {@code IsicCsv}, the subset and
+ * split are {@code BalancedSubset}'s (generic over the group columns), decoding is {@code
+ * ImageDecoder}'s and {@code ParallelDecode}'s, the cache file {@code DecodedCache}'s. A failure in
+ * a decode thread, out of memory included, ends the load at once. Decoding runs on a pool of {@link
+ * Builder#decodeThreads} threads that lives only as long as {@link #load}, or on the {@link
  * Builder#executor} the host gives; never on the common fork-join pool.
  *
  * <p>Bad input gets an error naming the file, the row and the field or value: a missing CSV, a
@@ -50,28 +61,49 @@ public final class Isic2019 {
 
   private final Path directory;
   private final int subsetSize;
+  private final boolean allSamples;
   private final int imageSize;
   private final long seed;
   private final BadImages badImages;
   private final int decodeThreads;
   private final Executor executor;
+  private final Path cache;
+  private final Consumer<String> progress;
+  private final ImageDecoder decoder;
+  private final long maxHeap;
 
   private Isic2019(Builder b) {
     this.directory = b.directory;
     this.subsetSize = b.subsetSize;
+    this.allSamples = b.allSamples;
     this.imageSize = b.imageSize;
     this.seed = b.seed;
     this.badImages = b.badImages;
     this.decodeThreads = b.decodeThreads;
     this.executor = b.executor;
+    this.cache = b.cache;
+    this.progress = b.progress;
+    this.decoder = b.decoder;
+    this.maxHeap = b.maxHeap;
   }
 
   public static Builder builder(Path directory) {
     return new Builder(directory);
   }
 
-  /** Reads, subsets, splits and decodes. */
+  /** The default cache folder: {@code $XDG_CACHE_HOME/flnas}, else {@code ~/.cache/flnas}. */
+  public static Path defaultCache() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".cache");
+    return base.resolve("flnas");
+  }
+
+  /** Reads, subsets, splits and decodes (or maps the decoded images from the cache). */
   public ImageDataset load() {
+    long start = System.nanoTime();
     if (!Files.isDirectory(directory)) {
       throw new DataException(
           "ISIC 2019 folder " + directory + " does not exist or is not a" + " folder");
@@ -80,42 +112,34 @@ public final class Isic2019 {
     List<List<IsicCsv.Entry>> splits =
         BalancedSubset.split(
             BalancedSubset.choose(
-                entries, IsicCsv.Entry::label, IsicCsv.Entry::groups, subsetSize, seed));
-    if (executor != null) {
-      return decode(splits, executor);
+                entries,
+                IsicCsv.Entry::label,
+                IsicCsv.Entry::groups,
+                allSamples ? entries.size() : subsetSize,
+                seed));
+    progress.accept("isic: " + summary(splits, entries.size()));
+    // The store holds the chosen images in name order, so any seed's subset of the same images
+    // maps the same cache file; each split indexes into it.
+    List<IsicCsv.Entry> byName =
+        splits.stream()
+            .flatMap(List::stream)
+            .sorted(Comparator.comparing(IsicCsv.Entry::image))
+            .toList();
+    Map<String, Integer> row = new HashMap<>();
+    for (int i = 0; i < byName.size(); i++) {
+      row.put(byName.get(i).image(), i);
     }
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            decodeThreads,
-            runnable -> {
-              Thread thread = new Thread(runnable, "isic2019-decode");
-              thread.setDaemon(true);
-              return thread;
-            });
-    try {
-      return decode(splits, pool);
-    } finally {
-      // scoped: no decoding thread outlives the load
-      pool.shutdownNow();
-      try {
-        pool.awaitTermination(1, TimeUnit.MINUTES);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private ImageDataset decode(List<List<IsicCsv.Entry>> splits, Executor decoding) {
-    ImageDecoder decoder = new ImageDecoder(imageSize, decoding);
+    List<Path> files = byName.stream().map(e -> file(e.image())).toList();
+    DecodedCache.Entry decoded = decodeOrMap(files, start);
     List<String> problems = new ArrayList<>();
-    List<List<float[]>> images = new ArrayList<>();
-    for (List<IsicCsv.Entry> split : splits) {
-      images.add(
-          decoder.decode(
-              split,
-              e -> directory.resolve(IMAGES).resolve(e.image() + ".jpg"),
-              e -> " (listed in " + GROUND_TRUTH + " line " + e.row() + ")",
-              problems));
+    for (var problem : decoded.problems().entrySet()) {
+      problems.add(
+          problem.getValue()
+              + " (listed in "
+              + GROUND_TRUTH
+              + " line "
+              + byName.get(problem.getKey()).row()
+              + ")");
     }
     if (badImages == BadImages.FAIL && !problems.isEmpty()) {
       Collections.sort(problems);
@@ -127,27 +151,23 @@ public final class Isic2019 {
                       + " more bad image(s); use BadImages.SKIP to skip them"
                   : "; use BadImages.SKIP to skip such images"));
     }
-    Split[] decoded = new Split[3];
+    Split[] built = new Split[3];
     int skipped = 0;
     for (int s = 0; s < 3; s++) {
-      List<IsicCsv.Entry> entries = splits.get(s);
-      List<float[]> kept = new ArrayList<>();
-      List<Integer> rows = new ArrayList<>();
-      for (int i = 0; i < entries.size(); i++) {
-        if (images.get(s).get(i) == null) {
+      List<IsicCsv.Entry> kept = new ArrayList<>();
+      for (IsicCsv.Entry entry : splits.get(s)) {
+        if (decoded.problems().containsKey(row.get(entry.image()))) {
           skipped++;
         } else {
-          kept.add(images.get(s).get(i));
-          rows.add(i);
+          kept.add(entry);
         }
       }
-      decoded[s] =
-          Split.of(
-              3,
-              imageSize,
-              kept,
-              rows.stream().mapToInt(i -> entries.get(i).label()).toArray(),
-              groups(entries, rows));
+      int[] rows = kept.stream().mapToInt(e -> row.get(e.image())).toArray();
+      built[s] =
+          new Split(
+              CompactImages.imageNet(decoded.store(), rows),
+              kept.stream().mapToInt(IsicCsv.Entry::label).toArray(),
+              groups(kept));
     }
     return new ImageDataset(
         "isic2019",
@@ -161,18 +181,147 @@ public final class Isic2019 {
             + "; "
             + PaperAttributes.DESCRIPTION,
         CLASSES,
-        decoded[0],
-        decoded[1],
-        decoded[2],
+        built[0],
+        built[1],
+        built[2],
         skipped);
   }
 
+  private Path file(String image) {
+    return directory.resolve(IMAGES).resolve(image + ".jpg");
+  }
+
+  /** The decoded images: mapped from the cache, or decoded (into the cache where there is one). */
+  private DecodedCache.Entry decodeOrMap(List<Path> files, long start) {
+    int n = files.size();
+    String key = DecodedCache.key(files, decoder.method(), 3, imageSize);
+    Path cached = cache == null ? null : DecodedCache.file(cache, "isic2019", imageSize, key);
+    if (cached != null) {
+      var hit = DecodedCache.open(cached, key, n, 3, imageSize);
+      if (hit.isPresent()) {
+        DataFootprint.images(n, 3, imageSize, true, 0).check(maxHeap, DataFootprint.machineBytes());
+        progress.accept(
+            String.format(
+                Locale.ROOT,
+                "isic: cached load of %d images in %.1fs (%s)",
+                n,
+                (System.nanoTime() - start) / 1e9,
+                cached));
+        return hit.get();
+      }
+    }
+    int threads = executor != null ? decodeThreads : Math.min(decodeThreads, Math.max(1, n));
+    DataFootprint.images(n, 3, imageSize, cached != null, threads)
+        .check(maxHeap, DataFootprint.machineBytes());
+    long decodeStart = System.nanoTime();
+    DecodedCache.Entry entry;
+    if (cached != null) {
+      try {
+        entry = DecodedCache.write(cached, key, n, 3, imageSize, store -> decode(files, store));
+      } catch (IOException e) {
+        throw new DataException(
+            "cannot write the decoded-image cache "
+                + cached
+                + ": "
+                + e.getMessage()
+                + "; choose another folder with --cache DIR",
+            e);
+      }
+    } else {
+      ImageStore store = ImageStore.allocate(n, 3, imageSize, imageSize);
+      entry = new DecodedCache.Entry(store, decode(files, store), null);
+    }
+    double seconds = (System.nanoTime() - decodeStart) / 1e9;
+    progress.accept(
+        String.format(
+            Locale.ROOT,
+            "isic: decoded %d images in %.1fs (%.0f img/s), %s",
+            n,
+            seconds,
+            n / Math.max(seconds, 1e-9),
+            cached == null
+                ? "no cache"
+                : String.format(
+                    Locale.ROOT,
+                    "cache %d MB (%s)",
+                    entry.store().byteSize() / 1_000_000,
+                    cached)));
+    return entry;
+  }
+
+  /** Decodes into {@code store} on the host's executor or a pool that lives only this long. */
+  private Map<Integer, String> decode(List<Path> files, ImageStore store) {
+    Consumer<String> line = text -> progress.accept("isic: " + text);
+    if (executor != null) {
+      return ParallelDecode.run(files, decoder, store, executor, decodeThreads, line);
+    }
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            decodeThreads,
+            runnable -> {
+              Thread thread = new Thread(runnable, "isic2019-decode");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      return ParallelDecode.run(files, decoder, store, pool, decodeThreads, line);
+    } finally {
+      // scoped: no decoding thread outlives the load
+      pool.shutdownNow();
+      try {
+        pool.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** How many images each split, class and group received, as one line. */
+  private String summary(List<List<IsicCsv.Entry>> splits, int available) {
+    List<IsicCsv.Entry> chosen = splits.stream().flatMap(List::stream).toList();
+    StringBuilder line = new StringBuilder();
+    line.append(allSamples ? "all " : "balanced subset of ")
+        .append(chosen.size())
+        .append(" of ")
+        .append(available)
+        .append(" images (seed ")
+        .append(seed)
+        .append("): train ")
+        .append(splits.get(0).size())
+        .append(", validation ")
+        .append(splits.get(1).size())
+        .append(", test ")
+        .append(splits.get(2).size())
+        .append("; per class");
+    int[] perClass = new int[CLASSES.size()];
+    chosen.forEach(e -> perClass[e.label()]++);
+    for (int c = 0; c < perClass.length; c++) {
+      line.append(c == 0 ? " " : ", ").append(CLASSES.get(c)).append(' ').append(perClass[c]);
+    }
+    for (int a = 0; a < IsicCsv.ATTRIBUTES.size(); a++) {
+      List<String> names = IsicCsv.GROUPS.get(a);
+      int[] perGroup = new int[names.size() + 1];
+      for (IsicCsv.Entry e : chosen) {
+        int g = e.groups()[a];
+        perGroup[g == GroupColumn.UNKNOWN ? names.size() : g]++;
+      }
+      line.append("; ").append(IsicCsv.ATTRIBUTES.get(a));
+      for (int g = 0; g <= names.size(); g++) {
+        line.append(g == 0 ? " " : ", ")
+            .append(g < names.size() ? names.get(g) : "unknown")
+            .append(' ')
+            .append(perGroup[g]);
+      }
+    }
+    return line.toString();
+  }
+
   /** The group columns of the kept entries, one per attribute of {@link IsicCsv#ATTRIBUTES}. */
-  private static List<GroupColumn> groups(List<IsicCsv.Entry> entries, List<Integer> rows) {
+  private static List<GroupColumn> groups(List<IsicCsv.Entry> entries) {
     List<GroupColumn> columns = new ArrayList<>();
     for (int a = 0; a < IsicCsv.ATTRIBUTES.size(); a++) {
       int attribute = a;
-      int[] membership = rows.stream().mapToInt(i -> entries.get(i).groups()[attribute]).toArray();
+      int[] membership = entries.stream().mapToInt(e -> e.groups()[attribute]).toArray();
       columns.add(new GroupColumn(IsicCsv.ATTRIBUTES.get(a), IsicCsv.GROUPS.get(a), membership));
     }
     return columns;
@@ -182,6 +331,11 @@ public final class Isic2019 {
   public static final class Builder {
     private final Path directory;
     private int subsetSize = 5000;
+    private boolean allSamples;
+    private Path cache = defaultCache();
+    private Consumer<String> progress = line -> {};
+    private ImageDecoder decoder = ImageDecoder.imageIo();
+    private long maxHeap = Runtime.getRuntime().maxMemory();
     private int imageSize = 64;
     private long seed = 42;
     private BadImages badImages = BadImages.FAIL;
@@ -197,6 +351,52 @@ public final class Isic2019 {
     public Builder subsetSize(int value) {
       Preconditions.checkArgument(value >= 10, "subsetSize must be >= 10, but was %s", value);
       this.subsetSize = value;
+      this.allSamples = false;
+      return this;
+    }
+
+    /** Every image of the folder, no balancing (still split 70/20/10 within each class). */
+    public Builder allSamples() {
+      this.allSamples = true;
+      return this;
+    }
+
+    /**
+     * The folder of the decoded-image cache; default {@link Isic2019#defaultCache()}. The first
+     * load decodes into a file there; later loads of the same images at the same size, in this
+     * process or any other on the machine, map it.
+     */
+    public Builder cache(Path folder) {
+      Preconditions.checkArgument(folder != null, "cache must not be null; use noCache()");
+      this.cache = folder;
+      return this;
+    }
+
+    /** Decodes on every load, into the heap, and keeps no file. */
+    public Builder noCache() {
+      this.cache = null;
+      return this;
+    }
+
+    /**
+     * Where the loader's lines go: the subset's make-up, decoding progress with its rate, and how
+     * long the load took; default nowhere.
+     */
+    public Builder progress(Consumer<String> value) {
+      Preconditions.checkArgument(value != null, "progress must not be null");
+      this.progress = value;
+      return this;
+    }
+
+    /** The image decoder; the JDK's ImageIO by default. For tests and benchmarks. */
+    Builder decoder(ImageDecoder value) {
+      this.decoder = value;
+      return this;
+    }
+
+    /** The heap limit the estimate is checked against; the JVM's by default. For tests. */
+    Builder maxHeap(long value) {
+      this.maxHeap = value;
       return this;
     }
 

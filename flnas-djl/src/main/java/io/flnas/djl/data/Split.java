@@ -9,30 +9,19 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One split of labelled images with sensitive attributes, on the host: pixels in {@code N x C x H x
- * W} order, already normalized; labels; and the sensitive attributes as group columns (name, group
- * names, per-sample group index or {@link GroupColumn#UNKNOWN}), however many the dataset has.
- * Arrays are owned by the split: do not modify them.
+ * One split of labelled images with sensitive attributes, on the host: the images ({@link
+ * CompactImages}, 8-bit and normalized where they are used, as the loaders build them, or {@link
+ * FloatImages}, already normalized); labels; and the sensitive attributes as group columns (name,
+ * group names, per-sample group index or {@link GroupColumn#UNKNOWN}), however many the dataset
+ * has. Arrays are owned by the split: do not modify them.
  *
+ * @param images the pixels, in {@code N x C x H x W} order
  * @param groups the sensitive attributes, each with one entry per sample, names distinct
  */
-public record Split(
-    int count,
-    int channels,
-    int height,
-    int width,
-    float[] pixels,
-    int[] labels,
-    List<GroupColumn> groups) {
+public record Split(Images images, int[] labels, List<GroupColumn> groups) {
   public Split {
-    Preconditions.checkArgument(
-        pixels.length == (long) count * channels * height * width,
-        "pixels has %s values, expected %s x %s x %s x %s",
-        pixels.length,
-        count,
-        channels,
-        height,
-        width);
+    Preconditions.checkArgument(images != null, "images must not be null");
+    int count = images.count();
     Preconditions.checkArgument(
         labels.length == count, "labels must have %s entries, but had %s", count, labels.length);
     groups = List.copyOf(groups);
@@ -51,6 +40,61 @@ public record Split(
     }
   }
 
+  /** A split of already-normalized pixels in one array, {@code N x C x H x W}. */
+  public Split(
+      int count,
+      int channels,
+      int height,
+      int width,
+      float[] pixels,
+      int[] labels,
+      List<GroupColumn> groups) {
+    this(new FloatImages(count, channels, height, width, pixels), labels, groups);
+  }
+
+  /** Samples in the split. */
+  public int count() {
+    return images.count();
+  }
+
+  public int channels() {
+    return images.channels();
+  }
+
+  public int height() {
+    return images.height();
+  }
+
+  public int width() {
+    return images.width();
+  }
+
+  /**
+   * Every image's normalized values in one array, {@code N x C x H x W}; for small splits and
+   * tests. For {@link CompactImages} each call builds a new array: call it once, not per value. A
+   * split of more than {@link Integer#MAX_VALUE} values has no such array: read it image by image
+   * through {@link #images()}.
+   */
+  public float[] pixels() {
+    if (images instanceof FloatImages f) {
+      return f.values();
+    }
+    long values = (long) count() * imageSize();
+    if (values > Integer.MAX_VALUE - 8) {
+      throw new DataException(
+          "a split of "
+              + count()
+              + " images of "
+              + imageSize()
+              + " values has no single float array; read it image by image through images()");
+    }
+    float[] out = new float[(int) values];
+    for (int i = 0; i < count(); i++) {
+      images.normalized(i, out, i * imageSize());
+    }
+    return out;
+  }
+
   /** The group column of {@code attribute}, if this split has it. */
   public Optional<GroupColumn> group(String attribute) {
     return groups.stream().filter(c -> c.attribute().equals(attribute)).findFirst();
@@ -60,23 +104,11 @@ public record Split(
   public Split withGroup(GroupColumn column) {
     List<GroupColumn> more = new ArrayList<>(groups);
     more.add(column);
-    return new Split(count, channels, height, width, pixels, labels, more);
+    return new Split(images, labels, more);
   }
 
   /** Values per image. */
   public int imageSize() {
-    return channels * height * width;
-  }
-
-  /** Builds a split from per-sample images, labels and group columns. */
-  static Split of(
-      int channels, int size, List<float[]> images, int[] labels, List<GroupColumn> groups) {
-    int n = images.size();
-    int per = channels * size * size;
-    float[] pixels = new float[n * per];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(images.get(i), 0, pixels, i * per, per);
-    }
-    return new Split(n, channels, size, size, pixels, labels, groups);
+    return images.imageSize();
   }
 }

@@ -2,7 +2,6 @@ package io.flnas.djl.data;
 
 import com.google.common.base.Preconditions;
 import io.flnas.metrics.GroupColumn;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -56,7 +55,7 @@ public final class SyntheticLesions {
   public ImageDataset generate() {
     Random random = new Random(seed);
     int n = size;
-    List<float[]> images = new ArrayList<>(n);
+    ImageStore images = ImageStore.allocate(n, 3, imageSize, imageSize);
     int[] labels = new int[n];
     int[] sex = new int[n];
     int[] age = new int[n];
@@ -69,7 +68,7 @@ public final class SyntheticLesions {
       // Old subjects see the first four classes more often, by bias.
       labels[i] = old && random.nextDouble() < 0.4 * bias ? random.nextInt(4) : random.nextInt(8);
       double hardness = bias * ((sex[i] == 1 ? 0.5 : 0) + (old ? 0.5 : 0));
-      images.add(draw(random, labels[i], hardness));
+      images.write(i, draw(random, labels[i], hardness));
     }
     List<GroupColumn> groups = List.of(PaperAttributes.sex(sex), PaperAttributes.age(age));
     int[] order = Permutations.random(n, random);
@@ -92,22 +91,24 @@ public final class SyntheticLesions {
         0);
   }
 
-  private Split select(
-      int[] order, int from, int to, List<float[]> images, int[] labels, List<GroupColumn> groups) {
+  private static Split select(
+      int[] order, int from, int to, ImageStore images, int[] labels, List<GroupColumn> groups) {
     int[] rows = java.util.Arrays.copyOfRange(order, from, to);
-    List<float[]> chosen = new ArrayList<>();
     int[] l = new int[rows.length];
     for (int i = 0; i < rows.length; i++) {
-      chosen.add(images.get(rows[i]));
       l[i] = labels[rows[i]];
     }
-    return Split.of(3, imageSize, chosen, l, groups.stream().map(c -> c.select(rows)).toList());
+    return new Split(
+        CompactImages.imageNet(images, rows), l, groups.stream().map(c -> c.select(rows)).toList());
   }
 
-  /** One normalized CHW image of class {@code label}; {@code hardness} in [0, 1]. */
-  private float[] draw(Random random, int label, double hardness) {
+  /**
+   * One 8-bit CHW image of class {@code label}; {@code hardness} in [0, 1]. Drawn in [0, 1] and
+   * rounded to 8 bits, as a decoded photograph is.
+   */
+  private byte[] draw(Random random, int label, double hardness) {
     int s = imageSize;
-    float[] rgb = new float[3 * s * s];
+    byte[] rgb = new byte[3 * s * s];
     double tone = 0.78 + 0.08 * random.nextGaussian() * 0.5 - 0.22 * hardness;
     float[] skin = {(float) tone, (float) (tone * 0.78), (float) (tone * 0.66)};
     float[] hue = HUES[label % 4];
@@ -151,8 +152,7 @@ public final class SyntheticLesions {
         for (int c = 0; c < 3; c++) {
           double value = skin[c] * (1 - alpha) + hue[c] * alpha + noise * random.nextGaussian();
           value = Math.max(0, Math.min(1, value));
-          rgb[c * s * s + y * s + x] =
-              (float) ((value - ImageDataset.MEAN[c]) / ImageDataset.STD[c]);
+          rgb[c * s * s + y * s + x] = CompactImages.quantize(value);
         }
       }
     }

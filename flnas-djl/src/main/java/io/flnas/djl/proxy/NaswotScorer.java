@@ -58,7 +58,7 @@ public final class NaswotScorer implements ProxyScorer {
     this.pixels = new float[batchSize * image];
     int[] order = new Random(seed).ints(0, train.count()).distinct().limit(batchSize).toArray();
     for (int i = 0; i < batchSize; i++) {
-      System.arraycopy(train.pixels(), order[i] * image, pixels, i * image, image);
+      train.images().normalized(order[i], pixels, i * image);
     }
     this.batchShape = new Shape(batchSize, train.channels(), train.height(), train.width());
   }

@@ -46,7 +46,10 @@ public final class ModelExport {
       for (int start = 0; start < split.count(); start += 256) {
         int end = Math.min(split.count(), start + 256);
         try (ai.djl.ndarray.NDManager batch = manager.newSubManager()) {
-          float[] pixels = java.util.Arrays.copyOfRange(split.pixels(), start * per, end * per);
+          float[] pixels = new float[(end - start) * per];
+          for (int i = start; i < end; i++) {
+            split.images().normalized(i, pixels, (i - start) * per);
+          }
           ai.djl.ndarray.NDArray x =
               batch.create(
                   pixels,

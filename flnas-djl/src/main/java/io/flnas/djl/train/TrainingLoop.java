@@ -84,7 +84,7 @@ final class TrainingLoop {
   SplitMetrics trainEpoch(Trainer trainer, Random order, int micro) {
     DeviceData.Tensors train = data.train;
     int n = train.count();
-    long[] permutation = toLongs(io.flnas.djl.data.Permutations.random(n, order));
+    int[] permutation = io.flnas.djl.data.Permutations.random(n, order);
     double lossSum = 0;
     long correct = 0;
     int seen = 0;
@@ -101,9 +101,10 @@ final class TrainingLoop {
           try (NDManager batch = trainer.getManager().newSubManager()) {
             // While the batch lives, the shared tensors belong to it, so every array an indexing
             // op creates is freed with the batch instead of piling up in the dataset's manager.
-            batch.tempAttachAll(train.images, train.labels);
-            NDArray index = batch.create(Arrays.copyOfRange(permutation, from, to));
-            NDArray x = format.apply(train.images.get(index));
+            batch.tempAttachAll(train.labels);
+            int[] rows = Arrays.copyOfRange(permutation, from, to);
+            NDArray index = batch.create(toLongs(rows));
+            NDArray x = format.apply(train.images(batch, rows));
             NDArray y = train.labels.get(index);
             NDList predictions = trainer.forward(new NDList(x));
             NDArray loss = trainer.getLoss().evaluate(new NDList(y), predictions);
@@ -144,8 +145,8 @@ final class TrainingLoop {
     for (int start = 0; start < n; start += step) {
       int end = Math.min(n, start + step);
       try (NDManager batch = trainer.getManager().newSubManager()) {
-        batch.tempAttachAll(split.images, split.labels);
-        NDArray x = format.apply(split.images.get(start + ":" + end));
+        batch.tempAttachAll(split.labels);
+        NDArray x = format.apply(split.images(batch, start, end));
         NDArray y = split.labels.get(start + ":" + end);
         NDList output = trainer.evaluate(new NDList(x));
         lossSum +=
