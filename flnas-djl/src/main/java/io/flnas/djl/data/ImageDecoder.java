@@ -47,7 +47,7 @@ interface ImageDecoder {
         if (!Files.isRegularFile(file)) {
           throw new DataException("image " + file + " is listed but absent");
         }
-        source = javax.imageio.ImageIO.read(file.toFile());
+        source = read(file);
       } catch (IOException e) {
         throw new DataException("image " + file + " cannot be decoded: " + e.getMessage(), e);
       }
@@ -55,6 +55,38 @@ interface ImageDecoder {
         throw new DataException("image " + file + " cannot be decoded: not a known image format");
       }
       return resize(source, size);
+    }
+  }
+
+  /**
+   * Reads an image with the JDK's own JPEG reader when the file is a JPEG (a plug-in on the
+   * classpath, such as TwelveMonkeys', would otherwise take over and the cache's method would no
+   * longer say what decoded it), else with whichever reader ImageIO picks.
+   */
+  static BufferedImage read(Path file) throws IOException {
+    try (javax.imageio.stream.ImageInputStream in =
+        javax.imageio.ImageIO.createImageInputStream(file.toFile())) {
+      if (in == null) {
+        return null;
+      }
+      java.util.Iterator<javax.imageio.ImageReader> readers =
+          javax.imageio.ImageIO.getImageReaders(in);
+      javax.imageio.ImageReader chosen = null;
+      while (readers.hasNext()) {
+        javax.imageio.ImageReader reader = readers.next();
+        if (chosen == null || reader.getClass().getName().startsWith("com.sun.imageio.")) {
+          chosen = reader;
+        }
+      }
+      if (chosen == null) {
+        return null;
+      }
+      try {
+        chosen.setInput(in, true, true);
+        return chosen.read(0);
+      } finally {
+        chosen.dispose();
+      }
     }
   }
 
