@@ -105,13 +105,13 @@ public final class ArchitectureBlocks {
         case RELU:
           return Activation.reluBlock();
         case RELU6:
-          return Activation.relu6Block();
+          return new LambdaBlock(list -> new NDList(relu6(list.singletonOrThrow())), "ReLU6");
         case LEAKY_RELU:
           return Activation.leakyReluBlock(0.01f);
         case GELU:
           return Activation.geluBlock();
         case SILU:
-          return Activation.swishBlock(1f);
+          return new LambdaBlock(list -> new NDList(silu(list.singletonOrThrow())), "SiLU");
         default:
           throw new IllegalStateException("unknown activation " + a.kind());
       }
@@ -206,6 +206,31 @@ public final class ArchitectureBlocks {
                 .optGroups(groups)
                 .optBias(bias)
                 .build());
+  }
+
+  /**
+   * ReLU6, {@code min(relu(x), 6)}: DJL's {@code Activation.relu6} with the 6 a libtorch-owned
+   * scalar instead of a Java-backed one that autograd could read after the JVM freed it ({@link
+   * NativeScalar}); the same kernels, the same bits.
+   */
+  static NDArray relu6(NDArray x) {
+    try (NDArray relu = Activation.relu(x);
+        NDArray six = NativeScalar.of(x, 6f)) {
+      return relu.minimum(six);
+    }
+  }
+
+  /**
+   * SiLU (swish with beta 1), {@code x * sigmoid(x)}: DJL's {@code Activation.swish(x, 1)} computes
+   * {@code x * sigmoid(x * 1)} with a Java-backed 1 that autograd keeps for the backward pass and
+   * that a garbage collection can free before it ({@link NativeScalar}); without the factor 1 the
+   * values and gradients are the same, bit for bit, and nothing Java-backed is left in the graph.
+   * Closing an intermediate's handle only drops this reference: autograd keeps what it saved.
+   */
+  static NDArray silu(NDArray x) {
+    try (NDArray sigmoid = Activation.sigmoid(x)) {
+      return x.mul(sigmoid);
+    }
   }
 
   /** A convolution builder of this precision. */

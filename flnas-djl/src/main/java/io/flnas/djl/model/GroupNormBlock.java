@@ -55,7 +55,10 @@ public final class GroupNormBlock extends AbstractBlock {
     NDArray mean = grouped.mean(new int[] {2}, true);
     NDArray centered = grouped.sub(mean);
     NDArray variance = centered.square().mean(new int[] {2}, true);
-    NDArray normalized = centered.div(variance.add(EPSILON).sqrt()).reshape(shape);
+    // epsilon as a libtorch-owned scalar: a Java-backed one ({@code add(Number)}) can be freed
+    // while the graph still refers to it (NativeScalar)
+    NDArray normalized =
+        centered.div(variance.add(NativeScalar.of(x, EPSILON)).sqrt()).reshape(shape);
     long[] broadcast = new long[shape.dimension()];
     java.util.Arrays.fill(broadcast, 1);
     broadcast[1] = channels;

@@ -13,6 +13,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.flnas.djl.model.MemoryFormat;
+import io.flnas.djl.model.NativeScalar;
 import io.flnas.metrics.SplitMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -112,7 +113,12 @@ final class TrainingLoop {
             if (!Float.isFinite(value)) {
               return new SplitMetrics(value, Double.NaN);
             }
-            collector.backward(parts == 1 ? loss : loss.mul((float) (to - from) / (end - start)));
+            // the share as a libtorch-owned scalar: autograd keeps it for the backward pass, and a
+            // Java-backed one (loss.mul(float)) may be freed before that (NativeScalar)
+            collector.backward(
+                parts == 1
+                    ? loss
+                    : loss.mul(NativeScalar.of(batch, loss, (float) (to - from) / (end - start))));
             lossSum += (double) value * (to - from);
             correct +=
                 predictions

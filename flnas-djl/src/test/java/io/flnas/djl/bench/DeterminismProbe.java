@@ -69,6 +69,27 @@ public final class DeterminismProbe {
     boolean oneDnn = args.length > 4 && args[4].equals("onednn");
     ImageDataset data = SyntheticLesions.builder().size(1400).imageSize(16).seed(42).generate();
     Map<String, Integer> outcomes = new LinkedHashMap<>();
+    // -Ddeterminism.gcMillis=N collects garbage every N ms while it trains: a collection between a
+    // step's forward and backward pass is what freed Java-backed tensors autograd still used
+    // (NativeScalar), so this makes that event frequent instead of rare
+    int gcMillis = Integer.getInteger("determinism.gcMillis", 0);
+    if (gcMillis > 0) {
+      Thread collector =
+          new Thread(
+              () -> {
+                while (true) {
+                  System.gc();
+                  try {
+                    Thread.sleep(gcMillis);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "determinism-gc");
+      collector.setDaemon(true);
+      collector.start();
+    }
     try (DjlEvaluator evaluator =
         DjlEvaluator.builder(data)
             .memoryFormat(format)
@@ -94,6 +115,9 @@ public final class DeterminismProbe {
           System.out.println("  run " + run + ": " + outcome);
         }
         outcomes.merge(outcome, 1, Integer::sum);
+        if ((run + 1) % 25 == 0) {
+          System.out.printf("  %d runs: %s%n", run + 1, outcomes.values());
+        }
       }
     }
     System.out.printf(
