@@ -38,6 +38,9 @@ public final class MemoryBenchmark {
    */
   static final String BUDGET = "flnas.bench.activationBudgetMb";
 
+  /** Whether the evaluator keeps freed native memory for reuse within a trial; default true. */
+  static final String REUSE = "flnas.bench.reuseFreedMemory";
+
   private MemoryBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -127,6 +130,7 @@ public final class MemoryBenchmark {
             .patience(2)
             .seed(42)
             .activationBudgetMb(budget)
+            .reuseFreedMemory(Boolean.parseBoolean(System.getProperty(REUSE, "true")))
             .build()) {
       double expected = evaluator.expectedPeakMb(architecture);
       Evaluation evaluation = evaluator.evaluate(architecture);
