@@ -76,9 +76,12 @@ public final class StepProbe {
           float[][] now = new float[names.size() + 1][];
           try (GradientCollector collector = trainer.newGradientCollector();
               NDManager batch = trainer.getManager().newSubManager()) {
-            batch.tempAttachAll(data.train.images, data.train.labels);
+            batch.tempAttachAll(data.train.labels);
             NDArray index = batch.create(idx);
-            NDArray x = format.apply(data.train.images.get(index));
+            NDArray x =
+                format.apply(
+                    data.train.images(
+                        batch, java.util.Arrays.stream(idx).mapToInt(v -> (int) v).toArray()));
             NDArray y = data.train.labels.get(index);
             NDList predictions = trainer.forward(new NDList(x));
             NDArray loss = trainer.getLoss().evaluate(new NDList(y), predictions);
