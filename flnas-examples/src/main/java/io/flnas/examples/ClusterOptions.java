@@ -162,7 +162,7 @@ final class ClusterOptions {
                     settings.joining(plan.port() + 1, List.of(executor.address())),
                     secret,
                     new LocalWorkers.Launch(
-                        1024,
+                        HeapSize.megabytes(spec),
                         dir.resolve("workers"),
                         Map.of("ai.djl.offline", System.getProperty("ai.djl.offline", "true")))));
         expected = workers;
