@@ -77,6 +77,9 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
   private final boolean oneDnn;
   private final double activationBudgetMb;
 
+  /** The expected process peak up to which a trial keeps freed native memory, MiB. */
+  private final double reuseFreedMemoryBelowMb;
+
   DjlEvaluator(DjlEvaluatorBuilder b) {
     this.activationBudgetMb = b.activationBudgetMb;
     this.dataset = b.dataset;
@@ -91,9 +94,7 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
       ai.djl.pytorch.jni.JniUtils.setNumThreads(b.threads);
     }
     this.device = b.device != null ? b.device : engine.defaultDevice();
-    if (b.reuseFreedMemory) {
-      NativeMemory.reuseFreedMemory();
-    }
+    this.reuseFreedMemoryBelowMb = b.reuseFreedMemory ? b.reuseFreedMemoryBelowMb : 0;
     this.data = new DeviceData(dataset, device);
     MemoryFormat format =
         b.memoryFormat != null
@@ -213,6 +214,12 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
               + " is training: libtorch's threads and weight generator are per"
               + " process; run trials in parallel on workers (flnas worker, --workers)");
     }
+    // freed native memory kept for reuse (fast) or given back as it goes (bounded), per trial
+    if (reuseFreedMemoryBelowMb > 0 && expectedPeakMb(architecture) <= reuseFreedMemoryBelowMb) {
+      NativeMemory.reuseFreedMemory();
+    } else {
+      NativeMemory.returnFreedMemory();
+    }
     try (ResidentSampler resident = ResidentSampler.start(RESIDENT_PERIOD)) {
       return trainAndMeasure(architecture, epochs, exportTo, rung, resident);
     } finally {
@@ -285,6 +292,13 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
           } else {
             sinceBest++;
           }
+          // Freed native memory back to the system at every epoch's end, not only the trial's:
+          // the validation pass and the best-weights copy allocate other sizes than a training
+          // step, and the long-lived copies land amid freed activations, so glibc's heaps keep
+          // holes that the next epoch cannot fill and the resident set grows epoch after epoch
+          // (ResNet-34 on the default data: 1.2 GB after one epoch, 1.7 GB after four). A trim
+          // costs milliseconds and one round of page faults per epoch, not per step.
+          NativeMemory.trim();
         }
         if (rung != null) {
           // the last weights and Adam's state, for the next rung to continue from

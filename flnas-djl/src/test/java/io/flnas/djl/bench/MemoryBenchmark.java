@@ -133,7 +133,14 @@ public final class MemoryBenchmark {
             .reuseFreedMemory(Boolean.parseBoolean(System.getProperty(REUSE, "true")))
             .build()) {
       double expected = evaluator.expectedPeakMb(architecture);
-      Evaluation evaluation = evaluator.evaluate(architecture);
+      long start = System.nanoTime();
+      Evaluation evaluation =
+          evaluator.evaluate(
+              architecture,
+              (epoch, max, loss) ->
+                  System.out.printf(
+                      "epoch %d/%d at %.1f s, validation loss %.6f%n",
+                      epoch, max, (System.nanoTime() - start) / 1e9, loss));
       System.out.printf(
           "(expected %.0f MB; in-process %.0f MB; %s, %d epochs, val acc %.1f%%;"
               + " activation budget %s MB, micro-batch %d)%n",

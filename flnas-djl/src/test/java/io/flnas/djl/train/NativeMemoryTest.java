@@ -148,6 +148,28 @@ class NativeMemoryTest {
   }
 
   @Test
+  void a_large_trial_gives_freed_memory_back_and_a_small_one_after_it_keeps_it_again() {
+    assertThat(heap.keepFreed()).isTrue();
+    libc.calls.clear();
+
+    assertThat(heap.returnFreed()).isTrue();
+    assertThat(libc.calls)
+        .containsExactly(
+            NativeMemory.M_MMAP_THRESHOLD + "=" + (1 << 20),
+            NativeMemory.M_TRIM_THRESHOLD + "=" + (8 << 20),
+            NativeMemory.M_TOP_PAD + "=" + (128 << 10));
+    libc.calls.clear();
+    assertThat(heap.returnFreed()).isTrue();
+    assertThat(libc.calls).as("already in force: nothing to set").isEmpty();
+
+    assertThat(heap.keepFreed()).isTrue();
+    assertThat(libc.calls).first().isEqualTo(NativeMemory.M_MMAP_THRESHOLD + "=" + (1 << 30));
+    libc.calls.clear();
+    assertThat(heap.keepFreed()).isTrue();
+    assertThat(libc.calls).isEmpty();
+  }
+
+  @Test
   void a_c_library_that_is_not_glibc_is_left_alone() {
     libc.version = null;
 
