@@ -62,6 +62,34 @@ class CollectionDuringTrainingTest {
     }
   }
 
+  @Test
+  void restored_weights_stay_in_libtorch_memory() throws Exception {
+    // DJL's copyTo on the CPU replaces the target tensor's storage with a Java direct buffer that
+    // only the target's PtNDArray keeps (its dataRef field); restore must copy instead
+    java.lang.reflect.Field dataRef =
+        ai.djl.pytorch.engine.PtNDArray.class.getDeclaredField("dataRef");
+    dataRef.setAccessible(true);
+    Device device = Device.cpu();
+    try (Model model = Model.newInstance("restored", device, "PyTorch");
+        ai.djl.ndarray.NDManager snapshots = ai.djl.ndarray.NDManager.newBaseManager(device)) {
+      Block block = ai.djl.nn.core.Linear.builder().setUnits(3).build();
+      model.setBlock(block);
+      try (Trainer trainer =
+          model.newTrainer(TrainingLoop.config(Hyperparameters.defaults(), device))) {
+        trainer.initialize(new ai.djl.ndarray.types.Shape(2, 4));
+        List<NDArray> best = TrainingLoop.snapshot(block, snapshots, null);
+        NDArray weight = block.getParameters().valueAt(0).getArray();
+        float[] before = weight.toFloatArray();
+        weight.subi(weight);
+        TrainingLoop.restore(block, best);
+        assertThat(weight.toFloatArray()).containsExactly(before);
+        for (var pair : block.getParameters()) {
+          assertThat(dataRef.get(pair.getValue().getArray())).as(pair.getKey()).isNull();
+        }
+      }
+    }
+  }
+
   /**
    * Two epochs in batches of 16 split into micro-batches of 8; the bits of every epoch's loss, then
    * of every parameter. With {@code collect}, every forward pass ends in a garbage collection (and
