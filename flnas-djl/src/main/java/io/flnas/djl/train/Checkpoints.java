@@ -8,6 +8,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import io.flnas.EvaluationException;
+import io.flnas.djl.model.NativeArrays;
 import io.flnas.metrics.SplitMetrics;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -136,7 +137,11 @@ final class Checkpoints {
         if (in.readBoolean()) {
           Parameter parameter = pair.getValue();
           Device device = parameter.getArray().getDevice();
-          adam.restore(parameter.getId(), device, read(in, manager), read(in, manager));
+          adam.restore(
+              parameter.getId(),
+              device,
+              NativeArrays.owned(read(in, manager)),
+              NativeArrays.owned(read(in, manager)));
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -151,7 +156,7 @@ final class Checkpoints {
             new DataInputStream(new BufferedInputStream(Files.newInputStream(file)));
         NDManager scratch = manager.newSubManager()) {
       for (var pair : block.getParameters()) {
-        read(in, scratch).copyTo(pair.getValue().getArray());
+        NativeArrays.copyInto(read(in, scratch), pair.getValue().getArray());
       }
     } catch (IOException | RuntimeException e) {
       throw new EvaluationException(

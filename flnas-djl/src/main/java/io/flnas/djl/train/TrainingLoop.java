@@ -13,6 +13,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.flnas.djl.model.MemoryFormat;
+import io.flnas.djl.model.NativeArrays;
 import io.flnas.djl.model.NativeScalar;
 import io.flnas.metrics.SplitMetrics;
 import java.util.ArrayList;
@@ -196,7 +197,8 @@ final class TrainingLoop {
     int i = 0;
     for (var pair : block.getParameters()) {
       Parameter parameter = pair.getValue();
-      snapshot.get(i++).copyTo(parameter.getArray());
+      // into the parameter's own memory: copyTo would make it a Java buffer (NativeArrays)
+      NativeArrays.copyInto(snapshot.get(i++), parameter.getArray());
     }
   }
 
