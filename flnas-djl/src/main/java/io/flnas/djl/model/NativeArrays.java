@@ -23,11 +23,15 @@ public final class NativeArrays {
 
   /**
    * Copies {@code source}'s values into {@code target}'s own memory (libtorch's {@code index_put_},
-   * an element-wise copy, bit for bit), keeping the target's storage. Outside a gradient collector:
-   * the targets are parameters, leaves that require gradients.
+   * an element-wise copy, bit for bit), keeping the target's storage. The copy goes through a
+   * detached view of the target ({@code stopGradient}, sharing its storage), as PyTorch's {@code
+   * p.detach().copy_(src)}: the targets are parameters, leaves that require gradients, on which
+   * libtorch refuses an in-place operation while gradients are recorded.
    */
   public static void copyInto(NDArray source, NDArray target) {
-    target.set(ALL, source);
+    try (NDArray view = target.stopGradient()) {
+      view.set(ALL, source);
+    }
   }
 
   /** A libtorch-owned copy of {@code array} in its manager; closes {@code array}. */
