@@ -169,8 +169,8 @@ public final class DjlEvaluatorBuilder {
    * The expected process peak ({@link DjlEvaluator#expectedPeakMb}) up to which a trial keeps freed
    * native memory for reuse, MiB; default {@value #DEFAULT_REUSE_BELOW_MB}. A trial expected above
    * it gives freed memory back as it goes, which keeps its resident set near what is alive
-   * (ResNet-18 on the default data: 592 MB instead of 1,194) for about a quarter more CPU time; one
-   * below it keeps the speed, and its growth is small in absolute terms. {@code
+   * (ResNet-18 on the default data: 592 MB instead of 1,194) for up to twice the CPU time per
+   * epoch; one below it keeps the speed, and its growth is small in absolute terms. {@code
    * Double.POSITIVE_INFINITY} keeps freed memory in every trial, as before; {@code 0} in none.
    */
   public DjlEvaluatorBuilder reuseFreedMemoryBelowMb(double value) {

@@ -225,14 +225,14 @@ final class NativeMemory {
    * it did.
    *
    * <p>Why not always: each step then faults its activations in anew. Measured with {@code
-   * MemoryBenchmark} on ResNet-18 (the default data, 2 cores shared with another run of the same):
-   * kept, 1,194 MB peak and about 150 s of CPU for the first epoch; returned, 592 MB and about 25%
-   * more CPU (27 s of it the kernel's). The freed blocks kept in the heaps do not stay a working
-   * set: the best-weights copy and the validation pass land amid them, and the holes they leave are
-   * more than the next step can fill, so the heaps grow well past what is alive. The evaluator
-   * therefore keeps freed memory only for trials expected to stay small ({@link
-   * DjlEvaluatorBuilder#reuseFreedMemoryBelowMb}), where the page faults would cost most and the
-   * growth matters least.
+   * MemoryBenchmark} on ResNet-18 (the default data, two children side by side on 2 loaded cores):
+   * kept, 1,194 MB peak and two epochs done after 18 minutes (352 s user, 7 s system CPU);
+   * returned, 592 MB and one epoch (308 s user, 50 s system) — up to twice the CPU per epoch. The
+   * freed blocks kept in the heaps do not stay a working set: the best-weights copy and the
+   * validation pass land amid them, and the holes they leave are more than the next step can fill,
+   * so the heaps grow well past what is alive. The evaluator therefore keeps freed memory only for
+   * trials expected to stay small ({@link DjlEvaluatorBuilder#reuseFreedMemoryBelowMb}), where the
+   * page faults would cost most and the growth matters least.
    */
   synchronized boolean returnFreed() {
     if (libc == null) {
