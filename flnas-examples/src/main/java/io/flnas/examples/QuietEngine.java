@@ -21,11 +21,12 @@ import java.util.List;
 /**
  * Keeps the engine's start-up noise off the console of the program (not of the library), and keeps
  * it. DJL logs two "Failed to detect GPU count" warnings and INFO lines through SLF4J, which the
- * program turns down to errors; libtorch prints a one-time "AutoNonVariableTypeMode is deprecated"
- * warning straight to the process's standard error from native code, which no log level reaches.
- * So, before the search, the program trains a tiny model once with file descriptor 2 pointed at
- * {@value #LOG} in the run folder: the one-time warning fires there, and the descriptor is restored
- * at once. {@code --verbose} skips all of this.
+ * program turns down to errors; libtorch prints one-time warnings (such as "AutoNonVariableTypeMode
+ * is deprecated", which DJL's {@code copyTo} set off before training stopped calling it) straight
+ * to the process's standard error from native code, which no log level reaches. So, before the
+ * search, the program trains a tiny model once with file descriptor 2 pointed at {@value #LOG} in
+ * the run folder: the one-time warning fires there, and the descriptor is restored at once. {@code
+ * --verbose} skips all of this.
  *
  * <p>What was hidden is kept, because it is what explains a failure: where the start-up fails with
  * an exception, the tail of the file is printed before the failure; where the process dies in

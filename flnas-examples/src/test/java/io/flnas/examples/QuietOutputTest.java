@@ -84,10 +84,10 @@ class QuietOutputTest {
     assertThat(kept.get(0))
         .as("what the quiet start-up hid is kept in the run folder")
         .startsWith(QuietEngine.STARTED);
-    assertThat(kept)
-        .anySatisfy(line -> assertThat(line).contains("AutoNonVariableTypeMode"))
-        .last()
-        .isEqualTo(QuietEngine.FINISHED);
+    // libtorch's one-time "AutoNonVariableTypeMode is deprecated" came from DJL's copyTo, which
+    // training no longer calls (NativeArrays), so the start-up may now print nothing at all; that
+    // native output does reach the file is pinned by the aborting start-up test below
+    assertThat(kept).last().isEqualTo(QuietEngine.FINISHED);
 
     Output verbose =
         program(
@@ -107,7 +107,7 @@ class QuietOutputTest {
             "--verbose");
 
     assertThat(verbose.code()).as(verbose.err()).isZero();
-    assertThat(verbose.err()).contains("INFO ai.djl", "AutoNonVariableTypeMode");
+    assertThat(verbose.err()).contains("INFO ai.djl");
   }
 
   /** What native code sees as standard error, and how it dies: the C library's own calls. */
