@@ -89,6 +89,7 @@ final class PlanRunner {
                         + " Continue with --resume --out "
                         + dir);
               }
+              DjlEvaluator.holdTrainingForExit(java.time.Duration.ofSeconds(30));
             });
     if (!plan.output().verbose()) {
       QuietEngine.warmUp(dir, err);

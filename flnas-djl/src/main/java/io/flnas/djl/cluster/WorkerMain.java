@@ -106,7 +106,15 @@ public final class WorkerMain {
       System.exit(WorkerNode.START_FAILED_EXIT);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> worker.leave(0), "flnas-worker-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  io.flnas.djl.train.DjlEvaluator.holdTrainingForExit(
+                      java.time.Duration.ofSeconds(30));
+                  worker.leave(0);
+                },
+                "flnas-worker-stop"));
     long parentPid = node.path("parent_pid").asLong(0);
     if (parentPid > 0) {
       ProcessHandle.of(parentPid)

@@ -61,6 +61,51 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
   /** The model any DJL evaluator of this process is training, under the one key. */
   private static final ConcurrentHashMap<Boolean, String> TRAINING = new ConcurrentHashMap<>();
 
+  /** Set when the process exits: training holds at its next batch instead of calling libtorch. */
+  private static final AtomicBoolean EXITING = new AtomicBoolean();
+
+  /** Whether the training thread holds at a batch boundary for the process's exit. */
+  private static final AtomicBoolean HELD = new AtomicBoolean();
+
+  /**
+   * Holds this process's training for its exit, and waits up to {@code wait} until the training
+   * thread is out of libtorch; for a shutdown hook (Ctrl-C, a supervisor's stop). The trial in
+   * training finishes the batch it is in and then waits for the process to end, so nothing of it is
+   * recorded and a resumed run trains it again. Returns whether no thread was left in libtorch.
+   *
+   * <p>Why: a JVM that exits while a thread computes in libtorch runs the C++ library's static
+   * destructors under it, and that thread's next call into libtorch's accelerator hooks jumps to
+   * address 0 (SIGSEGV in {@code at::accelerator::getAccelerator}, a fatal-error report on the
+   * console and an {@code hs_err} file) — what Ctrl-C during a trial did, in four crash reports.
+   */
+  public static boolean holdTrainingForExit(java.time.Duration wait) {
+    EXITING.set(true);
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (!TRAINING.isEmpty() && !HELD.get()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Where training may pause between batches: waits for the process's exit once it began. */
+  static void holdIfExiting() {
+    if (!EXITING.get()) {
+      return;
+    }
+    HELD.set(true);
+    while (true) {
+      java.util.concurrent.locks.LockSupport.park();
+    }
+  }
+
   /** How often a trial samples the process's resident set for {@code process_peak_mb}. */
   private static final java.time.Duration RESIDENT_PERIOD = java.time.Duration.ofMillis(100);
 

@@ -91,6 +91,7 @@ final class TrainingLoop {
     long correct = 0;
     int seen = 0;
     for (int start = 0; start < n; start += hyper.batchSize()) {
+      DjlEvaluator.holdIfExiting();
       int end = Math.min(n, start + hyper.batchSize());
       if (end - start < 2 && n > 1) {
         break; // batch norm cannot train on a single sample
@@ -150,6 +151,7 @@ final class TrainingLoop {
     // training step, which the run needs anyway (256 at a time held 3 GB for MobileNetV2).
     int step = hyper.batchSize();
     for (int start = 0; start < n; start += step) {
+      DjlEvaluator.holdIfExiting();
       int end = Math.min(n, start + step);
       try (NDManager batch = trainer.getManager().newSubManager()) {
         batch.tempAttachAll(split.labels);
