@@ -2,6 +2,7 @@ package io.flnas.examples;
 
 import io.flnas.djl.cluster.WorkSpec;
 import io.flnas.djl.data.DataFootprint;
+import io.flnas.djl.data.Isic2019;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +50,7 @@ final class HeapSize {
 
   /** The images an ISIC folder's ground truth lists, or ISIC 2019's count where it cannot. */
   private static int isicImages(String data) {
-    Path truth =
-        Path.of(data.substring("isic:".length())).resolve("ISIC_2019_Training_GroundTruth.csv");
+    Path truth = Path.of(data.substring("isic:".length())).resolve(Isic2019.GROUND_TRUTH);
     try (Stream<String> lines = Files.lines(truth)) {
       return (int) Math.max(1, lines.count() - 1);
     } catch (IOException | RuntimeException e) {

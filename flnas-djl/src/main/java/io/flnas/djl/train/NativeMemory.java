@@ -235,22 +235,13 @@ final class NativeMemory {
    * page faults would cost most and the growth matters least.
    */
   synchronized boolean returnFreed() {
-    if (libc == null) {
-      return false;
-    }
     if (returning) {
       return true;
     }
-    String version;
-    try {
-      version = libc.gnu_get_libc_version();
-    } catch (UnsatisfiedLinkError e) {
-      return false;
-    }
+    String version = glibcVersion();
     returning =
-        set("M_MMAP_THRESHOLD", M_MMAP_THRESHOLD, RETURN_MMAP_THRESHOLD, version)
-            && set("M_TRIM_THRESHOLD", M_TRIM_THRESHOLD, RETURN_TRIM_THRESHOLD, version)
-            && set("M_TOP_PAD", M_TOP_PAD, RETURN_TOP_PAD, version);
+        version != null
+            && setAll(RETURN_MMAP_THRESHOLD, RETURN_TRIM_THRESHOLD, RETURN_TOP_PAD, version);
     if (returning) {
       reusing = false;
     }
@@ -258,23 +249,35 @@ final class NativeMemory {
   }
 
   private boolean applyReuseSettings() {
-    if (libc == null) {
+    String version = glibcVersion();
+    if (version == null) {
       return false;
     }
-    String version;
+    int threshold = atLeast(version, 2, 35) ? KEEP_BYTES : OLD_GLIBC_MMAP_MAX;
+    return setAll(threshold, KEEP_BYTES, TOP_PAD, version);
+  }
+
+  /** glibc's version, or null (logged once) where the C library is missing or not glibc. */
+  private String glibcVersion() {
+    if (libc == null) {
+      return null;
+    }
     try {
-      version = libc.gnu_get_libc_version();
+      return libc.gnu_get_libc_version();
     } catch (UnsatisfiedLinkError e) {
       warnOnce(
           "not glibc",
           "the C library is not glibc (no gnu_get_libc_version), so its"
               + " allocator keeps its own settings; training may spend more time in page faults");
-      return false;
+      return null;
     }
-    int threshold = atLeast(version, 2, 35) ? KEEP_BYTES : OLD_GLIBC_MMAP_MAX;
-    return set("M_MMAP_THRESHOLD", M_MMAP_THRESHOLD, threshold, version)
-        && set("M_TRIM_THRESHOLD", M_TRIM_THRESHOLD, KEEP_BYTES, version)
-        && set("M_TOP_PAD", M_TOP_PAD, TOP_PAD, version);
+  }
+
+  /** The three settings, mmap threshold first; where one is refused the ones after it are not. */
+  private boolean setAll(int mmapThreshold, int trimThreshold, int topPad, String version) {
+    return set("M_MMAP_THRESHOLD", M_MMAP_THRESHOLD, mmapThreshold, version)
+        && set("M_TRIM_THRESHOLD", M_TRIM_THRESHOLD, trimThreshold, version)
+        && set("M_TOP_PAD", M_TOP_PAD, topPad, version);
   }
 
   /** One {@code mallopt} call, its refusal logged once. */
