@@ -7,6 +7,7 @@ import io.flnas.djl.cluster.DjlWorkerEvaluators;
 import io.flnas.djl.cluster.LocalWorkers;
 import io.flnas.djl.cluster.WorkSpec;
 import io.flnas.djl.cluster.WorkerNode;
+import io.flnas.djl.data.Isic2019;
 import io.flnas.djl.train.DjlEvaluator;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -95,6 +96,19 @@ final class ClusterOptions {
         workerMaxRssMb);
   }
 
+  /**
+   * The system properties of the local workers: offline as this process is, and the decoded-image
+   * cache this process uses ({@code --cache}, else the default), so that every local worker maps
+   * the file the coordinator decoded instead of decoding the images again.
+   */
+  static Map<String, String> workerProperties(Path cache) {
+    return Map.of(
+        "ai.djl.offline",
+        System.getProperty("ai.djl.offline", "true"),
+        Isic2019.CACHE_PROPERTY,
+        (cache != null ? cache : Isic2019.defaultCache()).toAbsolutePath().toString());
+  }
+
   /** A started cluster: the coordinator, and the local workers when this process started them. */
   record Cluster(ClusterExecutor executor, Optional<LocalWorkers> local) implements AutoCloseable {
     @Override
@@ -112,7 +126,12 @@ final class ClusterOptions {
    * have joined and passed the fingerprint check.
    */
   static Cluster start(
-      RunPlan.Cluster plan, WorkSpec spec, DjlEvaluator evaluator, Path dir, PrintStream out) {
+      RunPlan.Cluster plan,
+      WorkSpec spec,
+      DjlEvaluator evaluator,
+      Path dir,
+      Path cache,
+      PrintStream out) {
     int workers = plan.workers();
     boolean local = workers > 0;
     ClusterSecret secret = ClusterSecret.fromEnvironment(System.getenv()).orElse(null);
@@ -164,7 +183,7 @@ final class ClusterOptions {
                     new LocalWorkers.Launch(
                         HeapSize.megabytes(spec),
                         dir.resolve("workers"),
-                        Map.of("ai.djl.offline", System.getProperty("ai.djl.offline", "true")))));
+                        workerProperties(cache))));
         expected = workers;
         out.println(
             "cluster: started "

@@ -107,7 +107,7 @@ final class PlanRunner {
                     .precision(plan.costs().numberFormat()));
         ClusterOptions.Cluster workers =
             plan.cluster().clustered()
-                ? ClusterOptions.start(plan.cluster(), plan.workSpec(), evaluator, dir, out)
+                ? ClusterOptions.start(plan.cluster(), plan.workSpec(), evaluator, dir, cache, out)
                 : null) {
       out.printf(
           "engine: %s, training on %s%n",

@@ -7,7 +7,6 @@ import io.flnas.djl.cluster.WorkerNode;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -91,6 +90,15 @@ final class WorkerCommand implements Callable<Integer> {
   int heapMb;
 
   @Option(
+      names = "--cache",
+      paramLabel = "DIR",
+      description =
+          "Folder of the decoded-image cache, as the search's --cache: the worker maps the ISIC"
+              + " images decoded there, or decodes them there once. Default:"
+              + " $XDG_CACHE_HOME/flnas or ~/.cache/flnas.")
+  Path cache;
+
+  @Option(
       names = "--logs",
       defaultValue = "flnas-worker-logs",
       paramLabel = "DIR",
@@ -141,10 +149,7 @@ final class WorkerCommand implements Callable<Integer> {
             List.of(options),
             settings,
             secret,
-            new LocalWorkers.Launch(
-                heapMb,
-                logs,
-                Map.of("ai.djl.offline", System.getProperty("ai.djl.offline", "true"))))) {
+            new LocalWorkers.Launch(heapMb, logs, ClusterOptions.workerProperties(cache)))) {
       Thread hook =
           new Thread(
               () -> {

@@ -3,6 +3,7 @@ package io.flnas.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flnas.djl.cluster.WorkSpec;
+import io.flnas.djl.data.Isic2019;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,6 +32,19 @@ class DataOptionsTest {
     assertThat(plan.training().samples()).isEqualTo(WorkSpec.ALL_SAMPLES);
     assertThat(plan.options().get("--samples")).isEqualTo(List.of("all"));
     assertThat(plan.options()).doesNotContainKey("--cache");
+  }
+
+  @Test
+  void local_workers_are_told_the_cache_folder_so_they_map_the_coordinators_file() {
+    Path chosen = dir.resolve("cache");
+
+    assertThat(ClusterOptions.workerProperties(chosen))
+        .containsEntry(Isic2019.CACHE_PROPERTY, chosen.toAbsolutePath().toString())
+        .containsEntry("ai.djl.offline", "true");
+    assertThat(ClusterOptions.workerProperties(null))
+        .as("without --cache, the default this process would use")
+        .containsEntry(
+            Isic2019.CACHE_PROPERTY, Isic2019.defaultCache().toAbsolutePath().toString());
   }
 
   @Test

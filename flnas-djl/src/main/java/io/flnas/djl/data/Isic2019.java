@@ -91,8 +91,22 @@ public final class Isic2019 {
     return new Builder(directory);
   }
 
-  /** The default cache folder: {@code $XDG_CACHE_HOME/flnas}, else {@code ~/.cache/flnas}. */
+  /**
+   * The system property naming the cache folder, for a process that did not choose it itself: the
+   * program passes its {@code --cache} to the local workers it starts this way, so that they map
+   * the file the coordinator decoded instead of decoding their own.
+   */
+  public static final String CACHE_PROPERTY = "flnas.cache";
+
+  /**
+   * The default cache folder: the {@value #CACHE_PROPERTY} system property where set, else {@code
+   * $XDG_CACHE_HOME/flnas}, else {@code ~/.cache/flnas}.
+   */
   public static Path defaultCache() {
+    String chosen = System.getProperty(CACHE_PROPERTY);
+    if (chosen != null && !chosen.isBlank()) {
+      return Path.of(chosen);
+    }
     String xdg = System.getenv("XDG_CACHE_HOME");
     Path base =
         xdg != null && !xdg.isBlank()

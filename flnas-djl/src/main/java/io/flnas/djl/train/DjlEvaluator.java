@@ -125,6 +125,9 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
   /** The expected process peak up to which a trial keeps freed native memory, MiB. */
   private final double reuseFreedMemoryBelowMb;
 
+  /** The expected process peak above which a trial gives freed native memory back eagerly, MiB. */
+  private final double returnEagerlyAboveMb;
+
   DjlEvaluator(DjlEvaluatorBuilder b) {
     this.activationBudgetMb = b.activationBudgetMb;
     this.dataset = b.dataset;
@@ -140,6 +143,7 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
     }
     this.device = b.device != null ? b.device : engine.defaultDevice();
     this.reuseFreedMemoryBelowMb = b.reuseFreedMemory ? b.reuseFreedMemoryBelowMb : 0;
+    this.returnEagerlyAboveMb = b.returnFreedMemoryEagerlyAboveMb;
     this.data = new DeviceData(dataset, device);
     MemoryFormat format =
         b.memoryFormat != null
@@ -259,11 +263,15 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
               + " is training: libtorch's threads and weight generator are per"
               + " process; run trials in parallel on workers (flnas worker, --workers)");
     }
-    // freed native memory kept for reuse (fast) or given back as it goes (bounded), per trial
-    if (reuseFreedMemoryBelowMb > 0 && expectedPeakMb(architecture) <= reuseFreedMemoryBelowMb) {
+    // freed native memory kept for reuse (fast), given back as it goes (bounded), or given back
+    // eagerly (tightest, slowest), per trial, by the process peak it is expected to reach
+    double expected = expectedPeakMb(architecture);
+    if (reuseFreedMemoryBelowMb > 0 && expected <= reuseFreedMemoryBelowMb) {
       NativeMemory.reuseFreedMemory();
-    } else {
+    } else if (expected <= returnEagerlyAboveMb) {
       NativeMemory.returnFreedMemory();
+    } else {
+      NativeMemory.returnFreedMemoryEagerly();
     }
     try (ResidentSampler resident = ResidentSampler.start(RESIDENT_PERIOD)) {
       return trainAndMeasure(architecture, epochs, exportTo, rung, resident);

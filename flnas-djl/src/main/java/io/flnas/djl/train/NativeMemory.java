@@ -4,6 +4,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Structure;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -99,14 +100,27 @@ final class NativeMemory {
   /** The top padding: what glibc asks of the system beyond a request that grows the heap. */
   static final int TOP_PAD = 64 << 20;
 
-  /** In return mode: blocks from this size on are mapped alone and unmapped when freed. */
-  static final int RETURN_MMAP_THRESHOLD = 1 << 20;
+  /**
+   * In return mode: blocks from this size on are mapped alone and unmapped when freed. The most
+   * glibc before 2.35 accepts, and above the largest activation of the 16x16 baselines (4 MiB) and
+   * their largest weight gradients (9 MiB), which a lower threshold would fault in anew every step.
+   */
+  static final int RETURN_MMAP_THRESHOLD = 32 << 20;
 
   /** In return mode: the free top of a heap beyond this goes back to the system. */
-  static final int RETURN_TRIM_THRESHOLD = 8 << 20;
+  static final int RETURN_TRIM_THRESHOLD = 64 << 20;
 
-  /** In return mode: glibc's own top padding. */
-  static final int RETURN_TOP_PAD = 128 << 10;
+  /** In return mode: what glibc asks of the system beyond a request that grows the heap. */
+  static final int RETURN_TOP_PAD = 16 << 20;
+
+  /** Eagerly: blocks from this size on are mapped alone and unmapped when freed. */
+  static final int EAGER_MMAP_THRESHOLD = 1 << 20;
+
+  /** Eagerly: the free top of a heap beyond this goes back to the system. */
+  static final int EAGER_TRIM_THRESHOLD = 8 << 20;
+
+  /** Eagerly: glibc's own top padding. */
+  static final int EAGER_TOP_PAD = 128 << 10;
 
   /** The allocation the calibration watches {@code mallinfo2} for. */
   static final long CALIBRATION_BYTES = 8 << 20;
@@ -151,6 +165,11 @@ final class NativeMemory {
   /** {@link #returnFreed()} of this process. */
   static boolean returnFreedMemory() {
     return PROCESS.returnFreed();
+  }
+
+  /** {@link #returnFreedEagerly()} of this process. */
+  static boolean returnFreedMemoryEagerly() {
+    return PROCESS.returnFreedEagerly();
   }
 
   /** {@link #inUse()} of this process. */
@@ -207,45 +226,66 @@ final class NativeMemory {
    * dynamic threshold); where any setting is refused the ones after it are not made.
    */
   synchronized boolean keepFreed() {
-    if (reusing == null || returning) {
+    if (reusing == null || returning != null) {
       reusing = applyReuseSettings();
-      returning = false;
+      returning = null;
     }
     return reusing;
   }
 
-  /** Whether the return settings are the ones in force. */
-  private boolean returning;
+  /** The return settings in force (mmap threshold, trim threshold, top pad), or null. */
+  private List<Integer> returning;
 
   /**
    * The opposite of {@link #keepFreed()}, for a trial too large to keep its freed memory: glibc
    * maps every block of at least {@value #RETURN_MMAP_THRESHOLD} bytes on its own and unmaps it
    * when it is freed, and gives back the top of a heap beyond {@value #RETURN_TRIM_THRESHOLD}
-   * bytes; so the resident set follows the tensors alive, not the most the heaps ever held. Whether
-   * it did.
+   * bytes; so the resident set stays near the tensors alive, not the most the heaps ever held.
+   * Whether it did.
    *
-   * <p>Why not always: each step then faults its activations in anew. Measured with {@code
-   * MemoryBenchmark} on ResNet-18 (the default data, two children side by side on 2 loaded cores):
-   * kept, 1,194 MB peak and two epochs done after 18 minutes (352 s user, 7 s system CPU);
-   * returned, 592 MB and one epoch (308 s user, 50 s system) — up to twice the CPU per epoch. The
-   * freed blocks kept in the heaps do not stay a working set: the best-weights copy and the
-   * validation pass land amid them, and the holes they leave are more than the next step can fill,
-   * so the heaps grow well past what is alive. The evaluator therefore keeps freed memory only for
+   * <p>Why: the freed blocks kept in the heaps do not stay a working set. The best-weights copy and
+   * the validation pass land amid them, and the holes they leave are more than the next step can
+   * fill, so with 1 GiB thresholds the heaps grow well past what is alive (ResNet-34 on the default
+   * data: 1.7 GB after four epochs). The thresholds are a trade between that growth and page
+   * faults. Measured with {@code MemoryBenchmark} on ResNet-18 (the default data, 4 epochs, one
+   * child at a time on 2 quiet cores; mmap / trim threshold / top pad → sampled peak, wall time,
+   * system CPU): 1 GiB / 1 GiB / 64 MiB (kept) → 988 MB, 63 s, 6 s; 1 MiB / 8 MiB / 128 KiB → 615
+   * MB, 246 s, 157 s; 1 MiB / 64 MiB / 16 MiB → 631 MB, 218 s, 136 s; 8 MiB / 64 MiB / 16 MiB → 737
+   * MB, 109 s, 47 s; 32 MiB / 64 MiB / 16 MiB (these) → 754 MB, 79 s, 25 s. Below the largest
+   * tensors every step maps and faults them in anew; above, the bound comes from the trim threshold
+   * and the trim at every epoch's end. With these, ResNet-34 peaked at 1,230 MB in 131 s,
+   * MobileNetV2 at 967 MB and MobileNetV1 at 714 MB. The evaluator still keeps freed memory in
    * trials expected to stay small ({@link DjlEvaluatorBuilder#reuseFreedMemoryBelowMb}), where the
-   * page faults would cost most and the growth matters least.
+   * growth matters least.
    */
   synchronized boolean returnFreed() {
-    if (returning) {
+    return applyReturnSettings(RETURN_MMAP_THRESHOLD, RETURN_TRIM_THRESHOLD, RETURN_TOP_PAD);
+  }
+
+  /**
+   * As {@link #returnFreed()}, tighter, for a trial expected to need more than the process may
+   * hold: every block from {@value #EAGER_MMAP_THRESHOLD} bytes on is mapped alone and the top of a
+   * heap beyond {@value #EAGER_TRIM_THRESHOLD} bytes is given back, so the resident set follows the
+   * tensors alive, at the price of faulting each step's activations in anew (ResNet-18 on the
+   * default data: 615 MB against 754 MB, but 246 s against 79 s for four epochs; ResNet-34 in the
+   * README's Maven JVM: 1,377 MB against 1,654 MB). Whether it did.
+   */
+  synchronized boolean returnFreedEagerly() {
+    return applyReturnSettings(EAGER_MMAP_THRESHOLD, EAGER_TRIM_THRESHOLD, EAGER_TOP_PAD);
+  }
+
+  private boolean applyReturnSettings(int mmapThreshold, int trimThreshold, int topPad) {
+    List<Integer> wanted = List.of(mmapThreshold, trimThreshold, topPad);
+    if (wanted.equals(returning)) {
       return true;
     }
     String version = glibcVersion();
-    returning =
-        version != null
-            && setAll(RETURN_MMAP_THRESHOLD, RETURN_TRIM_THRESHOLD, RETURN_TOP_PAD, version);
-    if (returning) {
+    boolean took = version != null && setAll(mmapThreshold, trimThreshold, topPad, version);
+    returning = took ? wanted : null;
+    if (took) {
       reusing = false;
     }
-    return returning;
+    return took;
   }
 
   private boolean applyReuseSettings() {

@@ -59,6 +59,7 @@ public final class MemoryBenchmark {
                   "-Xmx768m",
                   "-XX:+UseSerialGC",
                   "-Dai.djl.offline=true",
+                  "-D" + REUSE + "=" + System.getProperty(REUSE, "true"),
                   "-D"
                       + BUDGET
                       + "="

@@ -81,6 +81,30 @@ class IsicCacheTest {
   }
 
   @Test
+  void a_worker_told_the_cache_by_property_fills_the_file_the_coordinator_maps()
+      throws IOException {
+    String before = System.getProperty(Isic2019.CACHE_PROPERTY);
+    System.setProperty(Isic2019.CACHE_PROPERTY, cache.toString());
+    try {
+      assertThat(Isic2019.defaultCache()).isEqualTo(cache);
+      ImageDataset worker =
+          io.flnas.djl.cluster.WorkSpec.djl("isic:" + dir, 40, 8, 3, 1, 1).loadDataset();
+
+      ImageDataset coordinator = isic().load();
+
+      assertThat(decoded.get()).as("the coordinator decodes nothing").isZero();
+      assertThat(lines).anyMatch(l -> l.startsWith("isic: cached load of 40 images in "));
+      assertThat(coordinator.train().pixels()).isEqualTo(worker.train().pixels());
+    } finally {
+      if (before == null) {
+        System.clearProperty(Isic2019.CACHE_PROPERTY);
+      } else {
+        System.setProperty(Isic2019.CACHE_PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
   void a_changed_source_file_or_size_misses_the_cache() throws IOException {
     ImageDataset first = isic().load();
     Path changed = IsicFolders.image(dir, 0);

@@ -155,12 +155,25 @@ class NativeMemoryTest {
     assertThat(heap.returnFreed()).isTrue();
     assertThat(libc.calls)
         .containsExactly(
-            NativeMemory.M_MMAP_THRESHOLD + "=" + (1 << 20),
-            NativeMemory.M_TRIM_THRESHOLD + "=" + (8 << 20),
-            NativeMemory.M_TOP_PAD + "=" + (128 << 10));
+            NativeMemory.M_MMAP_THRESHOLD + "=" + 32 * MIB,
+            NativeMemory.M_TRIM_THRESHOLD + "=" + 64 * MIB,
+            NativeMemory.M_TOP_PAD + "=" + 16 * MIB);
     libc.calls.clear();
     assertThat(heap.returnFreed()).isTrue();
     assertThat(libc.calls).as("already in force: nothing to set").isEmpty();
+
+    assertThat(heap.returnFreedEagerly()).isTrue();
+    assertThat(libc.calls)
+        .containsExactly(
+            NativeMemory.M_MMAP_THRESHOLD + "=" + MIB,
+            NativeMemory.M_TRIM_THRESHOLD + "=" + 8 * MIB,
+            NativeMemory.M_TOP_PAD + "=" + (128 << 10));
+    libc.calls.clear();
+    assertThat(heap.returnFreedEagerly()).isTrue();
+    assertThat(libc.calls).isEmpty();
+    assertThat(heap.returnFreed()).isTrue();
+    assertThat(libc.calls).first().isEqualTo(NativeMemory.M_MMAP_THRESHOLD + "=" + 32 * MIB);
+    libc.calls.clear();
 
     assertThat(heap.keepFreed()).isTrue();
     assertThat(libc.calls).first().isEqualTo(NativeMemory.M_MMAP_THRESHOLD + "=" + (1 << 30));
