@@ -265,14 +265,9 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
     }
     // freed native memory kept for reuse (fast), given back as it goes (bounded), or given back
     // eagerly (tightest, slowest), per trial, by the process peak it is expected to reach
-    double expected = expectedPeakMb(architecture);
-    if (reuseFreedMemoryBelowMb > 0 && expected <= reuseFreedMemoryBelowMb) {
-      NativeMemory.reuseFreedMemory();
-    } else if (expected <= returnEagerlyAboveMb) {
-      NativeMemory.returnFreedMemory();
-    } else {
-      NativeMemory.returnFreedMemoryEagerly();
-    }
+    NativeMemory.Tier.of(
+            expectedPeakMb(architecture), reuseFreedMemoryBelowMb, returnEagerlyAboveMb)
+        .apply();
     try (ResidentSampler resident = ResidentSampler.start(RESIDENT_PERIOD)) {
       return trainAndMeasure(architecture, epochs, exportTo, rung, resident);
     } finally {

@@ -158,11 +158,13 @@ public final class DjlEvaluatorBuilder {
   }
 
   /**
-   * Whether the evaluator tells glibc (once per process) to keep freed native memory for reuse
-   * within a trial instead of unmapping it after every allocation; default true. It is given back
-   * after every trial either way. Process-wide; see {@code NativeMemory.reuseFreedMemory} for what
-   * it buys (the kernel's page-fault time, a third of the CPU time on the 64x64 small CNN) and
-   * costs (the native heap keeps a trial's largest working set until the trial ends).
+   * Whether the evaluator may tell glibc to keep freed native memory for reuse within a trial
+   * (trials expected up to {@link #reuseFreedMemoryBelowMb}); default true. With false every trial
+   * gives it back as it goes ({@link #returnFreedMemoryEagerlyAboveMb} says how eagerly). It is
+   * given back after every epoch and trial either way. Process-wide; see {@code
+   * NativeMemory.reuseFreedMemory} for what it buys (the kernel's page-fault time, a third of the
+   * CPU time on the 64x64 small CNN) and costs (the native heap keeps a trial's largest working set
+   * until the trial ends).
    */
   public DjlEvaluatorBuilder reuseFreedMemory(boolean value) {
     this.reuseFreedMemory = value;

@@ -4,6 +4,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Structure;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -132,8 +133,14 @@ final class NativeMemory {
   private final Consumer<String> warn;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-  /** Whether the reuse settings took; null until tried (once per process). */
-  private Boolean reusing;
+  /**
+   * The settings in force (mmap threshold, trim threshold, top pad), or null where none of ours
+   * took in full (a refused one leaves those before it changed, so nothing is assumed then).
+   */
+  private List<Integer> inForce;
+
+  /** Settings glibc refused once: not asked again (the refusal was logged). */
+  private final Set<List<Integer>> refused = new HashSet<>();
 
   /** Why {@code mallinfo2} cannot be believed, or empty where it can; null until calibrated. */
   private Optional<String> unmeasurable;
@@ -162,14 +169,34 @@ final class NativeMemory {
     return PROCESS.keepFreed();
   }
 
-  /** {@link #returnFreed()} of this process. */
-  static boolean returnFreedMemory() {
-    return PROCESS.returnFreed();
-  }
+  /** What a trial does with freed native memory, chosen by the process peak expected for it. */
+  enum Tier {
+    /** {@link #keepFreed()}: fastest; the heaps may grow past what is alive. */
+    KEEP,
+    /** {@link #returnFreed()}: near the expected peak at a little more time. */
+    RETURN,
+    /** {@link #returnFreedEagerly()}: below the expected peak, at up to three times the time. */
+    RETURN_EAGERLY;
 
-  /** {@link #returnFreedEagerly()} of this process. */
-  static boolean returnFreedMemoryEagerly() {
-    return PROCESS.returnFreedEagerly();
+    /**
+     * The tier of a trial expected to peak at {@code expectedMb}: kept up to {@code keepUpToMb} (0
+     * for never), returned up to {@code eagerAboveMb}, eagerly above.
+     */
+    static Tier of(double expectedMb, double keepUpToMb, double eagerAboveMb) {
+      if (keepUpToMb > 0 && expectedMb <= keepUpToMb) {
+        return KEEP;
+      }
+      return expectedMb <= eagerAboveMb ? RETURN : RETURN_EAGERLY;
+    }
+
+    /** Puts this tier's settings in force in this process; whether they took. */
+    boolean apply() {
+      return switch (this) {
+        case KEEP -> PROCESS.keepFreed();
+        case RETURN -> PROCESS.returnFreed();
+        case RETURN_EAGERLY -> PROCESS.returnFreedEagerly();
+      };
+    }
   }
 
   /** {@link #inUse()} of this process. */
@@ -202,7 +229,8 @@ final class NativeMemory {
 
   /**
    * Makes glibc keep freed tensor memory for the next allocation instead of unmapping it; whether
-   * it did. Once per instance; false where glibc is missing or refused a setting (logged once).
+   * it did. Set again after {@link #returnFreed()}; false where glibc is missing or refused a
+   * setting (logged once, and not asked again).
    *
    * <p>Why: by default glibc serves every block above a threshold (at most 32 MB, adjusted as it
    * goes) with its own {@code mmap} and unmaps it on free, and gives the top of its heaps back
@@ -226,15 +254,13 @@ final class NativeMemory {
    * dynamic threshold); where any setting is refused the ones after it are not made.
    */
   synchronized boolean keepFreed() {
-    if (reusing == null || returning != null) {
-      reusing = applyReuseSettings();
-      returning = null;
+    String version = glibcVersion();
+    if (version == null) {
+      return false;
     }
-    return reusing;
+    int threshold = atLeast(version, 2, 35) ? KEEP_BYTES : OLD_GLIBC_MMAP_MAX;
+    return apply(List.of(threshold, KEEP_BYTES, TOP_PAD), version);
   }
-
-  /** The return settings in force (mmap threshold, trim threshold, top pad), or null. */
-  private List<Integer> returning;
 
   /**
    * The opposite of {@link #keepFreed()}, for a trial too large to keep its freed memory: glibc
@@ -259,7 +285,9 @@ final class NativeMemory {
    * growth matters least.
    */
   synchronized boolean returnFreed() {
-    return applyReturnSettings(RETURN_MMAP_THRESHOLD, RETURN_TRIM_THRESHOLD, RETURN_TOP_PAD);
+    String version = glibcVersion();
+    return version != null
+        && apply(List.of(RETURN_MMAP_THRESHOLD, RETURN_TRIM_THRESHOLD, RETURN_TOP_PAD), version);
   }
 
   /**
@@ -271,30 +299,25 @@ final class NativeMemory {
    * README's Maven JVM: 1,377 MB against 1,654 MB). Whether it did.
    */
   synchronized boolean returnFreedEagerly() {
-    return applyReturnSettings(EAGER_MMAP_THRESHOLD, EAGER_TRIM_THRESHOLD, EAGER_TOP_PAD);
+    String version = glibcVersion();
+    return version != null
+        && apply(List.of(EAGER_MMAP_THRESHOLD, EAGER_TRIM_THRESHOLD, EAGER_TOP_PAD), version);
   }
 
-  private boolean applyReturnSettings(int mmapThreshold, int trimThreshold, int topPad) {
-    List<Integer> wanted = List.of(mmapThreshold, trimThreshold, topPad);
-    if (wanted.equals(returning)) {
+  /** Puts {@code wanted} in force unless it is already or was refused before; whether it is. */
+  private boolean apply(List<Integer> wanted, String version) {
+    if (wanted.equals(inForce)) {
       return true;
     }
-    String version = glibcVersion();
-    boolean took = version != null && setAll(mmapThreshold, trimThreshold, topPad, version);
-    returning = took ? wanted : null;
-    if (took) {
-      reusing = false;
-    }
-    return took;
-  }
-
-  private boolean applyReuseSettings() {
-    String version = glibcVersion();
-    if (version == null) {
+    if (refused.contains(wanted)) {
       return false;
     }
-    int threshold = atLeast(version, 2, 35) ? KEEP_BYTES : OLD_GLIBC_MMAP_MAX;
-    return setAll(threshold, KEEP_BYTES, TOP_PAD, version);
+    boolean took = setAll(wanted.get(0), wanted.get(1), wanted.get(2), version);
+    inForce = took ? wanted : null;
+    if (!took) {
+      refused.add(wanted);
+    }
+    return took;
   }
 
   /** glibc's version, or null (logged once) where the C library is missing or not glibc. */

@@ -41,6 +41,9 @@ public final class MemoryBenchmark {
   /** Whether the evaluator keeps freed native memory for reuse within a trial; default true. */
   static final String REUSE = "flnas.bench.reuseFreedMemory";
 
+  /** The expected peak above which freed memory goes back eagerly, MiB; default the evaluator's. */
+  static final String EAGER = "flnas.bench.returnFreedMemoryEagerlyAboveMb";
+
   private MemoryBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -60,6 +63,12 @@ public final class MemoryBenchmark {
                   "-XX:+UseSerialGC",
                   "-Dai.djl.offline=true",
                   "-D" + REUSE + "=" + System.getProperty(REUSE, "true"),
+                  "-D"
+                      + EAGER
+                      + "="
+                      + System.getProperty(
+                          EAGER,
+                          Double.toString(DjlEvaluatorBuilder.DEFAULT_RETURN_EAGERLY_ABOVE_MB)),
                   "-D"
                       + BUDGET
                       + "="
@@ -132,6 +141,7 @@ public final class MemoryBenchmark {
             .seed(42)
             .activationBudgetMb(budget)
             .reuseFreedMemory(Boolean.parseBoolean(System.getProperty(REUSE, "true")))
+            .returnFreedMemoryEagerlyAboveMb(Double.parseDouble(System.getProperty(EAGER)))
             .build()) {
       double expected = evaluator.expectedPeakMb(architecture);
       long start = System.nanoTime();

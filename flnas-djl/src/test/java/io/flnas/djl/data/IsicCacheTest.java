@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.flnas.djl.cluster.WorkSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,8 +88,7 @@ class IsicCacheTest {
     System.setProperty(Isic2019.CACHE_PROPERTY, cache.toString());
     try {
       assertThat(Isic2019.defaultCache()).isEqualTo(cache);
-      ImageDataset worker =
-          io.flnas.djl.cluster.WorkSpec.djl("isic:" + dir, 40, 8, 3, 1, 1).loadDataset();
+      ImageDataset worker = WorkSpec.djl("isic:" + dir, 40, 8, 3, 1, 1).loadDataset();
 
       ImageDataset coordinator = isic().load();
 

@@ -172,7 +172,11 @@ class NativeMemoryTest {
     assertThat(heap.returnFreedEagerly()).isTrue();
     assertThat(libc.calls).isEmpty();
     assertThat(heap.returnFreed()).isTrue();
-    assertThat(libc.calls).first().isEqualTo(NativeMemory.M_MMAP_THRESHOLD + "=" + 32 * MIB);
+    assertThat(libc.calls)
+        .containsExactly(
+            NativeMemory.M_MMAP_THRESHOLD + "=" + 32 * MIB,
+            NativeMemory.M_TRIM_THRESHOLD + "=" + 64 * MIB,
+            NativeMemory.M_TOP_PAD + "=" + 16 * MIB);
     libc.calls.clear();
 
     assertThat(heap.keepFreed()).isTrue();
@@ -180,6 +184,45 @@ class NativeMemoryTest {
     libc.calls.clear();
     assertThat(heap.keepFreed()).isTrue();
     assertThat(libc.calls).isEmpty();
+  }
+
+  @Test
+  void a_return_setting_refused_halfway_leaves_nothing_assumed_and_keeping_is_set_again() {
+    assertThat(heap.keepFreed()).isTrue();
+    libc.mallopt =
+        (param, value) -> param == NativeMemory.M_TRIM_THRESHOLD && value == 8 * MIB ? 0 : 1;
+    libc.calls.clear();
+
+    assertThat(heap.returnFreedEagerly()).as("its trim threshold is refused").isFalse();
+    assertThat(libc.calls).first().isEqualTo(NativeMemory.M_MMAP_THRESHOLD + "=" + MIB);
+    libc.calls.clear();
+
+    assertThat(heap.keepFreed()).isTrue();
+    assertThat(libc.calls)
+        .as("the eager mmap threshold took before the refusal, so the kept ones are set again")
+        .containsExactly(
+            NativeMemory.M_MMAP_THRESHOLD + "=" + (1 << 30),
+            NativeMemory.M_TRIM_THRESHOLD + "=" + (1 << 30),
+            NativeMemory.M_TOP_PAD + "=" + 64 * MIB);
+    libc.calls.clear();
+    assertThat(heap.returnFreedEagerly()).as("refused once, not asked again").isFalse();
+    assertThat(libc.calls).isEmpty();
+    assertThat(warnings).singleElement().asString().contains("mallopt(M_TRIM_THRESHOLD, 8388608)");
+  }
+
+  @Test
+  void a_trials_tier_follows_its_expected_peak() {
+    assertThat(NativeMemory.Tier.of(1024, 1024, 1400)).isEqualTo(NativeMemory.Tier.KEEP);
+    assertThat(NativeMemory.Tier.of(1025, 1024, 1400)).isEqualTo(NativeMemory.Tier.RETURN);
+    assertThat(NativeMemory.Tier.of(1400, 1024, 1400)).isEqualTo(NativeMemory.Tier.RETURN);
+    assertThat(NativeMemory.Tier.of(1401, 1024, 1400)).isEqualTo(NativeMemory.Tier.RETURN_EAGERLY);
+    assertThat(NativeMemory.Tier.of(10, 0, 1400))
+        .as("reuseFreedMemory(false): never kept")
+        .isEqualTo(NativeMemory.Tier.RETURN);
+    assertThat(NativeMemory.Tier.of(1200, 1300, 1000))
+        .as("an eager threshold below the keep one: kept wins up to its bound")
+        .isEqualTo(NativeMemory.Tier.KEEP);
+    assertThat(NativeMemory.Tier.of(1350, 1300, 1000)).isEqualTo(NativeMemory.Tier.RETURN_EAGERLY);
   }
 
   @Test
