@@ -33,6 +33,14 @@ import org.junit.jupiter.api.Test;
 class NativeMemoryTest {
   private static final int MIB = 1 << 20;
 
+  /** The three {@code mallopt} calls of one setting, in the order they are made. */
+  private static List<String> settings(int mmapThreshold, int trimThreshold, int topPad) {
+    return List.of(
+        NativeMemory.M_MMAP_THRESHOLD + "=" + mmapThreshold,
+        NativeMemory.M_TRIM_THRESHOLD + "=" + trimThreshold,
+        NativeMemory.M_TOP_PAD + "=" + topPad);
+  }
+
   /** glibc as a test wants it; every {@code mallopt} call is recorded as {@code param=value}. */
   private static final class FakeLibc implements NativeMemory.CLibrary {
     String version = "2.36";
@@ -130,11 +138,7 @@ class NativeMemoryTest {
 
     assertThat(heap.keepFreed()).isTrue();
 
-    assertThat(libc.calls)
-        .containsExactly(
-            NativeMemory.M_MMAP_THRESHOLD + "=" + 32 * MIB,
-            NativeMemory.M_TRIM_THRESHOLD + "=" + (1 << 30),
-            NativeMemory.M_TOP_PAD + "=" + 64 * MIB);
+    assertThat(libc.calls).containsExactlyElementsOf(settings(32 * MIB, (1 << 30), 64 * MIB));
     assertThat(warnings).isEmpty();
   }
 
@@ -153,30 +157,18 @@ class NativeMemoryTest {
     libc.calls.clear();
 
     assertThat(heap.returnFreed()).isTrue();
-    assertThat(libc.calls)
-        .containsExactly(
-            NativeMemory.M_MMAP_THRESHOLD + "=" + 32 * MIB,
-            NativeMemory.M_TRIM_THRESHOLD + "=" + 64 * MIB,
-            NativeMemory.M_TOP_PAD + "=" + 16 * MIB);
+    assertThat(libc.calls).containsExactlyElementsOf(settings(32 * MIB, 64 * MIB, 16 * MIB));
     libc.calls.clear();
     assertThat(heap.returnFreed()).isTrue();
     assertThat(libc.calls).as("already in force: nothing to set").isEmpty();
 
     assertThat(heap.returnFreedEagerly()).isTrue();
-    assertThat(libc.calls)
-        .containsExactly(
-            NativeMemory.M_MMAP_THRESHOLD + "=" + MIB,
-            NativeMemory.M_TRIM_THRESHOLD + "=" + 8 * MIB,
-            NativeMemory.M_TOP_PAD + "=" + (128 << 10));
+    assertThat(libc.calls).containsExactlyElementsOf(settings(MIB, 8 * MIB, (128 << 10)));
     libc.calls.clear();
     assertThat(heap.returnFreedEagerly()).isTrue();
     assertThat(libc.calls).isEmpty();
     assertThat(heap.returnFreed()).isTrue();
-    assertThat(libc.calls)
-        .containsExactly(
-            NativeMemory.M_MMAP_THRESHOLD + "=" + 32 * MIB,
-            NativeMemory.M_TRIM_THRESHOLD + "=" + 64 * MIB,
-            NativeMemory.M_TOP_PAD + "=" + 16 * MIB);
+    assertThat(libc.calls).containsExactlyElementsOf(settings(32 * MIB, 64 * MIB, 16 * MIB));
     libc.calls.clear();
 
     assertThat(heap.keepFreed()).isTrue();
@@ -200,10 +192,7 @@ class NativeMemoryTest {
     assertThat(heap.keepFreed()).isTrue();
     assertThat(libc.calls)
         .as("the eager mmap threshold took before the refusal, so the kept ones are set again")
-        .containsExactly(
-            NativeMemory.M_MMAP_THRESHOLD + "=" + (1 << 30),
-            NativeMemory.M_TRIM_THRESHOLD + "=" + (1 << 30),
-            NativeMemory.M_TOP_PAD + "=" + 64 * MIB);
+        .containsExactlyElementsOf(settings((1 << 30), (1 << 30), 64 * MIB));
     libc.calls.clear();
     assertThat(heap.returnFreedEagerly()).as("refused once, not asked again").isFalse();
     assertThat(libc.calls).isEmpty();
