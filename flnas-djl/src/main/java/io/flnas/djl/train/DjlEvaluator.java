@@ -375,12 +375,6 @@ public final class DjlEvaluator implements RungEvaluator, AutoCloseable {
                 data.test.split.groups(),
                 bootstrapResamples,
                 hyper.seed());
-        // Speed under one allocator setting for every trial, not the trial's tier: the eager tier
-        // maps every block from 1 MiB alone, so each pass faulted its tensors in anew, and a trial
-        // that trained in it read ten times slower than the same model in another (the ISIC trial
-        // at 64 px: 34 ms against 3.6 ms). The returned setting reuses a pass's blocks below 32 MiB
-        // and still bounds the heap; a trial's next training puts its own tier in force again.
-        NativeMemory.Tier.RETURN.apply();
         double latency = speed.latencyMs(trainer, in);
         double throughput = speed.throughput(trainer, in);
         double modelMemory =

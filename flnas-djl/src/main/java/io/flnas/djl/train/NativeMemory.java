@@ -304,11 +304,6 @@ final class NativeMemory {
         && apply(List.of(EAGER_MMAP_THRESHOLD, EAGER_TRIM_THRESHOLD, EAGER_TOP_PAD), version);
   }
 
-  /** The settings in force (mmap threshold, trim threshold, top pad), where one of ours is. */
-  synchronized Optional<List<Integer>> settingsInForce() {
-    return Optional.ofNullable(inForce);
-  }
-
   /** Puts {@code wanted} in force unless it is already or was refused before; whether it is. */
   private boolean apply(List<Integer> wanted, String version) {
     if (wanted.equals(inForce)) {

@@ -57,7 +57,7 @@ final class SpeedProbe {
    * releasing sequential block does not see) went to the manager of {@code x} and stayed there
    * until every pass of the measurement had run. At 64x64 with batch 32 that piled up 2 GB over the
    * eight throughput passes: the trial on the 25,331-image ISIC folder peaked at 4 GB in the half
-   * second of its throughput measurement, against 1.5 GB while it trained.
+   * second of its throughput measurement, against 1.9 GB while it trained.
    */
   static double timedPass(Trainer trainer, NDArray x) {
     try (NDManager pass = x.getManager().newSubManager()) {

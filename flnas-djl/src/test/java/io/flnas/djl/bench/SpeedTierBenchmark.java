@@ -14,9 +14,11 @@ import java.nio.file.Path;
 /**
  * Whether a trial's latency depends on the memory tier it trained in: trains one architecture three
  * times in one process, in each tier of {@code NativeMemory.Tier} (chosen through the evaluator's
- * thresholds), and prints {@code latency: <tier> X ms, throughput Y img/s} per run. Since the speed
- * is measured under one setting for every trial the three agree within timing noise; before, the
- * eager tier read about ten times slower at 64x64. Run with
+ * thresholds), and prints {@code latency: trained <tier>, X ms, throughput Y img/s} per run. It
+ * does not, within timing noise (quiet cores, 2026-11-30: kept 4.09 ms, returned 3.50, eager 3.23),
+ * so latency is measured under the trial's own tier. The ISIC trial's 34 ms before be0bcc0 came
+ * from the speed probe keeping every pass's temporaries, which made each pass fault in fresh
+ * memory, not from the tier. Run with
  *
  * <pre>
  * java -Dai.djl.offline=true -cp "flnas-djl/target/test-classes:flnas-djl/target/classes:\

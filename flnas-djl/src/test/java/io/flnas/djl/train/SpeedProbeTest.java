@@ -11,12 +11,8 @@ import io.flnas.arch.ActivationKind;
 import io.flnas.arch.Architecture;
 import io.flnas.arch.Layer;
 import io.flnas.arch.NormKind;
-import io.flnas.arch.ReferenceArchitectures;
 import io.flnas.arch.Shape;
-import io.flnas.djl.data.ImageDataset;
-import io.flnas.djl.data.SyntheticLesions;
 import io.flnas.djl.model.ArchitectureBlocks;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The timed passes leave nothing behind: the measurement holds one pass's memory, not eight. */
@@ -51,30 +47,5 @@ class SpeedProbeTest {
         }
       }
     }
-  }
-
-  @Test
-  void speed_is_measured_under_the_returned_setting_whatever_tier_the_trial_trained_in() {
-    ImageDataset data = SyntheticLesions.builder().size(60).imageSize(8).seed(4).generate();
-    // expected peaks above 0 MB: every trial trains in the eager tier
-    try (DjlEvaluator evaluator =
-        DjlEvaluator.builder(data)
-            .maxEpochs(1)
-            .batchSize(16)
-            .latencyRuns(1)
-            .bootstrapResamples(10)
-            .reuseFreedMemoryBelowMb(0)
-            .returnFreedMemoryEagerlyAboveMb(0)
-            .build()) {
-      assertThat(evaluator.evaluate(ReferenceArchitectures.smallCnn(data.input(), 8)).succeeded())
-          .isTrue();
-    }
-    // the last setting put in force is the measurement's, not the training's
-    assertThat(NativeMemory.process().settingsInForce())
-        .contains(
-            List.of(
-                NativeMemory.RETURN_MMAP_THRESHOLD,
-                NativeMemory.RETURN_TRIM_THRESHOLD,
-                NativeMemory.RETURN_TOP_PAD));
   }
 }
